@@ -1,0 +1,275 @@
+"""The council's organisation: directorates, services and committees.
+
+Every social media account belongs to a service; a service sits in a directorate, whose Corporate
+Director approves new accounts (000 §6b, 001 §19), and reports to a committee, whose Chairman is told
+when an account goes live (000 §6g).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from simple_history.models import HistoricalRecords
+
+from .platforms import Platform, display_handle
+
+
+def can_change_status(instance, user) -> bool:
+    """Only Communications changes an account's status (DESIGN: the account register)."""
+    from councilsocial.permissions import is_communications
+
+    return is_communications(user)
+
+
+class Directorate(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    corporate_director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directorates_led",
+        help_text="The Corporate Director who approves this directorate's business cases (000 §6b).",
+    )
+    director_email = models.EmailField(
+        "Corporate Director's email address",
+        blank=True,
+        help_text="Where approval requests are sent. Leave blank to use the Director's own email address.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def approval_email(self) -> str:
+        """The address approval requests go to: the directorate's, else the Director's own."""
+        if self.director_email:
+            return self.director_email
+        return self.corporate_director.email if self.corporate_director else ""
+
+
+class Committee(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    chairman_name = models.CharField("Chairman's name", max_length=200)
+    chairman_email = models.EmailField("Chairman's email address")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceQuerySet(models.QuerySet):
+    def for_member(self, user) -> ServiceQuerySet:
+        """The services a person works in, as a manager or an officer."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(managers=user) | Q(officers=user)).distinct()
+
+    def visible_to(self, user) -> ServiceQuerySet:
+        """The services whose work a person may see: their own, their directorate's, or all for Comms."""
+        from councilsocial.permissions import is_communications
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(
+            Q(managers=user) | Q(officers=user) | Q(directorate__corporate_director=user)
+        ).distinct()
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=200)
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="services")
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        related_name="services",
+        null=True,
+        blank=True,
+        help_text="The committee this service reports to; its Chairman is told when an account goes live.",
+    )
+    managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="services_managed")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="services_worked_in")
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["directorate", "name"], name="service_unique_name_in_directorate")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountKind(models.TextChoices):
+    """003 Section D: corporate accounts run by Communications, departmental ones by services."""
+
+    CORPORATE = "corporate", "Corporate"
+    DEPARTMENTAL = "departmental", "Departmental"
+    CAMPAIGN = "campaign", "Campaign"
+
+
+class AccountStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
+    ARCHIVED = "archived", "Archived"
+
+
+class SocialMediaAccountQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SocialMediaAccountQuerySet:
+        """Accounts a person may see: their services', their directorate's, or all for Comms."""
+        from councilsocial.permissions import is_communications
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(service__in=Service.objects.visible_to(user).values("pk"))
+
+    def public(self) -> SocialMediaAccountQuerySet:
+        """The official accounts the public register lists (000 §24): active ones only."""
+        return self.filter(status=AccountStatus.ACTIVE)
+
+
+class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
+    """One official account on the council's register (001 §28, 000 §24, 003 D2).
+
+    Credentials are never stored: the register records where they are kept, whether multi-factor
+    authentication is on, who holds recovery and when the password last changed (004 Do 3).
+    """
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    handle = models.CharField(
+        max_length=200, help_text="Stored without the @ and without a trailing slash; unique per platform."
+    )
+    url = models.URLField("web address", max_length=500)
+    display_name = models.CharField(max_length=200)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="accounts")
+    kind = models.CharField(max_length=20, choices=AccountKind.choices, default=AccountKind.DEPARTMENTAL)
+    purpose = models.TextField(blank=True)
+    launch_date = models.DateField(null=True, blank=True)
+    planned_end_date = models.DateField(
+        null=True, blank=True, help_text="For campaign and time-limited accounts (000 §8c)."
+    )
+    exit_plan = models.TextField(
+        blank=True, help_text="What happens to the account when it is no longer needed (000 §8c)."
+    )
+    review_date = models.DateField(
+        null=True, blank=True, help_text="When the owner next confirms the account is still needed."
+    )
+    admin_mailbox = models.EmailField(
+        "administering mailbox",
+        blank=True,
+        help_text="The generic council mailbox the account is registered to, never a person's (000 §11).",
+    )
+    admin_mailbox_is_shared = models.BooleanField(
+        "the mailbox is a shared mailbox", default=False, help_text="000 §11: a generic, shared mailbox."
+    )
+    comms_has_admin_access = models.BooleanField(
+        "Communications holds admin access",
+        default=False,
+        help_text="Communications must have admin access to every council account (000 §6f, §10; 004 Do 1).",
+    )
+    followers = models.PositiveIntegerField(null=True, blank=True)
+    followers_recorded_on = models.DateField(null=True, blank=True)
+    # Credentials custody: where they are, never what they are (004 Do 3).
+    vault_reference = models.CharField(
+        "password manager reference",
+        max_length=200,
+        blank=True,
+        help_text="Where the password is kept, such as the vault and entry name. Never the password itself.",
+    )
+    mfa_enabled = models.BooleanField("multi-factor authentication is on", default=False)
+    recovery_contact = models.CharField(
+        "who holds account recovery", max_length=200, blank=True, help_text="A role or shared mailbox."
+    )
+    password_changed_on = models.DateField("password last changed", null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    internal_notes = models.TextField(blank=True)
+    status = FSMField(
+        max_length=20, choices=AccountStatus.choices, default=AccountStatus.PROPOSED, protected=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["last_activity_at", "updated_at"])
+    objects = SocialMediaAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["platform", "handle"]
+        verbose_name = "social media account"
+        constraints = [
+            models.UniqueConstraint(Lower("handle"), "platform", name="account_unique_handle_per_platform"),
+        ]
+        indexes = [models.Index(fields=["status", "platform"], name="account_status_platform_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.display_handle}"
+
+    @property
+    def display_handle(self) -> str:
+        return display_handle(self.platform, self.handle)
+
+    # --- Status: only Communications moves it, always with a reason (003 D2.4–2.5) -----------
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=AccountStatus.PROPOSED, target=AccountStatus.ACTIVE, permission=can_change_status
+    )
+    def activate(self, *, by=None, description=None):
+        """Proposed → active: the account is set up and on the register."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=AccountStatus.ACTIVE,
+        target=AccountStatus.SUSPENDED,
+        permission=can_change_status,
+    )
+    def suspend(self, *, by=None, description=None):
+        """Active → suspended: stop using the account for now (003 D2.4)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=AccountStatus.SUSPENDED,
+        target=AccountStatus.ACTIVE,
+        permission=can_change_status,
+    )
+    def reinstate(self, *, by=None, description=None):
+        """Suspended → active."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED],
+        target=AccountStatus.CLOSED,
+        permission=can_change_status,
+    )
+    def close(self, *, by=None, description=None):
+        """Close an abused, inactive or unneeded account (003 D2.5, D5.1)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=AccountStatus.CLOSED, target=AccountStatus.ARCHIVED, permission=can_change_status
+    )
+    def archive(self, *, by=None, description=None):
+        """Closed → archived: kept for the record only."""

@@ -1,0 +1,140 @@
+"""Who may do what, for the whole site.
+
+Roles are Django groups (created by a data migration in ``accounts_register``). Object rules are
+``rules`` predicates, registered as Django permissions so every view, the API and the admin ask the
+same question: ``user.has_perm("accounts_register.view_service", service)``.
+
+The roles come from the policies: Communications and Marketing authorise accounts and keep the
+register (001 §19, §28); the Corporate Director approves their directorate's cases (000 §6b);
+services draft cases and run their accounts (000 §6a, §25).
+"""
+
+from __future__ import annotations
+
+import rules
+
+SERVICE_OFFICERS = "Service officers"
+CORPORATE_DIRECTORS = "Corporate directors"
+COMMUNICATIONS = "Communications"
+ADMINISTRATORS = "Administrators"
+ROLE_GROUPS = (SERVICE_OFFICERS, CORPORATE_DIRECTORS, COMMUNICATIONS, ADMINISTRATORS)
+
+
+def _group_names(user) -> frozenset[str]:
+    """The user's group names, read once per request and cached on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_councilsocial_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._councilsocial_groups = cached
+    return cached
+
+
+def is_communications(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or COMMUNICATIONS in _group_names(user)))
+
+
+def is_corporate_director(user) -> bool:
+    return CORPORATE_DIRECTORS in _group_names(user)
+
+
+def is_service_officer(user) -> bool:
+    return SERVICE_OFFICERS in _group_names(user)
+
+
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or ADMINISTRATORS in _group_names(user)))
+
+
+def service_of(obj):
+    """The service an object belongs to: the object itself, or its ``service`` attribute."""
+    from accounts_register.models import Service
+
+    if isinstance(obj, Service):
+        return obj
+    return getattr(obj, "service", None)
+
+
+@rules.predicate
+def communications(user) -> bool:
+    return is_communications(user)
+
+
+@rules.predicate
+def administrator(user) -> bool:
+    return is_administrator(user)
+
+
+@rules.predicate
+def member_of_service(user, obj) -> bool:
+    """A manager or officer of the object's service."""
+    service = service_of(obj)
+    if service is None or not user.is_authenticated:
+        return False
+    return service.managers.filter(pk=user.pk).exists() or service.officers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def manager_of_service(user, obj) -> bool:
+    service = service_of(obj)
+    if service is None or not user.is_authenticated:
+        return False
+    return service.managers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def director_of(user, obj) -> bool:
+    """The Corporate Director of the object's directorate (000 §6b, 001 §19)."""
+    service = service_of(obj)
+    if service is None or not user.is_authenticated:
+        return False
+    return service.directorate.corporate_director_id == user.pk
+
+
+rules.add_perm("accounts_register.view_service", communications | member_of_service | director_of)
+rules.add_perm("accounts_register.manage_organisation", communications | administrator)
+rules.add_perm("monitoring.view_council_dashboard", communications)
+rules.add_perm("monitoring.view_outbox", communications)
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    """The navigation a person sees, by role: (url name, label)."""
+    if not user.is_authenticated:
+        return []
+    items = [("home", "Home")]
+    if is_communications(user) or is_service_officer(user) or is_corporate_director(user):
+        items.append(("service-list", "Services"))
+    if is_communications(user):
+        items.append(("outbox", "Outbox"))
+    if is_communications(user) or is_administrator(user):
+        items.append(("admin:index", "Administration"))
+    return items
+
+
+# Django admin permissions each role's group holds. Object rules above decide what a person may do
+# in the application; these decide which admin pages staff may open.
+ADMIN_MODEL_PERMISSIONS = {
+    ADMINISTRATORS: {
+        "auth": ["user", "group"],
+        "accounts_register": ["directorate", "service", "committee"],
+        "django_celery_beat": ["periodictask", "intervalschedule", "crontabschedule"],
+        "monitoring": ["notification"],
+    },
+    COMMUNICATIONS: {
+        "accounts_register": ["directorate", "service", "committee", "socialmediaaccount"],
+        "monitoring": ["notification"],
+    },
+}
+
+
+def grant_role_permissions(**kwargs) -> None:
+    """Give each role's group its admin permissions (run after every migrate; idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for group_name, apps in ADMIN_MODEL_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        for app_label, models_ in apps.items():
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models_)
+            )
