@@ -7,6 +7,7 @@ sends what is due; nothing is lost while Redis or the mail server is down, and n
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -56,3 +57,86 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class FlagKind(models.TextChoices):
+    """What a governance flag is about. Each comes from a policy rule."""
+
+    OVERDUE_ENQUIRY = "overdue_enquiry", "Enquiry not answered in time (000 §25)"
+    ACCOUNT_INACTIVE = "account_inactive", "Account inactive for more than a month (003 D5.1)"
+    POSTING_BELOW_GUIDELINE = (
+        "posting_below_guideline",
+        "Corporate account posting below its guideline (003 D5.2)",
+    )
+    TEMPORARY_ACCESS_EXPIRED = (
+        "temporary_access_expired",
+        "Temporary access past its end or review date (003 D2.9)",
+    )
+    RISK_REVIEW_OVERDUE = "risk_review_overdue", "Risk assessment review overdue (000 §9)"
+    CREDENTIALS_NOT_ROTATED = (
+        "credentials_not_rotated",
+        "Password not changed within the rotation period (004 Do 3)",
+    )
+    BUSINESS_CASE_WAITING = "business_case_waiting", "Business case waiting too long for a decision"
+    ACCOUNT_REVIEW_OVERDUE = "account_review_overdue", "Account past its yearly review date"
+    ACCOUNT_WITHOUT_OWNER = "account_without_owner", "Account left without an owner (003 D2.3)"
+    POLICY_REVIEW_DUE = "policy_review_due", "Six-monthly policy review due (002 §1.6)"
+
+
+class GovernanceFlagQuerySet(models.QuerySet):
+    def open(self) -> GovernanceFlagQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class GovernanceFlag(models.Model):
+    """A finding of a governance check: at most one open flag per kind and subject.
+
+    A flag is raised when its condition first holds and resolved (never deleted) when it clears,
+    so the history of every finding is kept. ``account`` and ``service`` say whose it is, for the
+    register's "has open flags" filter and for routing the digest emails.
+    """
+
+    kind = models.CharField(max_length=40, choices=FlagKind.choices)
+    subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    subject_id = models.BigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    account = models.ForeignKey(
+        "accounts_register.SocialMediaAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
+    service = models.ForeignKey(
+        "accounts_register.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="flags"
+    )
+    raised_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GovernanceFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id"],
+                condition=Q(resolved_at__isnull=True),
+                name="flag_one_open_per_kind_and_subject",
+            )
+        ]
+        indexes = [
+            # Register filter "has open flags" and the account page.
+            models.Index(
+                fields=["account"], condition=Q(resolved_at__isnull=True), name="flag_open_by_account_idx"
+            ),
+            # Digest job: open flags not yet notified.
+            models.Index(
+                fields=["raised_at"],
+                condition=Q(resolved_at__isnull=True, notified_at__isnull=True),
+                name="flag_unnotified_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.subject_type.model} {self.subject_id})"

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, F, QuerySet, Value
 
 from councilsocial.tasking import enqueue_on_commit
 
-from .models import Notification
+from .models import GovernanceFlag, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +100,55 @@ def notifications_send_due(*, now: datetime, batch_size: int = 200) -> SendRepor
                 sent += 1
             message.save(update_fields=["attempts", "status", "sent_at", "send_after", "last_error"])
     return SendReport(sent=sent, retried=retried, failed=failed)
+
+
+@dataclass(frozen=True)
+class FlagChanges:
+    raised: list[int]
+    resolved: int
+
+
+def flags_reconcile(
+    *,
+    kind: str,
+    subjects: QuerySet,
+    now: datetime,
+    account_field: str | None = None,
+    service_field: str | None = None,
+) -> FlagChanges:
+    """Make the open flags of ``kind`` match ``subjects``, the rows whose condition holds now.
+
+    Two statements, whatever the number of rows: one ``INSERT … SELECT … ON CONFLICT DO NOTHING``
+    raises a flag for each subject without an open one (the partial unique constraint makes a
+    second run, or a concurrent one, insert nothing), and one ``UPDATE`` resolves the open flags
+    whose subject no longer meets the condition. ``account_field`` and ``service_field`` name the
+    subject's columns (or lookups) holding its account and service, when it has them.
+    """
+    subject_type = ContentType.objects.get_for_model(subjects.model)
+    columns = subjects.values_list(
+        "pk",
+        F(account_field) if account_field else Value(None, output_field=BigIntegerField()),
+        F(service_field) if service_field else Value(None, output_field=BigIntegerField()),
+    )
+    try:
+        select_sql, select_params = columns.query.sql_with_params()
+    except EmptyResultSet:  # the condition holds for nothing: only resolve
+        select_sql = None
+    table = connection.ops.quote_name(GovernanceFlag._meta.db_table)
+    raised: list[int] = []
+    with transaction.atomic():
+        if select_sql is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (kind, subject_type_id, raised_at, subject_id, account_id, service_id) "  # noqa: S608 - only our own table name and compiled SQL are interpolated
+                    f"SELECT %s, %s, %s, s.* FROM ({select_sql}) s WHERE true ON CONFLICT DO NOTHING RETURNING id",
+                    [kind, subject_type.pk, connection.ops.adapt_datetimefield_value(now), *select_params],
+                )
+                raised = [row[0] for row in cursor.fetchall()]
+        resolved = (
+            GovernanceFlag.objects.open()
+            .filter(kind=kind, subject_type=subject_type)
+            .exclude(subject_id__in=subjects.values("pk"))
+            .update(resolved_at=now)
+        )
+    return FlagChanges(raised=raised, resolved=resolved)
