@@ -139,11 +139,15 @@ def flags_reconcile(
     with transaction.atomic():
         if select_sql is not None:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table} (kind, subject_type_id, raised_at, subject_id, account_id, service_id) "  # noqa: S608 - only our own table name and compiled SQL are interpolated
-                    f"SELECT %s, %s, %s, s.* FROM ({select_sql}) s WHERE true ON CONFLICT DO NOTHING RETURNING id",
-                    [kind, subject_type.pk, connection.ops.adapt_datetimefield_value(now), *select_params],
+                # Only our own table name and Django's compiled SQL are interpolated.
+                sql = (
+                    f"INSERT INTO {table} "  # noqa: S608
+                    "(kind, subject_type_id, raised_at, subject_id, account_id, service_id) "
+                    f"SELECT %s, %s, %s, s.* FROM ({select_sql}) s "
+                    "WHERE true ON CONFLICT DO NOTHING RETURNING id"
                 )
+                raised_at = connection.ops.adapt_datetimefield_value(now)
+                cursor.execute(sql, [kind, subject_type.pk, raised_at, *select_params])
                 raised = [row[0] for row in cursor.fetchall()]
         resolved = (
             GovernanceFlag.objects.open()
