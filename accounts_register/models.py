@@ -273,3 +273,202 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
     )
     def archive(self, *, by=None, description=None):
         """Closed → archived: kept for the record only."""
+
+
+# --- Who may use an account (003 D2.3, D2.9; 002 §2.6, §5.1, §5.2) ------------------------------
+class DirectorPermission(models.Model):
+    """The Director's written permission for a person to use social media for work (002 §2.6).
+
+    It names the platforms the person may use; access to an account on another platform cannot be
+    granted under it.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="director_permissions"
+    )
+    platforms = models.JSONField(default=list, help_text="The platforms the permission names.")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="director_permissions_given",
+        help_text="The Director who gave the permission.",
+    )
+    granted_on = models.DateField()
+    document_reference = models.CharField(
+        max_length=200, help_text="Where the signed permission is kept, such as a document reference."
+    )
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-granted_on"]
+
+    def __str__(self) -> str:
+        return f"Permission for {self.person} ({', '.join(self.platforms)})"
+
+
+class TrainingRecord(models.Model):
+    """A course a person has completed, such as the social media e-learning (002 §5.1, 001 §26)."""
+
+    class Source(models.TextChoices):
+        IMPORTED = "imported", "Imported from the e-learning system"
+        MANUAL = "manual", "Entered by Communications"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_records"
+    )
+    module = models.CharField(max_length=200)
+    completed_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "module", "completed_at"], name="training_unique_completion"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "module"], name="training_person_module_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} completed {self.module}"
+
+
+class UsageStatement(models.Model):
+    """The statement a temporary user signs before using an account (003 D2.9). Versioned."""
+
+    version = models.PositiveIntegerField(unique=True)
+    text = models.TextField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"Usage statement version {self.version}"
+
+    @classmethod
+    def current(cls) -> UsageStatement | None:
+        return cls.objects.order_by("-version").first()
+
+
+class UsageStatementAcceptance(models.Model):
+    """A person accepted a version of the usage statement for one account, in the app."""
+
+    statement = models.ForeignKey(UsageStatement, on_delete=models.PROTECT, related_name="acceptances")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        "SocialMediaAccount", on_delete=models.PROTECT, related_name="statement_acceptances"
+    )
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "person", "account"], name="usage_statement_accepted_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} accepted version {self.statement.version} for {self.account}"
+
+
+class AccessRole(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    TEMPORARY = "temporary", "Temporary"
+
+
+class AccessEndReason(models.TextChoices):
+    REVOKED = "revoked", "Revoked"
+    LEFT = "left", "Left the council"
+    EXPIRED = "expired", "Temporary access ended"
+
+
+class AuthorisedUserQuerySet(models.QuerySet):
+    def current(self, *, today=None) -> AuthorisedUserQuerySet:
+        """Access that is in force: not ended and not suspended (e.g. by an emergency)."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.filter(ended_at__isnull=True, suspended_at__isnull=True).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+        )
+
+    def not_ended(self) -> AuthorisedUserQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class AuthorisedUser(models.Model):
+    """A person's access to one account: the list of authorised users (003 D2.3, 002 §5.2).
+
+    Ending access keeps the record, with who ended it, when and why.
+    """
+
+    account = models.ForeignKey(SocialMediaAccount, on_delete=models.PROTECT, related_name="authorised_users")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_access"
+    )
+    role = models.CharField(max_length=20, choices=AccessRole.choices)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField()
+    review_date = models.DateField(null=True, blank=True, help_text="When this access is next reviewed.")
+    expires_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day of temporary access (003 D2.9). Required for temporary access.",
+    )
+    usage_statement = models.ForeignKey(
+        UsageStatementAcceptance, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.CharField(max_length=20, choices=AccessEndReason.choices, blank=True)
+    end_note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+    objects = AuthorisedUserQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account", "role", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "person"], condition=Q(ended_at__isnull=True), name="access_one_open_grant"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="temporary") | Q(expires_on__isnull=False), name="access_temporary_has_end"
+            ),
+        ]
+        indexes = [
+            # Check: temporary access past its end or review date.
+            models.Index(
+                fields=["expires_on"], condition=Q(ended_at__isnull=True), name="access_open_expiry_idx"
+            ),
+            # Who may use what, by person.
+            models.Index(
+                fields=["person"], condition=Q(ended_at__isnull=True), name="access_open_person_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} of {self.account}"
+
+    @property
+    def is_current(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.ended_at is None
+            and self.suspended_at is None
+            and (self.expires_on is None or self.expires_on >= timezone.localdate())
+        )

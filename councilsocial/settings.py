@@ -292,3 +292,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- The account register -------------------------------------------------------------------------
+# The e-learning module a person must have completed before access is granted (002 §5.1).
+SOCIAL_MEDIA_ELEARNING_MODULE = os.environ.get("SOCIAL_MEDIA_ELEARNING_MODULE", "Social media e-learning")
+# Largest register import accepted, in rows and bytes.
+REGISTER_IMPORT_MAX_ROWS = env_int("REGISTER_IMPORT_MAX_ROWS", 20000)
+REGISTER_IMPORT_MAX_BYTES = env_int("REGISTER_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
