@@ -178,6 +178,8 @@ def _host(netloc: str) -> str:
 
 def _split_url(url: str):
     url = url.strip()
+    if re.match(r"\A[A-Za-z][A-Za-z0-9+.\-]*:(?!\d)", url) and "://" not in url:
+        raise ValidationError("Enter a web address starting with https://")  # javascript:, mailto: …
     if not re.match(r"\A[A-Za-z][A-Za-z0-9+.\-]*://", url):
         url = "https://" + url
     parts = urlsplit(url)

@@ -294,3 +294,25 @@ def end_access_of_switched_off_users(*, now: datetime) -> LeaverSweep:
             default_change_reason="Left the council: user switched off",
         )
     return LeaverSweep(ended=len(leavers))
+
+
+def may_manage_access(user, account: SocialMediaAccount) -> bool:
+    """Communications, and the managers of the account's service, give and end access."""
+    from councilsocial.permissions import is_communications
+
+    if is_communications(user):
+        return True
+    return user.is_authenticated and account.service.managers.filter(pk=user.pk).exists()
+
+
+def director_permission_record(
+    *, person, platforms: list[str], granted_on: date, document_reference: str, recorded_by
+):
+    """Record the Director's written permission (002 §2.6)."""
+    return DirectorPermission.objects.create(
+        person=person,
+        platforms=sorted(set(platforms)),
+        granted_by=recorded_by,
+        granted_on=granted_on,
+        document_reference=document_reference,
+    )

@@ -1,15 +1,405 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Register screens: the list, the account page, status changes and access."""
 
-from .models import Service
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_fsm_log.models import StateLog
+
+from councilsocial.permissions import is_administrator, is_communications
+
+from . import services
+from .forms import (
+    AcceptStatementForm,
+    AccountForm,
+    DirectorPermissionForm,
+    EndAccessForm,
+    GrantAccessForm,
+    StatusChangeForm,
+    services_for_proposal,
+)
+from .models import (
+    AccountKind,
+    AccountStatus,
+    AuthorisedUser,
+    Directorate,
+    Service,
+    SocialMediaAccount,
+    UsageStatement,
+)
+from .platforms import Platform
+from .selectors import RegisterFilters, get_account_for_user, register_accounts, who_may_use_what
+
+PAGE_SIZE = 50
+
+
+def _filters_from(request) -> RegisterFilters:
+    get = request.GET
+    return RegisterFilters(
+        q=get.get("q", "")[:100],
+        platform=get.get("platform", "") if get.get("platform") in Platform.values else "",
+        service=get.get("service", "") if get.get("service", "").isdigit() else "",
+        directorate=get.get("directorate", "") if get.get("directorate", "").isdigit() else "",
+        kind=get.get("kind", "") if get.get("kind") in AccountKind.values else "",
+        status=get.get("status", "") if get.get("status") in AccountStatus.values else "",
+        has_open_flags=get.get("flags") == "open",
+        sort=get.get("sort", "platform"),
+    )
 
 
 @login_required
 def service_list(request):
     """The services a person may see: their own, their directorate's, or all for Communications."""
-    services = (
+    services_ = (
         Service.objects.visible_to(request.user)
         .select_related("directorate__corporate_director", "committee")
         .order_by("directorate__name", "name")
     )
-    return render(request, "accounts_register/service_list.html", {"services": services})
+    return render(request, "accounts_register/service_list.html", {"services": services_})
+
+
+@login_required
+def register_list(request):
+    """The register (001 §28): every account the person may see, filtered and sorted."""
+    filters = _filters_from(request)
+    accounts = register_accounts(request.user, filters)
+    services_ = list(Service.objects.visible_to(request.user).select_related("directorate").order_by("name"))
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = request.GET.copy()
+    sort_query.pop("sort", None)
+    sort_query.pop("page", None)
+    return render(
+        request,
+        "accounts_register/register_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "platforms": Platform.choices,
+            "kinds": AccountKind.choices,
+            "statuses": AccountStatus.choices,
+            "services": services_,
+            "directorates": sorted({s.directorate for s in services_}, key=lambda d: d.name),
+            "can_add": is_communications(request.user),
+            "can_propose": services_for_proposal(request.user).exists(),
+            "can_export": is_communications(request.user),
+            "can_import": is_communications(request.user),
+            "sort_columns": SORT_COLUMNS,
+        },
+    )
+
+
+def _history(account) -> list[dict]:
+    """Field-by-field changes of the account, newest first, without a query per change."""
+    records = list(
+        account.history.select_related("history_user").order_by("-history_date", "-history_id")[:51]
+    )
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if older is None:
+            if len(records) == 51:
+                break
+            changes = [] if newer.history_type != "+" else None
+        else:
+            changes = [
+                {
+                    "field": account._meta.get_field(c.field).verbose_name,
+                    "old": _shown(account, c.field, c.old),
+                    "new": _shown(account, c.field, c.new),
+                }
+                for c in newer.diff_against(older).changes
+            ]
+        entries.append({"record": newer, "changes": changes})
+    return entries
+
+
+def _shown(account, field_name: str, value):
+    """A stored value as people read it: the label of a choice, not its code."""
+    choices = dict(account._meta.get_field(field_name).flatchoices)
+    return choices.get(value, value)
+
+
+@login_required
+def account_detail(request, pk):
+    account = get_account_for_user(request.user, pk)
+    access = list(
+        account.authorised_users.select_related("person", "granted_by", "ended_by").order_by(
+            "ended_at", "role", "person__username"
+        )
+    )
+    status_log = StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(SocialMediaAccount), object_id=str(account.pk)
+    ).select_related("by")
+    from monitoring.models import GovernanceFlag
+
+    flags = GovernanceFlag.objects.filter(account=account, resolved_at__isnull=True).order_by("-raised_at")
+    user = request.user
+    return render(
+        request,
+        "accounts_register/account_detail.html",
+        {
+            "account": account,
+            "current_access": [a for a in access if a.ended_at is None],
+            "ended_access": [a for a in access if a.ended_at is not None],
+            "status_log": status_log,
+            "history": _history(account),
+            "flags": flags,
+            "is_comms": is_communications(user),
+            "can_manage_access": services.may_manage_access(user, account),
+            "my_access": next((a for a in access if a.person_id == user.pk and a.ended_at is None), None),
+            "business_case": getattr(account, "business_case", None),
+            "usage_statement_published": UsageStatement.objects.exists(),
+        },
+    )
+
+
+def _about(account) -> dict:
+    """The caption and back link of a page about one account."""
+    return {"caption": str(account), "back_url": reverse("account-detail", args=[account.pk])}
+
+
+def _save_account(request, form, *, reason: str):
+    account = form.save(commit=False)
+    account._change_reason = reason
+    account.save()
+    return account
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    """Communications adds an account; a service proposes one for its own service."""
+    choices = services_for_proposal(request.user)
+    if not choices.exists():
+        raise PermissionDenied
+    proposing = not is_communications(request.user)
+    form = AccountForm(request.POST or None, services=choices, proposing=proposing)
+    if request.method == "POST" and form.is_valid():
+        account = _save_account(request, form, reason="Proposed" if proposing else "Added to the register")
+        messages.success(
+            request, f"{account} has been {'proposed' if proposing else 'added to the register'}."
+        )
+        return redirect("account-detail", pk=account.pk)
+    title = "Propose an account" if proposing else "Add an account to the register"
+    return render(
+        request,
+        "accounts_register/account_form.html",
+        {"form": form, "proposing": proposing, "title": title, "back_url": reverse("register-list")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_edit(request, pk):
+    account = get_account_for_user(request.user, pk, write=True)
+    form = AccountForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        _save_account(request, form, reason="Details changed")
+        messages.success(request, "The account's details have been saved.")
+        return redirect("account-detail", pk=account.pk)
+    return render(
+        request,
+        "accounts_register/account_form.html",
+        {"form": form, "account": account, "title": "Change the account's details", **_about(account)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_status(request, pk):
+    account = get_account_for_user(request.user, pk, write=True)
+    available = [t.name for t in account.get_available_status_transitions()]
+    form = StatusChangeForm(request.POST or None, available=available)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_change_status(
+                account=account,
+                transition=form.cleaned_data["transition"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.StaleAccount:
+            messages.error(request, "Someone else changed this account's status first. Nothing was changed.")
+            return redirect("account-detail", pk=account.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The status has been changed.")
+            return redirect("account-detail", pk=account.pk)
+    return render(
+        request,
+        "accounts_register/account_status.html",
+        {"form": form, "account": account, "title": "Change the status", **_about(account)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_grant(request, pk):
+    account = get_account_for_user(request.user, pk)
+    if not services.may_manage_access(request.user, account):
+        raise PermissionDenied
+    form = GrantAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access = services.authorised_user_grant(
+                account=account,
+                person=form.cleaned_data["person"],
+                role=form.cleaned_data["role"],
+                granted_by=request.user,
+                now=timezone.now(),
+                review_date=form.cleaned_data["review_date"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(None if field == "__all__" else field, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, f"{access.person.get_full_name() or access.person} now has access.")
+            return redirect("account-detail", pk=account.pk)
+    return render(
+        request,
+        "accounts_register/access_grant.html",
+        {"form": form, "account": account, "title": "Give access", **_about(account)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_end(request, pk, access_pk):
+    account = get_account_for_user(request.user, pk)
+    if not services.may_manage_access(request.user, account):
+        raise PermissionDenied
+    access = get_object_or_404(AuthorisedUser, pk=access_pk, account=account, ended_at__isnull=True)
+    form = EndAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.authorised_user_end(
+            access=access,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            now=timezone.now(),
+        )
+        if form.cleaned_data["reason"] == "left":
+            services.person_leaves(person=access.person, by=request.user, now=timezone.now())
+        else:
+            services.check_accounts_without_owner(now=timezone.now())
+        messages.success(request, "Access has ended. The record is kept.")
+        return redirect("account-detail", pk=account.pk)
+    return render(
+        request,
+        "accounts_register/access_end.html",
+        {"form": form, "account": account, "access": access, "title": "End access", **_about(account)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_accept(request, pk):
+    """The person reads the usage statement for this account and accepts it (003 D2.9)."""
+    account = get_account_for_user(request.user, pk)
+    statement = UsageStatement.current()
+    if statement is None:
+        raise Http404("There is no usage statement yet")
+    accepted = services.current_statement_acceptance(request.user, account)
+    form = AcceptStatementForm(request.POST or None)
+    if request.method == "POST" and accepted is None and form.is_valid():
+        services.usage_statement_accept(person=request.user, account=account, now=timezone.now())
+        messages.success(request, f"You have accepted version {statement.version} of the usage statement.")
+        return redirect("account-detail", pk=account.pk)
+    return render(
+        request,
+        "accounts_register/statement_accept.html",
+        {
+            "form": form,
+            "account": account,
+            "statement": statement,
+            "accepted": accepted,
+            "title": "Usage statement",
+            **_about(account),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def director_permission_record(request):
+    """Record a Director's written permission to use named platforms (002 §2.6)."""
+    from councilsocial.permissions import is_corporate_director
+
+    if not (is_communications(request.user) or is_corporate_director(request.user)):
+        raise PermissionDenied
+    initial = {"director": request.user.pk} if is_corporate_director(request.user) else {}
+    form = DirectorPermissionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.director_permission_record(
+            person=form.cleaned_data["person"],
+            platforms=form.cleaned_data["platforms"],
+            granted_on=form.cleaned_data["granted_on"],
+            document_reference=form.cleaned_data["document_reference"],
+            director=form.cleaned_data["director"],
+        )
+        messages.success(request, "The Director's permission has been recorded.")
+        return redirect("who-may-use-what")
+    return render(
+        request,
+        "accounts_register/director_permission.html",
+        {"form": form, "title": "Record a Director's permission", "back_url": reverse("who-may-use-what")},
+    )
+
+
+@login_required
+def who_may_use_what_view(request):
+    """002 §5.2: for IT, per person, the accounts and platforms they may use."""
+    if not (is_communications(request.user) or is_administrator(request.user)):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()[:100]
+    access = who_may_use_what()
+    if q:
+        access = access.filter(
+            Q(person__username__icontains=q)
+            | Q(person__first_name__icontains=q)
+            | Q(person__last_name__icontains=q)
+        )
+    page = Paginator(access, 200).get_page(request.GET.get("page"))
+    return render(request, "accounts_register/who_may_use_what.html", {"page": page, "q": q})
+
+
+SORT_COLUMNS = [
+    ("handle", "Account"),
+    ("platform", "Platform"),
+    ("service", "Service"),
+    ("status", "Status"),
+    ("activity", "Last activity"),
+]
+
+
+@login_required
+def register_export(request, fmt):
+    """Communications downloads the filtered register as CSV or Excel."""
+    from .exports import export_accounts_csv, export_accounts_xlsx
+
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("Choose CSV or Excel")
+    if not is_communications(request.user):
+        raise PermissionDenied
+    accounts = register_accounts(request.user, _filters_from(request))
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        return export_accounts_xlsx(accounts.iterator(chunk_size=2000), filename=f"register-{stamp}.xlsx")
+    return export_accounts_csv(accounts.iterator(chunk_size=2000), filename=f"register-{stamp}.csv")

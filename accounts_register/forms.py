@@ -1,0 +1,367 @@
+"""Forms for the register, rendered with the GOV.UK template pack."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from . import platforms
+from .models import AccessEndReason, AccessRole, Service, SocialMediaAccount
+from .services import STATUS_TRANSITIONS
+from .validators import refuse_pasted_password, validate_council_mailbox
+
+FREE_TEXT_FIELDS = [
+    "display_name",
+    "purpose",
+    "exit_plan",
+    "vault_reference",
+    "recovery_contact",
+    "internal_notes",
+]
+
+
+class CouncilDateField(DateInputField):
+    """The GOV.UK date input, with errors in plain words."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            raise ValidationError(f"{self.label} must be a real date", code="invalid") from None
+
+
+def date_field(label: str, help_text: str = "", *, required: bool = False) -> CouncilDateField:
+    field = CouncilDateField(label=label, required=required, require_all_fields=False, help_text=help_text)
+    field.error_messages["incomplete"] = f"{label} must include a day, month and year"
+    return field
+
+
+class GovukFormMixin:
+    """A FormHelper that leaves the <form> tag and the error summary to the template."""
+
+    def make_helper(self, *layout) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(*layout)
+        return helper
+
+
+class AccountForm(GovukFormMixin, forms.ModelForm):
+    """Add or change an account on the register (Communications), or propose one (a service)."""
+
+    launch_date = date_field("Launch date")
+    planned_end_date = date_field("Planned end date", "For a campaign or time-limited account (000 §8c).")
+    review_date = date_field("Next review date", "When the owner next confirms the account is still needed.")
+    password_changed_on = date_field("Password last changed", "004 Do 3: change passwords regularly.")
+    url = forms.URLField(
+        label="Web address",
+        max_length=500,
+        assume_scheme="https",
+        error_messages={
+            "required": "Enter the account's web address",
+            "invalid": "Enter a web address starting with https://",
+        },
+    )
+
+    class Meta:
+        model = SocialMediaAccount
+        fields = [
+            "platform",
+            "handle",
+            "url",
+            "display_name",
+            "service",
+            "kind",
+            "purpose",
+            "launch_date",
+            "planned_end_date",
+            "exit_plan",
+            "review_date",
+            "admin_mailbox",
+            "admin_mailbox_is_shared",
+            "comms_has_admin_access",
+            "vault_reference",
+            "mfa_enabled",
+            "recovery_contact",
+            "password_changed_on",
+            "internal_notes",
+        ]
+        error_messages = {
+            "platform": {"required": "Choose the platform"},
+            "handle": {"required": "Enter the account's handle"},
+            "display_name": {"required": "Enter the name the account shows"},
+            "service": {"required": "Choose the service that runs the account"},
+        }
+
+    def __init__(self, *args, services=None, proposing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposing = proposing
+        if services is not None:
+            self.fields["service"].queryset = services
+        self.fields["service"].empty_label = "Choose a service"
+        self.fields["platform"].choices = [("", "Choose a platform"), *platforms.Platform.choices]
+        if proposing:
+            for name in [
+                "comms_has_admin_access",
+                "internal_notes",
+                "vault_reference",
+                "mfa_enabled",
+                "recovery_contact",
+                "password_changed_on",
+            ]:
+                del self.fields[name]
+        credentials = [
+            f
+            for f in ["vault_reference", "mfa_enabled", "recovery_contact", "password_changed_on"]
+            if f in self.fields
+        ]
+        self.helper = self.make_helper(
+            Fieldset(
+                Field.select("platform"),
+                Field.text("handle", field_width=20),
+                Field.text("url"),
+                Field.text("display_name"),
+                Field.select("service"),
+                Field.radios("kind", inline=True),
+                Field.textarea("purpose", rows=3),
+                legend="The account",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field("launch_date"),
+                Field("planned_end_date"),
+                Field.textarea("exit_plan", rows=3),
+                Field("review_date"),
+                legend="Lifetime",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("admin_mailbox"),
+                Field.checkbox("admin_mailbox_is_shared"),
+                *(
+                    [Field.checkbox("comms_has_admin_access")]
+                    if "comms_has_admin_access" in self.fields
+                    else []
+                ),
+                legend="Administration (000 §6f, §11)",
+                legend_size=Size.MEDIUM,
+            ),
+            *(
+                [
+                    Fieldset(
+                        *[Field.checkbox(f) if f == "mfa_enabled" else Field(f) for f in credentials],
+                        legend="Where the credentials are kept (never the password)",
+                        legend_size=Size.MEDIUM,
+                    )
+                ]
+                if credentials
+                else []
+            ),
+            *([Field.textarea("internal_notes", rows=3)] if "internal_notes" in self.fields else []),
+            Button("submit", "Propose the account" if proposing else "Save the account"),
+        )
+
+    def clean(self):
+        return clean_account(self, super().clean())
+
+
+def clean_account(form: forms.ModelForm, cleaned: dict) -> dict:
+    """The register's rules for an account's fields, shared by the register form and the admin."""
+    if any("password" in key.lower() or "passwd" in key.lower() for key in form.data):
+        raise ValidationError(
+            "Passwords are never recorded in the register. Say where the password is kept instead."
+        )
+    for name in FREE_TEXT_FIELDS:
+        if name in form.fields and cleaned.get(name):
+            try:
+                refuse_pasted_password(cleaned[name])
+            except ValidationError as exc:
+                form.add_error(name, exc)
+    platform = cleaned.get("platform")
+    if platform:
+        if cleaned.get("handle"):
+            try:
+                cleaned["handle"] = platforms.normalise_handle(platform, cleaned["handle"])
+            except ValidationError as exc:
+                form.add_error("handle", exc)
+        if cleaned.get("url"):
+            try:
+                cleaned["url"] = platforms.normalise_url(platform, cleaned["url"])
+            except ValidationError as exc:
+                form.add_error("url", exc)
+    handle = cleaned.get("handle")
+    if platform and handle and "handle" not in form.errors:
+        clash = SocialMediaAccount.objects.filter(platform=platform, handle__iexact=handle)
+        if form.instance.pk:
+            clash = clash.exclude(pk=form.instance.pk)
+        existing = clash.first()
+        if existing is not None:
+            form.add_error("handle", f"{existing.display_handle} is already on the register")
+    mailbox = cleaned.get("admin_mailbox")
+    if mailbox:
+        try:
+            validate_council_mailbox(mailbox)
+        except ValidationError as exc:
+            form.add_error("admin_mailbox", exc)
+        if not cleaned.get("admin_mailbox_is_shared"):
+            form.add_error(
+                "admin_mailbox_is_shared",
+                "Confirm the mailbox is a shared mailbox: "
+                "accounts must not be registered to a person (000 §11)",
+            )
+    launch, end = cleaned.get("launch_date"), cleaned.get("planned_end_date")
+    if launch and end and end < launch:
+        form.add_error("planned_end_date", "The planned end date must be after the launch date")
+    return cleaned
+
+
+class AccountAdminForm(forms.ModelForm):
+    """The admin's account form: the same rules as the register's."""
+
+    url = forms.URLField(label="Web address", max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = SocialMediaAccount
+        fields = [*AccountForm.Meta.fields, "followers", "followers_recorded_on"]
+
+    def clean(self):
+        return clean_account(self, super().clean())
+
+
+class StatusChangeForm(GovukFormMixin, forms.Form):
+    transition = forms.ChoiceField(
+        label="Change the status to",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a status change"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="This is recorded in the account's history.",
+        error_messages={"required": "Enter the reason for the change"},
+    )
+
+    def __init__(self, *args, available: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transition"].choices = [(name, STATUS_TRANSITIONS[name]) for name in available]
+        self.helper = self.make_helper(
+            Field.radios("transition", legend_size=Size.SMALL),
+            Field.textarea("reason"),
+            Button("submit", "Change the status"),
+        )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        refuse_pasted_password(reason)
+        return reason
+
+
+class GrantAccessForm(GovukFormMixin, forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Person",
+        empty_label="Choose a person",
+        error_messages={"required": "Choose the person", "invalid_choice": "Choose a person from the list"},
+    )
+    role = forms.ChoiceField(
+        choices=AccessRole.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the role"}
+    )
+    review_date = date_field("Review date")
+    expires_on = date_field("Last day of access", "Required for temporary access (003 D2.9).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+        )
+        self.fields["person"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
+        self.helper = self.make_helper(
+            Field.select("person"),
+            Field.radios("role", inline=True),
+            Field("review_date"),
+            Field("expires_on"),
+            Button("submit", "Give access"),
+        )
+
+
+class EndAccessForm(GovukFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        choices=[
+            (AccessEndReason.REVOKED, "Access is no longer needed or allowed"),
+            (AccessEndReason.LEFT, "The person has left the council"),
+        ],
+        widget=forms.RadioSelect,
+        label="Why is access ending?",
+        error_messages={"required": "Choose why access is ending"},
+    )
+    note = forms.CharField(label="Note", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.make_helper(
+            Field.radios("reason", legend_size=Size.SMALL), Field.text("note"), Button("submit", "End access")
+        )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        refuse_pasted_password(note)
+        return note
+
+
+class DirectorPermissionForm(GovukFormMixin, forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        empty_label="Choose a person",
+        error_messages={"required": "Choose the person"},
+    )
+    platforms = forms.MultipleChoiceField(
+        choices=platforms.Platform.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Platforms the Director allows",
+        error_messages={"required": "Choose at least one platform"},
+    )
+    granted_on = date_field("Date of the Director's permission", required=True)
+    document_reference = forms.CharField(
+        label="Where the signed permission is kept",
+        max_length=200,
+        error_messages={"required": "Enter where the signed permission is kept"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["person"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
+        self.helper = self.make_helper(
+            Field.select("person"),
+            Field.checkboxes("platforms", small=True),
+            Field("granted_on"),
+            Field.text("document_reference"),
+            Button("submit", "Record the permission"),
+        )
+
+
+class AcceptStatementForm(GovukFormMixin, forms.Form):
+    accept = forms.BooleanField(
+        label="I have read the statement and will use the account in line with it",
+        error_messages={"required": "Confirm you have read and accept the statement"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.make_helper(Field.checkbox("accept"), Button("submit", "Accept the statement"))
+
+
+def services_for_proposal(user):
+    """A service proposes accounts for its own services; Communications for any."""
+    from councilsocial.permissions import is_communications
+
+    return Service.objects.all() if is_communications(user) else Service.objects.for_member(user)

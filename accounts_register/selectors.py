@@ -1,0 +1,116 @@
+"""Reads for the account register: the register list with its filters, and access checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from .models import AccountStatus, AuthorisedUser, SocialMediaAccount
+
+SORTS = {
+    "handle": ("handle",),
+    "-handle": ("-handle",),
+    "platform": ("platform", "handle"),
+    "-platform": ("-platform", "handle"),
+    "service": ("service__name", "handle"),
+    "-service": ("-service__name", "handle"),
+    "status": ("status", "handle"),
+    "-status": ("-status", "handle"),
+    "activity": ("last_activity_at", "handle"),
+    "-activity": ("-last_activity_at", "handle"),
+}
+
+
+@dataclass
+class RegisterFilters:
+    q: str = ""
+    platform: str = ""
+    service: str = ""
+    directorate: str = ""
+    kind: str = ""
+    status: str = ""
+    has_open_flags: bool = False
+    sort: str = "platform"
+
+
+def open_flags_exist():
+    from monitoring.models import GovernanceFlag
+
+    return Exists(GovernanceFlag.objects.filter(account=OuterRef("pk"), resolved_at__isnull=True))
+
+
+def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAccount]:
+    """The register list: accounts the person may see, filtered, searched and sorted.
+
+    One query for the page of rows (services, directorates and counts joined or annotated),
+    whatever the number of accounts.
+    """
+    accounts = (
+        SocialMediaAccount.objects.visible_to(user)
+        .select_related("service__directorate")
+        .annotate(
+            has_open_flags=open_flags_exist(),
+            current_users=Count("authorised_users", filter=Q(authorised_users__ended_at__isnull=True)),
+        )
+    )
+    if filters.q:
+        term = filters.q.strip().lstrip("@")
+        accounts = accounts.filter(Q(handle__icontains=term) | Q(display_name__icontains=term))
+    for field, value in [
+        ("platform", filters.platform),
+        ("service_id", filters.service),
+        ("service__directorate_id", filters.directorate),
+        ("kind", filters.kind),
+        ("status", filters.status),
+    ]:
+        if value:
+            accounts = accounts.filter(**{field: value})
+    if filters.has_open_flags:
+        accounts = accounts.filter(has_open_flags=True)
+    return accounts.order_by(*SORTS.get(filters.sort, SORTS["platform"]), "pk")
+
+
+def get_account_for_user(user, pk, *, write: bool = False) -> SocialMediaAccount:
+    """The account, if the person may see it (404 otherwise); with ``write``, only for Communications.
+
+    A person who may see the account but not change it gets PermissionDenied (403) for ``write``.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from councilsocial.permissions import is_communications
+
+    try:
+        account = (
+            SocialMediaAccount.objects.visible_to(user).select_related("service__directorate").get(pk=pk)
+        )
+    except (SocialMediaAccount.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such account") from None
+    if write and not is_communications(user):
+        raise PermissionDenied
+    return account
+
+
+def current_access(account) -> QuerySet[AuthorisedUser]:
+    return account.authorised_users.filter(ended_at__isnull=True).select_related("person", "granted_by")
+
+
+def who_may_use_what(*, person=None) -> QuerySet[AuthorisedUser]:
+    """002 §5.2: IT's record of authorised users and the sites each may use, by person."""
+    access = (
+        AuthorisedUser.objects.filter(
+            ended_at__isnull=True, account__status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED]
+        )
+        .select_related("person", "account")
+        .order_by(
+            "person__last_name",
+            "person__first_name",
+            "person__username",
+            "account__platform",
+            "account__handle",
+        )
+    )
+    if person is not None:
+        access = access.filter(person=person)
+    return access
