@@ -31,7 +31,6 @@ from .models import (
     AccountKind,
     AccountStatus,
     AuthorisedUser,
-    Directorate,
     Service,
     SocialMediaAccount,
     UsageStatement,
@@ -125,6 +124,33 @@ def _history(account) -> list[dict]:
     return entries
 
 
+def _access_history(account) -> list[dict]:
+    """Changes to the account's access records, newest first, diffed in memory (two queries)."""
+    records = list(
+        AuthorisedUser.history.filter(account_id=account.pk)
+        .select_related("history_user", "person")
+        .order_by("id", "history_date", "history_id")[:500]
+    )
+    entries = []
+    previous = {}
+    for record in records:
+        older = previous.get(record.id)
+        changes = None
+        if older is not None:
+            changes = [
+                {
+                    "field": AuthorisedUser._meta.get_field(c.field).verbose_name,
+                    "old": _shown(record.instance, c.field, c.old),
+                    "new": _shown(record.instance, c.field, c.new),
+                }
+                for c in record.diff_against(older, excluded_fields=["usage_statement"]).changes
+            ]
+        entries.append({"record": record, "changes": changes})
+        previous[record.id] = record
+    entries.sort(key=lambda e: e["record"].history_date, reverse=True)
+    return entries[:50]
+
+
 def _shown(account, field_name: str, value):
     """A stored value as people read it: the label of a choice, not its code."""
     choices = dict(account._meta.get_field(field_name).flatchoices)
@@ -155,6 +181,7 @@ def account_detail(request, pk):
             "ended_access": [a for a in access if a.ended_at is not None],
             "status_log": status_log,
             "history": _history(account),
+            "access_history": _access_history(account),
             "flags": flags,
             "is_comms": is_communications(user),
             "can_manage_access": services.may_manage_access(user, account),

@@ -244,3 +244,23 @@ def test_who_may_use_what_lists_each_persons_accounts_and_platforms(client, acco
     client.force_login(comms)
     page = client.get("/access/").content.decode()
     assert "Ali Khan" in page and "@CCDCCountryside" in page and "X (Twitter)" in page
+
+
+def test_the_account_page_shows_changes_to_access(client, account, qualified, comms, now):
+    access = grant(account, qualified, comms, now)
+    services.authorised_user_end(
+        access=access, by=comms, reason=AccessEndReason.REVOKED, note="Moved team", now=now
+    )
+    client.force_login(comms)
+    changes = client.get(f"/accounts/{account.pk}/").content.decode()
+    assert "Ali Khan given editor access" in changes
+    assert "Revoked. Moved team" in changes
+    assert "“” → “Revoked”" in changes
+
+
+def test_the_leaver_sweep_is_scheduled():
+    from django_celery_beat.models import PeriodicTask
+
+    assert PeriodicTask.objects.filter(
+        task="accounts_register.end_access_of_switched_off_users", enabled=True
+    ).exists()
