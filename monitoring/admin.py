@@ -1,6 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 
-from .models import Notification
+from .models import (
+    ClosureDay,
+    Enquiry,
+    GovernanceFlag,
+    Notification,
+    OfficeHours,
+    PolicyReview,
+    ResponsePolicy,
+    WorkingCalendar,
+)
+from .services import calendar_changed
 
 
 @admin.register(Notification)
@@ -19,4 +30,80 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Working calendar, response policies and policy reviews (issue 6) -----------------------------
+
+
+class OfficeHoursInline(admin.TabularInline):
+    model = OfficeHours
+    extra = 0
+    max_num = 7
+
+
+class ClosureDayInline(admin.TabularInline):
+    model = ClosureDay
+    extra = 1
+
+
+@admin.register(WorkingCalendar)
+class WorkingCalendarAdmin(admin.ModelAdmin):
+    """The council's working calendar (000 §25). Saving it recomputes open enquiries' deadlines."""
+
+    list_display = ["name", "nation", "updated_at"]
+    inlines = [OfficeHoursInline, ClosureDayInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        moved = calendar_changed(now=timezone.now())
+        messages.info(
+            request,
+            f"The calendar was saved. {moved} open enquir{'y' if moved == 1 else 'ies'} "
+            f"had {'its' if moved == 1 else 'their'} deadline moved.",
+        )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not WorkingCalendar.objects.exists()
+
+
+@admin.register(ResponsePolicy)
+class ResponsePolicyAdmin(admin.ModelAdmin):
+    list_display = ["account", "fixed_hours", "reason"]
+    autocomplete_fields = ["account"]
+    search_fields = ["account__handle", "account__display_name"]
+
+
+@admin.register(PolicyReview)
+class PolicyReviewAdmin(admin.ModelAdmin):
+    """002 §1.6: record each six-monthly review of the policy; the check flags one that is due."""
+
+    list_display = ["reviewed_on", "reviewed_by", "next_due_on"]
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(admin.ModelAdmin):
+    list_display = ["platform_id", "account", "channel", "received_at", "response_due_at", "status"]
+    list_filter = ["status", "channel"]
+    search_fields = ["platform_id", "author", "account__handle"]
+    list_select_related = ["account"]
+    readonly_fields = ["response_due_at", "response_policy", "status", "first_response_at", "met_deadline"]
+    raw_id_fields = ["account"]
+
+
+@admin.register(GovernanceFlag)
+class GovernanceFlagAdmin(admin.ModelAdmin):
+    """Flags are raised and resolved by the checks only."""
+
+    list_display = ["kind", "account", "service", "raised_at", "resolved_at", "notified_at"]
+    list_filter = ["kind"]
+    list_select_related = ["account", "service", "subject_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,7 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/new/", views.enquiry_new, name="enquiry-new"),
+    path("inbox/<int:pk>/respond/", views.enquiry_respond, name="enquiry-respond"),
+    path("inbox/upload/", views.activity_import, name="activity-import"),
+    path("inbox/upload/<uuid:batch_id>/", views.activity_import_preview, name="activity-import-preview"),
+    path("dashboard/", views.council_dashboard, name="dashboard"),
+    path("flags/", views.flag_list, name="flag-list"),
+    path("services/<int:pk>/dashboard/", views.service_dashboard, name="service-dashboard"),
+    path("", include("monitoring.api")),
 ]

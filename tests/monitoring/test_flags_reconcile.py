@@ -92,3 +92,13 @@ def test_two_runs_at_the_same_time_raise_each_flag_once():
     assert len(results) == 2
     assert sum(len(r.raised) for r in results) == 50
     assert GovernanceFlag.objects.open().count() == 50
+
+
+@pytest.mark.django_db
+def test_a_subject_without_account_or_service_columns_can_be_flagged():
+    account = AccountFactory(mfa_enabled=False)
+    changes = flags_reconcile(
+        kind=KIND, subjects=SocialMediaAccount.objects.filter(pk=account.pk), now=timezone.now()
+    )
+    flag = GovernanceFlag.objects.get(pk=changes.raised[0])
+    assert (flag.subject, flag.account, flag.service) == (account, None, None)

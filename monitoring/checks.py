@@ -1,0 +1,162 @@
+"""The governance checks: each a set-based query handed to ``flags_reconcile``.
+
+Every check is ``(*, now) -> FlagChanges``. The registry lists them all, ours and those owned by
+other apps (named by dotted path so this module works before those apps provide them);
+``run_governance_checks`` and the Celery tasks run them from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.module_loading import import_string
+
+from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
+
+from .calendar import LONDON
+from .dashboard import original_posts_since
+from .models import Enquiry, FlagKind, PolicyReview
+from .models.calendar import add_months
+from .services import FlagChanges, flags_reconcile, flags_send_digest
+
+REGISTRY: list[tuple[str, str]] = [
+    ("overdue_enquiries", "monitoring.checks.check_overdue_enquiries"),
+    ("inactive_accounts", "monitoring.checks.check_inactive_accounts"),
+    ("posting_guideline", "monitoring.checks.check_posting_guideline"),
+    ("credentials_not_rotated", "monitoring.checks.check_credentials_not_rotated"),
+    ("account_review_overdue", "monitoring.checks.check_account_review_overdue"),
+    ("policy_review_due", "monitoring.checks.check_policy_review_due"),
+    ("waiting_business_cases", "business_cases.services.check_waiting_cases"),
+    ("risk_reviews_overdue", "risk_assessments.services.check_overdue_reviews"),
+    ("temporary_access", "accounts_register.services.check_temporary_access"),
+    ("accounts_without_owner", "accounts_register.services.check_accounts_without_owner"),
+]
+
+
+def _today(now: datetime):
+    return now.astimezone(LONDON).date()
+
+
+def _live_accounts():
+    return SocialMediaAccount.objects.filter(status=AccountStatus.ACTIVE)
+
+
+def _account_flags(kind: str, subjects, now: datetime) -> FlagChanges:
+    return flags_reconcile(
+        kind=kind, subjects=subjects, now=now, account_field="pk", service_field="service_id"
+    )
+
+
+def check_overdue_enquiries(*, now: datetime) -> FlagChanges:
+    """000 §25: an enquiry with no response by its deadline. Uses ``enquiry_unanswered_due_idx``."""
+    return flags_reconcile(
+        kind=FlagKind.OVERDUE_ENQUIRY,
+        subjects=Enquiry.objects.overdue(now=now),
+        now=now,
+        account_field="account_id",
+        service_field="account__service_id",
+    )
+
+
+def check_inactive_accounts(*, now: datetime) -> FlagChanges:
+    """003 D5.1: an active account with no activity for more than ``MONITORING_INACTIVE_DAYS``.
+
+    An account that has never posted counts from when it was registered.
+    """
+    cutoff = now - timedelta(days=settings.MONITORING_INACTIVE_DAYS)
+    subjects = _live_accounts().filter(
+        Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff)
+    )
+    return _account_flags(FlagKind.ACCOUNT_INACTIVE, subjects, now)
+
+
+def check_posting_guideline(*, now: datetime) -> FlagChanges:
+    """003 D5.2: a corporate account posting fewer original posts than its platform's guideline.
+
+    Judged over ``MONITORING_POSTING_WINDOW_DAYS`` (a guideline of one a day means seven in a week),
+    for accounts registered at least that long ago. One query; the counts use ``post_account_time_idx``.
+    """
+    window = settings.MONITORING_POSTING_WINDOW_DAYS
+    since = now - timedelta(days=window)
+    below = Q(pk__in=[])
+    for platform, (posts, per_days) in settings.MONITORING_POSTING_GUIDELINES.items():
+        required = -(-posts * window // per_days)  # ceiling
+        below |= Q(platform=platform, recent_originals__lt=required)
+    subjects = (
+        _live_accounts()
+        .filter(kind=AccountKind.CORPORATE, platform__in=list(settings.MONITORING_POSTING_GUIDELINES))
+        .filter(created_at__lt=since)
+        .annotate(recent_originals=original_posts_since(since, now))
+        .filter(below)
+    )
+    return _account_flags(FlagKind.POSTING_BELOW_GUIDELINE, subjects, now)
+
+
+def check_credentials_not_rotated(*, now: datetime) -> FlagChanges:
+    """004 Do 3: the password not changed within ``MONITORING_PASSWORD_ROTATION_DAYS`` (or never recorded)."""
+    cutoff = _today(now) - timedelta(days=settings.MONITORING_PASSWORD_ROTATION_DAYS)
+    subjects = _live_accounts().filter(
+        Q(password_changed_on__isnull=True) | Q(password_changed_on__lt=cutoff)
+    )
+    return _account_flags(FlagKind.CREDENTIALS_NOT_ROTATED, subjects, now)
+
+
+def check_account_review_overdue(*, now: datetime) -> FlagChanges:
+    """Every account is re-certified by its owner at least yearly: flag one past its review date."""
+    subjects = _live_accounts().filter(review_date__lt=_today(now))
+    return _account_flags(FlagKind.ACCOUNT_REVIEW_OVERDUE, subjects, now)
+
+
+def check_policy_review_due(*, now: datetime) -> FlagChanges:
+    """002 §1.6: the policy is reviewed every six months. The latest review is the flag's subject;
+    recording a new review resolves it. With no review recorded there is nothing to flag against."""
+    latest = PolicyReview.objects.order_by("-reviewed_on", "-pk").values("pk")[:1]
+    cutoff = add_months(_today(now), -settings.MONITORING_POLICY_REVIEW_MONTHS)
+    subjects = PolicyReview.objects.filter(pk__in=latest, reviewed_on__lte=cutoff)
+    return flags_reconcile(kind=FlagKind.POLICY_REVIEW_DUE, subjects=subjects, now=now)
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    name: str
+    path: str
+    changes: FlagChanges | None  # None: the check is not available (its app has not provided it)
+
+
+def check_function(path: str):
+    """The check at ``path``, or None when its module or function does not exist yet."""
+    try:
+        return import_string(path)
+    except ImportError:
+        return None
+
+
+def run_check(name: str, *, now: datetime) -> CheckRun:
+    path = dict(REGISTRY)[name]
+    function = check_function(path)
+    if function is None:
+        return CheckRun(name, path, None)
+    with transaction.atomic():
+        return CheckRun(name, path, function(now=now))
+
+
+def run_all(*, now: datetime) -> list[CheckRun]:
+    return [run_check(name, now=now) for name, _ in REGISTRY]
+
+
+def governance_check_run(*, name: str, now: datetime) -> dict:
+    """Run one check and send the digest of new flags: what the scheduled task does."""
+    run = run_check(name, now=now)
+    emails = flags_send_digest(now=now)
+    if run.changes is None:
+        return {"check": name, "available": False, "emails": emails}
+    return {
+        "check": name,
+        "raised": len(run.changes.raised),
+        "resolved": run.changes.resolved,
+        "emails": emails,
+    }

@@ -1,0 +1,129 @@
+"""Forms for the inbox: a response without a reply, and an enquiry entered by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from .calendar import LONDON
+from .models import Channel, NoResponseReason
+
+
+class RealDateField(DateInputField):
+    """A GOV.UK date input whose impossible dates (31 February) get our message, not Python's."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class NoResponseForm(forms.Form):
+    """004 Don't 5–6: close an enquiry without replying, saying why."""
+
+    reason = forms.ChoiceField(
+        label="Why is no response needed?",
+        choices=NoResponseReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why no response is needed"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.MEDIUM
+        self.helper.layout = Layout(Field.radios("reason", legend_size=Size.MEDIUM, small=True))
+
+
+class EnquiryForm(forms.Form):
+    """An enquiry recorded by hand by the service (issue 6 item 4c)."""
+
+    account = forms.ModelChoiceField(
+        queryset=None, label="Account", error_messages={"required": "Select the account it arrived on"}
+    )
+    received_on = RealDateField(label="Date received", require_all_fields=False)
+    received_time = forms.CharField(
+        label="Time received",
+        help_text="UK time, 24-hour clock, for example 14:30",
+        max_length=5,
+        error_messages={"required": "Enter the time it was received"},
+    )
+    channel = forms.ChoiceField(
+        label="How did it arrive?",
+        choices=Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the enquiry arrived"},
+    )
+    author = forms.CharField(label="From", max_length=200, required=False, help_text="Their name or handle")
+    text = forms.CharField(label="What they asked", widget=forms.Textarea, required=False, max_length=20000)
+    platform_id = forms.CharField(
+        label="The platform's id or link (optional)",
+        max_length=200,
+        required=False,
+        help_text="Recording the same id again does not make a second enquiry.",
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts.select_related("service").order_by("display_name")
+        self.fields["received_on"].error_messages["invalid"] = "Date received must be a real date"
+        self.fields["received_on"].error_messages["required"] = "Enter the date it was received"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("account"),
+            Field("received_on"),
+            Field.text("received_time", field_width=5),
+            Field.radios("channel", legend_size=Size.SMALL, inline=True),
+            Field.text("author", field_width=20),
+            Field.textarea("text", rows=4),
+            Field.text("platform_id", field_width=30),
+            Button("submit", "Record the enquiry"),
+        )
+
+    def clean_received_time(self) -> time:
+        raw = self.cleaned_data["received_time"].strip()
+        try:
+            return datetime.strptime(raw, "%H:%M").time()  # noqa: DTZ007 - a clock time, zone added below
+        except ValueError:
+            raise forms.ValidationError("Enter the time as hours and minutes, for example 14:30") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        day, clock = cleaned.get("received_on"), cleaned.get("received_time")
+        if day and clock:
+            received = datetime.combine(day, clock, tzinfo=LONDON)
+            if received > timezone.now():
+                self.add_error("received_on", "The date and time received must be in the past")
+            cleaned["received_at"] = received
+        return cleaned
+
+
+class ActivityUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What does the file hold?",
+        choices=[("enquiries", "Enquiries"), ("posts", "Posts")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the file holds enquiries or posts"},
+    )
+    file = forms.FileField(
+        label="Upload a CSV file",
+        error_messages={"required": "Select a CSV file", "empty": "The file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.MEDIUM, inline=True),
+            Field("file"),
+            Button("submit", "Upload and check"),
+        )

@@ -1,0 +1,244 @@
+"""Enquiries from the public, the council's responses to them, and the accounts' posts.
+
+000 §25 (response times), 003 D4.5–4.6 (timely replies, holding replies), D5.1–5.2 (activity and
+posting frequency), 004 Don't 5–6 (when not to respond).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class Channel(models.TextChoices):
+    COMMENT = "comment", "Comment"
+    MENTION = "mention", "Mention"
+    DIRECT_MESSAGE = "direct_message", "Direct message"
+
+
+class EnquiryStatus(models.TextChoices):
+    OPEN = "open", "Waiting for a response"
+    HOLDING = "holding", "Holding reply sent"
+    ANSWERED = "answered", "Answered"
+    NO_RESPONSE_NEEDED = "no_response_needed", "No response needed"
+
+
+OPEN_STATUSES = (EnquiryStatus.OPEN, EnquiryStatus.HOLDING)
+
+
+class ResponseKind(models.TextChoices):
+    HOLDING = "holding", "Holding reply"
+    FULL = "full", "Full answer"
+    NO_RESPONSE_NEEDED = "no_response_needed", "No response needed"
+
+
+class NoResponseReason(models.TextChoices):
+    """004 Don't 5–6: when the council does not respond."""
+
+    ABUSIVE = "abusive", "Abusive"
+    AGGRESSIVE = "aggressive", "Aggressive"
+    SPAM = "spam", "Spam"
+    NOTHING_TO_ADD = "nothing_to_add", "Nothing to add"
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def open(self) -> EnquiryQuerySet:
+        """Not yet closed: waiting for a response, or a holding reply sent and the answer to come."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, *, now) -> EnquiryQuerySet:
+        """No response at all and the deadline has passed (000 §25). A holding reply stops the clock."""
+        return self.filter(status=EnquiryStatus.OPEN, response_due_at__lt=now)
+
+    def for_user(self, user) -> EnquiryQuerySet:
+        """Enquiries of the accounts a person works on: their services', or every one for Comms."""
+        from accounts_register.models import Service
+        from councilsocial.permissions import is_communications
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(account__service__in=Service.objects.for_member(user).values("pk"))
+
+
+class Enquiry(ConcurrentTransitionMixin, models.Model):
+    """A question or comment from the public on one of the council's accounts.
+
+    The deadline is computed once, when the enquiry is recorded, and stored with the policy that
+    produced it (``response_policy``: ``working_day`` for 000 §25, ``fixed_hours:48`` for 003 D8.3).
+    A first response — a holding reply or a full answer — stops the clock; the time it took, in
+    working seconds, and whether the deadline was met are stored with it.
+    """
+
+    account = models.ForeignKey(
+        "accounts_register.SocialMediaAccount", on_delete=models.PROTECT, related_name="enquiries"
+    )
+    platform_id = models.CharField("the platform's id", max_length=200)
+    received_at = models.DateTimeField()
+    author = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    response_due_at = models.DateTimeField()
+    response_policy = models.CharField(max_length=30, default="working_day")
+    status = FSMField(default=EnquiryStatus.OPEN, choices=EnquiryStatus.choices, protected=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    first_response_working_seconds = models.IntegerField(null=True, blank=True)
+    met_deadline = models.BooleanField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    no_response_reason = models.CharField(max_length=20, choices=NoResponseReason.choices, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "enquiries"
+        ordering = ["response_due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "platform_id"], name="enquiry_unique_platform_id"),
+            models.CheckConstraint(
+                condition=~Q(status=EnquiryStatus.NO_RESPONSE_NEEDED) | ~Q(no_response_reason=""),
+                name="enquiry_no_response_has_reason",
+            ),
+        ]
+        indexes = [
+            # Job check_overdue_enquiries (every 5 minutes): unanswered enquiries by deadline.
+            models.Index(
+                fields=["response_due_at"], condition=Q(status="open"), name="enquiry_unanswered_due_idx"
+            ),
+            # Inbox: open enquiries of a set of accounts, soonest deadline first.
+            models.Index(
+                fields=["account", "response_due_at"],
+                condition=Q(status__in=["open", "holding"]),
+                name="enquiry_inbox_idx",
+            ),
+            # Dashboard: response-time performance by month of receipt.
+            models.Index(fields=["received_at"], name="enquiry_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} from {self.author or 'someone'} ({self.platform_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @transition(field=status, source=EnquiryStatus.OPEN, target=EnquiryStatus.HOLDING)
+    def send_holding_reply(self):
+        """003 D4.6: a holding reply stops the clock; the enquiry stays open for the answer."""
+
+    @transition(field=status, source=OPEN_STATUSES, target=EnquiryStatus.ANSWERED)
+    def answer(self):
+        """A full answer stops the clock (if a holding reply had not) and closes the enquiry."""
+
+    @transition(field=status, source=OPEN_STATUSES, target=EnquiryStatus.NO_RESPONSE_NEEDED)
+    def close_without_response(self):
+        """004 Don't 5–6: abusive, aggressive, spam or nothing to add; closes with a reason."""
+
+
+class Response(models.Model):
+    """A response recorded against an enquiry, by a person or an integration."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="responses")
+    kind = models.CharField(max_length=20, choices=ResponseKind.choices)
+    responded_at = models.DateTimeField()
+    reason = models.CharField(max_length=20, choices=NoResponseReason.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["responded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.responded_at:%Y-%m-%d %H:%M}"
+
+
+class PostKind(models.TextChoices):
+    ORIGINAL = "original", "Original post"
+    REPLY = "reply", "Reply"
+    SHARE = "share", "Share"
+
+
+class Post(models.Model):
+    """Something an account published. Posts give the account its last activity (003 D5.1) and its
+    posting frequency (003 D5.2)."""
+
+    account = models.ForeignKey(
+        "accounts_register.SocialMediaAccount", on_delete=models.PROTECT, related_name="posts"
+    )
+    platform_id = models.CharField("the platform's id", max_length=200)
+    posted_at = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=PostKind.choices, default=PostKind.ORIGINAL)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-posted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "platform_id"], name="post_unique_platform_id")
+        ]
+        indexes = [
+            # Ingest (the account's last activity) and job posting_guideline (daily): an account's
+            # posts by time.
+            models.Index(fields=["account", "posted_at"], name="post_account_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.platform_id}"
+
+
+class ActivityImport(models.Model):
+    """An uploaded CSV of enquiries or posts between its row-by-row preview and its confirmation.
+
+    The cells are kept on the server, so the confirmation writes what was previewed and never what
+    the browser sends back; only the uploader may confirm it, once.
+    """
+
+    class Kind(models.TextChoices):
+        ENQUIRIES = "enquiries", "Enquiries"
+        POSTS = "posts", "Posts"
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    file_name = models.CharField(max_length=255)
+    rows = models.JSONField(default=list, help_text="Each data row as a dict of column name to cell text.")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"
+
+
+class ResponseTimeMonth(models.Model):
+    """Pre-aggregated response-time figures of one service for one month (the dashboard reads these).
+
+    Refreshed by the job ``monitoring.refresh_dashboard_figures`` (the current and previous month
+    every 15 minutes, the whole year nightly), so the dashboard never aggregates a million rows.
+    """
+
+    service = models.ForeignKey("accounts_register.Service", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month, UK time.")
+    received = models.PositiveIntegerField()
+    judged = models.PositiveIntegerField(help_text="Answered, or unanswered past the deadline.")
+    within = models.PositiveIntegerField(help_text="First response by the deadline.")
+    median_seconds = models.FloatField(null=True)
+    p90_seconds = models.FloatField(null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["service", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "month"], name="response_time_month_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.month:%B %Y}: {self.within} of {self.judged} within the deadline"

@@ -1,0 +1,347 @@
+"""Operations: emergencies, purdah, incidents, monitoring terms, policy sign-off and photo consent.
+
+003 D9 (emergency procedures), D10 (purdah), D11 (monitoring terms), Section B (what happens if things
+go wrong); 004 Do 3 (hacked accounts), Don't 9 (pictures of children); 002 §1.6 (six-monthly review).
+Writes go through ``monitoring.operations``; these models hold state and small read helpers only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+
+def _is_communications(instance, user) -> bool:
+    from councilsocial.permissions import is_communications
+
+    return is_communications(user)
+
+
+# --- Emergency (003 D9) -----------------------------------------------------------------------
+class EmergencyStatus(models.TextChoices):
+    ACTIVE = "active", "In force"
+    LIFTED = "lifted", "Lifted"
+
+
+class EmergencyQuerySet(models.QuerySet):
+    def active(self) -> EmergencyQuerySet:
+        return self.filter(status=EmergencyStatus.ACTIVE)
+
+
+class Emergency(ConcurrentTransitionMixin, models.Model):
+    """The council's emergency procedures are in force: only named Communications officers post (003 D9.1)."""
+
+    title = models.CharField(max_length=200)
+    reason = models.TextField()
+    holding_message = models.TextField(
+        help_text="The single holding message owners are asked to post (003 D9.3)."
+    )
+    all_clear_message = models.TextField(blank=True)
+    named_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        help_text="The Communications officers who may still post (003 D9.1).",
+    )
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    status = FSMField(default=EmergencyStatus.ACTIVE, choices=EmergencyStatus.choices, protected=True)
+
+    objects = EmergencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_at"]
+        constraints = [
+            # Declaring twice is refused while one is in force (the database has the last word).
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="active"), name="emergency_one_in_force"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=EmergencyStatus.ACTIVE,
+        target=EmergencyStatus.LIFTED,
+        permission=_is_communications,
+    )
+    def lift(self, *, by=None, description=None):
+        """Emergency procedures are no longer in force (003 D9.3)."""
+
+
+class EmergencySuspension(models.Model):
+    """One access the emergency suspended, so lifting it restores exactly these (003 D9.2)."""
+
+    emergency = models.ForeignKey(Emergency, on_delete=models.CASCADE, related_name="suspensions")
+    authorised_user = models.ForeignKey(
+        "accounts_register.AuthorisedUser", on_delete=models.PROTECT, related_name="emergency_suspensions"
+    )
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["emergency", "authorised_user"], name="emergency_suspends_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authorised_user} suspended by {self.emergency}"
+
+
+# --- Purdah (003 D10) -------------------------------------------------------------------------
+class PurdahPeriodQuerySet(models.QuerySet):
+    def active_on(self, day: date) -> PurdahPeriodQuerySet:
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class PurdahPeriod(models.Model):
+    """An election period: avoid anything party political; don't promote individual Members (003 D10)."""
+
+    name = models.CharField(max_length=200)
+    elections = models.CharField(max_length=300, help_text="Which elections, for example 'County Council'.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PurdahPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="purdah_ends_after_start"
+            )
+        ]
+        # Banner: the period in force today.
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="purdah_dates_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WordListKind(models.TextChoices):
+    COUNCILLOR = "councillor", "Councillor's name"
+    JARGON = "jargon", "Jargon"
+    POLITICAL = "political", "Party-political term"
+
+
+class WordListEntry(models.Model):
+    """Lists Communications keeps for the content checker: councillors, jargon, party-political terms."""
+
+    kind = models.CharField(max_length=20, choices=WordListKind.choices)
+    text = models.CharField(max_length=200)
+    suggestion = models.CharField(max_length=200, blank=True, help_text="Plain English to use instead.")
+
+    class Meta:
+        ordering = ["kind", "text"]
+        constraints = [models.UniqueConstraint(fields=["kind", "text"], name="word_list_entry_once")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# --- Photo consent (004 Don't 9) --------------------------------------------------------------
+class PhotoConsent(models.Model):
+    """A signed parental consent form, by reference only: never a child's name or picture (004 Don't 9)."""
+
+    reference = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="The reference on the signed consent form, for example PC-2026-014.",
+    )
+    covers = models.TextField(
+        help_text="What the consent covers: the event, the photographs, where they may appear."
+    )
+    service = models.ForeignKey("accounts_register.Service", on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.signed_on <= day and (self.expires_on is None or self.expires_on >= day)
+
+
+# --- Incidents (003 Section B) ----------------------------------------------------------------
+class IncidentKind(models.TextChoices):
+    POST_IN_ERROR = "post_in_error", "A post made in error"
+    COMPROMISED = "compromised", "A compromised (hacked) account"
+    ABUSE = "abuse", "Abuse or threats received"
+    MEDIA = "media", "Media interest"
+    POLICY_BREACH = "policy_breach", "A breach of the policy"
+    SAFEGUARDING = "safeguarding", "A safeguarding concern"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Incident(ConcurrentTransitionMixin, models.Model):
+    """Something went wrong on an account (003 Section B; 000 §22; 004 Do 3)."""
+
+    kind = models.CharField(max_length=20, choices=IncidentKind.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    account = models.ForeignKey(
+        "accounts_register.SocialMediaAccount", on_delete=models.PROTECT, related_name="incidents"
+    )
+    what_happened = models.TextField()
+    photo_consent = models.ForeignKey(
+        PhotoConsent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    status = FSMField(default=IncidentStatus.OPEN, choices=IncidentStatus.choices, protected=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["status", "-reported_at"], name="incident_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Incident #{self.pk}: {self.get_kind_display()}"
+
+    @property
+    def service(self):
+        return self.account.service
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=IncidentStatus.OPEN, target=IncidentStatus.CLOSED, permission=_is_communications
+    )
+    def close(self, *, by=None, description=None):
+        """Communications closes an incident once it has been dealt with."""
+
+
+class IncidentAction(models.Model):
+    """One checklist step done, by whom and when, with a note."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
+    step = models.CharField(max_length=40)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["done_at"]
+        constraints = [models.UniqueConstraint(fields=["incident", "step"], name="incident_step_once")]
+
+    def __str__(self) -> str:
+        return f"{self.incident}: {self.step}"
+
+
+# --- Monitoring terms (003 D11) ---------------------------------------------------------------
+class MonitoringTermStatus(models.TextChoices):
+    REQUESTED = "requested", "Waiting for Communications"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class MonitoringTerm(ConcurrentTransitionMixin, models.Model):
+    """A term a service asks Communications to monitor (003 D11.2)."""
+
+    term = models.CharField(max_length=200)
+    reason = models.TextField()
+    service = models.ForeignKey("accounts_register.Service", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+    status = FSMField(
+        default=MonitoringTermStatus.REQUESTED, choices=MonitoringTermStatus.choices, protected=True
+    )
+
+    class Meta:
+        ordering = ["term"]
+        # Export: the approved terms for the monitoring tool.
+        indexes = [models.Index(fields=["status", "term"], name="monitoring_term_status_idx")]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=MonitoringTermStatus.REQUESTED,
+        target=MonitoringTermStatus.APPROVED,
+        permission=_is_communications,
+    )
+    def approve(self, *, by=None, description=None):
+        """Communications adds the term to those searched for (003 D11.2)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=MonitoringTermStatus.REQUESTED,
+        target=MonitoringTermStatus.DECLINED,
+        permission=_is_communications,
+    )
+    def decline(self, *, by=None, description=None):
+        """Communications considered the request and declined it (003 D11.2)."""
+
+
+# --- Policy versions and sign-off (001 §22–23, 002 §1.6) --------------------------------------
+class PolicyVersion(models.Model):
+    """A published version of the social media policy; every authorised user acknowledges it."""
+
+    version = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="What changed, in a few sentences.")
+    document_reference = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the full policy is published, for example the intranet page.",
+    )
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+    next_review_due = models.DateField(help_text="Six months after publication (002 §1.6).")
+
+    class Meta:
+        ordering = ["-published_at"]
+        get_latest_by = "published_at"
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class PolicyAcknowledgement(models.Model):
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "person"], name="policy_acknowledged_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} acknowledged {self.version}"

@@ -1,0 +1,882 @@
+"""Operations services: emergencies, purdah, incidents, monitoring terms, training, policy sign-off.
+
+Writes are functions taking keyword arguments and ``now``; each runs in one transaction and writes
+its emails to the outbox in that same transaction. Views, the API and tests call these.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, has_transition_perm
+from simple_history.utils import bulk_update_with_history
+
+from accounts_register import services as account_services
+from accounts_register.models import AccessRole, AuthorisedUser, Service, SocialMediaAccount, TrainingRecord
+from councilsocial.permissions import is_communications, is_corporate_director, is_service_officer
+
+from .content_check import Draft, Finding, Rules, check_post
+from .models import (
+    Emergency,
+    EmergencySuspension,
+    Incident,
+    IncidentAction,
+    IncidentKind,
+    MonitoringTerm,
+    MonitoringTermStatus,
+    PhotoConsent,
+    PolicyAcknowledgement,
+    PolicyReview,
+    PolicyVersion,
+    PurdahPeriod,
+    Severity,
+    WordListEntry,
+    WordListKind,
+)
+from .models.calendar import add_months
+from .services import notification_enqueue
+
+BANNER_CACHE_KEY = "operations:banners"
+
+
+class OperationRefused(Exception):
+    """A request the rules refuse; the message is shown to the person as it is."""
+
+
+def communications_email() -> str:
+    return settings.COMMUNICATIONS_EMAIL
+
+
+def _clear_banner_cache() -> None:
+    """Forget the cached banners now and again after commit (a request in between may re-cache the old)."""
+    cache.delete(BANNER_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(BANNER_CACHE_KEY))
+
+
+def _require_communications(user) -> None:
+    if not is_communications(user):
+        raise PermissionDenied
+
+
+# --- Banners ----------------------------------------------------------------------------------
+def active_banners(*, today: date | None = None) -> dict:
+    """The emergency and the purdah period in force, in one query, cached for 30 seconds."""
+    banners = cache.get(BANNER_CACHE_KEY)
+    if banners is None:
+        today = today or timezone.localdate()
+        columns = ("kind", "ident", "label", "detail", "day")
+        emergency = (
+            Emergency.objects.active()
+            .annotate(
+                kind=Value("emergency"),
+                ident=F("pk"),
+                label=F("title"),
+                detail=F("reason"),
+                day=Cast("declared_at", DateField()),
+            )
+            .order_by()  # a compound statement's parts may not be ordered (SQLite)
+            .values_list(*columns)
+        )
+        purdah = (
+            PurdahPeriod.objects.active_on(today)
+            .annotate(
+                kind=Value("purdah"), ident=F("pk"), label=F("name"), detail=F("elections"), day=F("ends_on")
+            )
+            .order_by()
+            .values_list(*columns)
+        )
+        banners = {"emergency": None, "purdah": None}
+        for kind, ident, label, detail, day in emergency.union(purdah, all=True):
+            if banners[kind] is None:
+                banners[kind] = {
+                    "pk": ident,
+                    "title": label,
+                    "name": label,
+                    "elections": detail,
+                    "ends_on": day,
+                }
+        cache.set(BANNER_CACHE_KEY, banners, 30)
+    return banners
+
+
+# --- Emergency (003 D9) -----------------------------------------------------------------------
+def emergency_in_force() -> Emergency | None:
+    """The emergency in force, if any: while it lasts no new access should be granted (003 D9.2)."""
+    return Emergency.objects.active().first()
+
+
+def emergency_declare(
+    *, by, title: str, reason: str, holding_message: str, named_officers, now: datetime
+) -> Emergency:
+    """Declare an emergency: suspend everyone else's access to every account, email the owners (003 D9).
+
+    In one transaction: every access in force of every person except the named Communications
+    officers is suspended, and each such suspension is recorded against this emergency so lifting it
+    restores exactly those. Each account owner gets the holding message once (003 D9.3); an account
+    without an owner is written to at its generic admin mailbox (000 §11).
+    """
+    _require_communications(by)
+    named_officers = list(named_officers)
+    if not named_officers:
+        raise OperationRefused("Name at least one Communications officer who may still post.")
+    if any(not is_communications(person) for person in named_officers):
+        raise OperationRefused(
+            "Only Communications officers may keep posting during an emergency (003 D9.1)."
+        )
+    with transaction.atomic():
+        if Emergency.objects.active().exists():
+            raise OperationRefused("An emergency is already in force. Lift it before declaring another.")
+        try:
+            with transaction.atomic():
+                emergency = Emergency.objects.create(
+                    title=title,
+                    reason=reason,
+                    holding_message=holding_message,
+                    declared_by=by,
+                    declared_at=now,
+                )
+        except IntegrityError as exc:  # someone declared one at the same moment
+            raise OperationRefused(
+                "An emergency is already in force. Lift it before declaring another."
+            ) from exc
+        emergency.named_officers.set(named_officers)
+
+        in_force = list(
+            AuthorisedUser.objects.current(today=timezone.localdate(now))
+            .select_related("person", "account")
+            .select_for_update(of=("self",))
+        )
+        owners_of: dict[str, list[SocialMediaAccount]] = defaultdict(list)
+        accounts_with_owner = set()
+        for access in in_force:
+            if access.role == AccessRole.OWNER and access.person.email:
+                owners_of[access.person.email.lower()].append(access.account)
+                accounts_with_owner.add(access.account_id)
+        named_ids = {person.pk for person in named_officers}
+        to_suspend = [access for access in in_force if access.person_id not in named_ids]
+        reason_text = f"Emergency #{emergency.pk}: {title}"[:300]
+        for access in to_suspend:
+            access.suspended_at = now
+            access.suspension_reason = reason_text
+        bulk_update_with_history(
+            to_suspend,
+            AuthorisedUser,
+            ["suspended_at", "suspension_reason"],
+            default_user=by,
+            default_change_reason=reason_text,
+            default_date=now,
+        )
+        EmergencySuspension.objects.bulk_create(
+            EmergencySuspension(emergency=emergency, authorised_user=access) for access in to_suspend
+        )
+        for account in SocialMediaAccount.objects.filter(status="active").exclude(pk__in=accounts_with_owner):
+            if account.admin_mailbox:
+                owners_of[account.admin_mailbox.lower()].append(account)
+        for email, accounts in owners_of.items():
+            names = "\n".join(f"- {account}" for account in sorted(set(accounts), key=str))
+            notification_enqueue(
+                to=email,
+                subject=f"Emergency procedures in force: {title}",
+                body=(
+                    f"The council's emergency procedures are in force: {title}.\n\n"
+                    "Until you hear that they are lifted, nobody except the named Communications officers "
+                    "may post on any council account, and your access has been suspended (003 D9.1–9.2).\n\n"
+                    "You may be asked to post this single holding message on the accounts you look after, "
+                    "at the first opportunity (003 D9.3):\n\n"
+                    f"{holding_message}\n\nYour accounts:\n{names}\n"
+                ),
+                dedupe_key=f"emergency:{emergency.pk}:holding:{email}"[:200],
+                now=now,
+            )
+        _clear_banner_cache()
+    return emergency
+
+
+@dataclass(frozen=True)
+class LiftReport:
+    restored: int
+    not_restored: int
+
+
+def emergency_lift(*, emergency: Emergency, by, all_clear_message: str, now: datetime) -> LiftReport:
+    """Lift the emergency: restore exactly the access it suspended, send the all-clear (003 D9.3).
+
+    Access ended, expired, or suspended again for another reason during the emergency stays as it is.
+    """
+    with transaction.atomic():
+        emergency = Emergency.objects.select_for_update().get(pk=emergency.pk)
+        if not has_transition_perm(emergency.lift, by):
+            if emergency.status != "active":
+                raise OperationRefused("This emergency has already been lifted.")
+            raise PermissionDenied
+        try:
+            emergency.lift(by=by, description=all_clear_message[:200])
+            emergency.lifted_by = by
+            emergency.lifted_at = now
+            emergency.all_clear_message = all_clear_message
+            emergency.save()
+        except ConcurrentTransition as exc:
+            raise OperationRefused("Someone else lifted this emergency first.") from exc
+
+        suspensions = EmergencySuspension.objects.filter(emergency=emergency, restored_at__isnull=True)
+        restorable = list(
+            AuthorisedUser.objects.select_for_update()
+            .filter(pk__in=suspensions.values("authorised_user"))
+            .filter(ended_at__isnull=True, suspended_at=emergency.declared_at)
+            .filter(suspension_reason__startswith=f"Emergency #{emergency.pk}:")
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate(now)))
+        )
+        reason_text = f"Emergency #{emergency.pk} lifted"
+        for access in restorable:
+            access.suspended_at = None
+            access.suspension_reason = ""
+        bulk_update_with_history(
+            restorable,
+            AuthorisedUser,
+            ["suspended_at", "suspension_reason"],
+            default_user=by,
+            default_change_reason=reason_text,
+            default_date=now,
+        )
+        restored = suspensions.filter(authorised_user__in=[a.pk for a in restorable]).update(restored_at=now)
+        total = suspensions.model.objects.filter(emergency=emergency).count()
+
+        holding_prefix = f"emergency:{emergency.pk}:holding:"
+        from .models import Notification
+
+        for email in Notification.objects.filter(dedupe_key__startswith=holding_prefix).values_list(
+            "to", flat=True
+        ):
+            notification_enqueue(
+                to=email,
+                subject=f"Emergency procedures lifted: {emergency.title}",
+                body=(
+                    f"The emergency procedures for “{emergency.title}” are no longer in force "
+                    "and social media "
+                    "use can return to normal (003 D9.3). Your access has been restored, unless it ended "
+                    f"or expired meanwhile.\n\n{all_clear_message}\n"
+                ),
+                dedupe_key=f"emergency:{emergency.pk}:all-clear:{email}"[:200],
+                now=now,
+            )
+        _clear_banner_cache()
+    return LiftReport(restored=restored, not_restored=total - restored)
+
+
+# --- Purdah and the checker's lists (003 D10) --------------------------------------------------
+def purdah_create(*, by, name: str, elections: str, starts_on: date, ends_on: date) -> PurdahPeriod:
+    _require_communications(by)
+    if ends_on < starts_on:
+        raise OperationRefused("The end date must be the same as or after the start date.")
+    with transaction.atomic():
+        period = PurdahPeriod.objects.create(
+            name=name, elections=elections, starts_on=starts_on, ends_on=ends_on, created_by=by
+        )
+        _clear_banner_cache()
+    return period
+
+
+def purdah_delete(*, by, period: PurdahPeriod) -> None:
+    _require_communications(by)
+    with transaction.atomic():
+        period.delete()
+        _clear_banner_cache()
+
+
+def word_list_replace(*, by, kind: str, lines: list[str]) -> int:
+    """Replace one of Communications' lists (councillors, jargon, political terms) with ``lines``.
+
+    A jargon line may give a plain alternative after an equals sign: ``going forward = from now on``.
+    """
+    _require_communications(by)
+    entries = {}
+    for line in lines:
+        text, _, suggestion = line.partition("=")
+        text = " ".join(text.split())
+        if text:
+            entries[text.lower()] = WordListEntry(
+                kind=kind, text=text[:200], suggestion=suggestion.strip()[:200]
+            )
+    with transaction.atomic():
+        WordListEntry.objects.filter(kind=kind).delete()
+        WordListEntry.objects.bulk_create(entries.values())
+    return len(entries)
+
+
+def content_check_rules(*, today: date) -> Rules:
+    """The checker's lists and today's context, read in two queries."""
+    lists: dict[str, list] = defaultdict(list)
+    for kind, text, suggestion in WordListEntry.objects.values_list("kind", "text", "suggestion"):
+        lists[kind].append((text, suggestion))
+    return Rules(
+        purdah=PurdahPeriod.objects.active_on(today).exists(),
+        councillors=tuple(text for text, _ in lists[WordListKind.COUNCILLOR]),
+        political_terms=tuple(text for text, _ in lists[WordListKind.POLITICAL]),
+        jargon=tuple(lists[WordListKind.JARGON]),
+        council_phone_numbers=tuple(settings.COUNCIL_PHONE_NUMBERS),
+        council_email_domains=tuple(settings.COUNCIL_EMAIL_DOMAINS),
+    )
+
+
+def check_draft(
+    *,
+    text: str,
+    platform: str = "",
+    account: SocialMediaAccount | None = None,
+    announcement_for_x: bool = False,
+    shows_children: bool = False,
+    consent_reference: str = "",
+    today: date,
+) -> list[Finding]:
+    """Advice on a draft before posting (003 D4.1): never posts anything."""
+    if account is not None:
+        platform = account.platform
+    consent_valid = None
+    consent_reference = consent_reference.strip()
+    if consent_reference:
+        consent = PhotoConsent.objects.filter(reference__iexact=consent_reference).first()
+        consent_valid = consent is not None and consent.is_valid_on(today)
+    draft = Draft(
+        text=text,
+        platform=platform,
+        announcement_for_x=announcement_for_x,
+        shows_children=shows_children,
+        consent_reference=consent_reference,
+        consent_valid=consent_valid,
+    )
+    return check_post(draft, content_check_rules(today=today))
+
+
+def may_check_content(user) -> bool:
+    return is_communications(user) or is_service_officer(user)
+
+
+# --- Photo consent (004 Don't 9) --------------------------------------------------------------
+def photo_consent_record(
+    *, by, reference: str, covers: str, service: Service, signed_on: date, expires_on: date | None
+) -> PhotoConsent:
+    if not (is_communications(by) or Service.objects.for_member(by).filter(pk=service.pk).exists()):
+        raise PermissionDenied
+    if expires_on is not None and expires_on < signed_on:
+        raise OperationRefused("The expiry date must be after the date the form was signed.")
+    try:
+        with transaction.atomic():
+            return PhotoConsent.objects.create(
+                reference=reference.strip(),
+                covers=covers,
+                service=service,
+                signed_on=signed_on,
+                expires_on=expires_on,
+                recorded_by=by,
+            )
+    except IntegrityError as exc:
+        raise OperationRefused(f"A consent form with the reference {reference} is already recorded.") from exc
+
+
+def photo_consents_visible_to(user) -> QuerySet[PhotoConsent]:
+    qs = PhotoConsent.objects.select_related("service")
+    if is_communications(user):
+        return qs
+    return qs.filter(service__in=Service.objects.visible_to(user).values("pk"))
+
+
+# --- Incidents (003 Section B; 000 §22; 004 Do 3) ----------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    policy: str = ""
+
+
+CHECKLISTS: dict[str, tuple[Step, ...]] = {
+    IncidentKind.POST_IN_ERROR: (
+        Step("keep_record", "Keep a copy (a screenshot) of what was posted", "003 Section B"),
+        Step("remove_post", "Delete or correct the post", "003 Section B"),
+        Step("apologise", "If people saw it, post a correction or a sincere apology", "003 D3.3"),
+        Step("tell_comms", "Tell Communications what happened", "003 Section B"),
+    ),
+    IncidentKind.COMPROMISED: (
+        Step("change_password", "Change the password now", "004 Do 3"),
+        Step("check_mfa_recovery", "Check multi-factor authentication and the recovery details", "004 Do 3"),
+        Step("review_access", "Review who has access to the account", "003 D2.3"),
+        Step(
+            "warn_followers",
+            "Warn followers if anything was posted or sent in the council's name",
+            "003 Section B",
+        ),
+        Step("tell_comms", "Tell Communications", "004 Do 1"),
+    ),
+    IncidentKind.ABUSE: (
+        Step(
+            "keep_evidence", "Keep screenshots of the abuse or threats, with dates and times", "003 Section B"
+        ),
+        Step("do_not_engage", "Do not reply to abusive or aggressive messages", "004 Don't 5–6"),
+        Step(
+            "report_to_platform", "Report the messages to the platform and block if needed", "003 Section B"
+        ),
+        Step("police", "If anyone is threatened, report it to the police", "003 Section B"),
+        Step("tell_comms", "Tell Communications", "003 Section B"),
+    ),
+    IncidentKind.MEDIA: (
+        Step("refer_to_comms", "Refer the journalist to Communications; do not comment yourself", "000 §22"),
+        Step("agree_response", "Agree any response with Communications", "000 §22"),
+        Step("brief_director", "Brief the service's Director", "000 §22"),
+    ),
+    IncidentKind.POLICY_BREACH: (
+        Step("remove_content", "Remove the content that breaks the policy", "003 Section B"),
+        Step("tell_manager", "Tell the person's line manager", "003 Section B"),
+        Step("review_access", "Review who has access to the account", "003 D2.3"),
+        Step("tell_comms", "Tell Communications", "003 Section B"),
+    ),
+    IncidentKind.SAFEGUARDING: (
+        Step("tell_safeguarding_lead", "Tell the council's designated safeguarding officer today", "001 §16"),
+        Step("keep_evidence", "Keep a record of what was seen, without sharing it further", "001 §16"),
+        Step("no_contact", "Do not contact the person concerned yourself", "001 §16"),
+        Step(
+            "check_photo_consent",
+            "If pictures of children are involved, check the signed consent form",
+            "004 Don't 9",
+        ),
+        Step("tell_comms", "Tell Communications", "003 Section B"),
+    ),
+}
+
+
+def checklist_for(kind: str) -> tuple[Step, ...]:
+    return CHECKLISTS[kind]
+
+
+def incidents_visible_to(user) -> QuerySet[Incident]:
+    qs = Incident.objects.select_related("account", "account__service", "reported_by")
+    if is_communications(user):
+        return qs
+    return qs.filter(account__service__in=Service.objects.visible_to(user).values("pk"))
+
+
+def get_incident_for_user(user, pk: int, *, write: bool = False) -> Incident:
+    """The one access check for incidents: Communications, the account's service, its Director."""
+    incident = incidents_visible_to(user).filter(pk=pk).first()
+    if incident is None:
+        raise Http404("No such incident")
+    if write and not (
+        is_communications(user)
+        or Service.objects.for_member(user).filter(pk=incident.account.service_id).exists()
+    ):
+        raise Http404("No such incident")
+    return incident
+
+
+def incident_report(
+    *,
+    by,
+    kind: str,
+    severity: str,
+    account: SocialMediaAccount,
+    what_happened: str,
+    photo_consent: PhotoConsent | None = None,
+    now: datetime,
+) -> Incident:
+    """Record an incident; Communications is told at once, and the Director too if it is high severity."""
+    if not SocialMediaAccount.objects.visible_to(by).filter(pk=account.pk).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            kind=kind,
+            severity=severity,
+            account=account,
+            what_happened=what_happened,
+            photo_consent=photo_consent,
+            reported_by=by,
+            reported_at=now,
+        )
+        link = f"{settings.SITE_URL}/operations/incidents/{incident.pk}/"
+        subject = (
+            f"{incident.get_severity_display()} severity incident on {account}: {incident.get_kind_display()}"
+        )
+        body = (
+            f"{by.get_full_name() or by.get_username()} reported an incident on {account} "
+            f"({account.service}).\n\nWhat happened:\n{what_happened}\n\nThe checklist and actions: {link}\n"
+        )
+        notification_enqueue(
+            to=communications_email(),
+            subject=subject,
+            body=body,
+            dedupe_key=f"incident:{incident.pk}:comms",
+            now=now,
+        )
+        if severity == Severity.HIGH:
+            director_email = account.service.directorate.approval_email
+            if director_email:
+                notification_enqueue(
+                    to=director_email,
+                    subject=subject,
+                    body=body,
+                    dedupe_key=f"incident:{incident.pk}:director",
+                    now=now,
+                )
+    return incident
+
+
+def incident_step_done(
+    *,
+    incident: Incident,
+    step: str,
+    by,
+    note: str = "",
+    now: datetime,
+    password_changed_on: date | None = None,
+    mfa_enabled: bool | None = None,
+    recovery_contact: str = "",
+) -> IncidentAction:
+    """Tick a checklist step. For a compromised account, the register is updated as well (004 Do 3)."""
+    keys = {s.key for s in checklist_for(incident.kind)}
+    if step not in keys:
+        raise OperationRefused("That step is not on this incident's checklist.")
+    if incident.status != "open":
+        raise OperationRefused("This incident is closed.")
+    with transaction.atomic():
+        account = SocialMediaAccount.objects.select_for_update().get(pk=incident.account_id)
+        try:
+            with transaction.atomic():
+                action = IncidentAction.objects.create(
+                    incident=incident, step=step, done_by=by, done_at=now, note=note[:500]
+                )
+        except IntegrityError as exc:
+            raise OperationRefused("That step has already been done.") from exc
+        if incident.kind == IncidentKind.COMPROMISED and step == "change_password":
+            account_services.account_record_password_change(
+                account=account, on=password_changed_on or timezone.localdate(now), incident=incident
+            )
+        if incident.kind == IncidentKind.COMPROMISED and step == "check_mfa_recovery":
+            if mfa_enabled is None or not recovery_contact.strip():
+                raise OperationRefused(
+                    "Say whether multi-factor authentication is on and who holds recovery."
+                )
+            account_services.account_record_security_check(
+                account=account,
+                mfa_enabled=mfa_enabled,
+                recovery_contact=recovery_contact.strip(),
+                incident=incident,
+            )
+    return action
+
+
+def incident_close(*, incident: Incident, by, outcome: str, now: datetime) -> Incident:
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        if not has_transition_perm(incident.close, by):
+            if incident.status != "open":
+                raise OperationRefused("This incident is already closed.")
+            raise PermissionDenied
+        incident.close(by=by, description=outcome[:200])
+        incident.closed_at = now
+        incident.outcome = outcome
+        incident.save()
+    return incident
+
+
+# --- Monitoring terms (003 D11) ---------------------------------------------------------------
+def monitoring_terms_visible_to(user) -> QuerySet[MonitoringTerm]:
+    qs = MonitoringTerm.objects.select_related("service", "requested_by")
+    if is_communications(user):
+        return qs
+    return qs.filter(service__in=Service.objects.for_member(user).values("pk"))
+
+
+def monitoring_term_request(*, by, service: Service, term: str, reason: str, now: datetime) -> MonitoringTerm:
+    """A service asks Communications to monitor a term (003 D11.2)."""
+    if not (is_communications(by) or Service.objects.for_member(by).filter(pk=service.pk).exists()):
+        raise PermissionDenied
+    term = " ".join(term.split())
+    if MonitoringTerm.objects.filter(term__iexact=term, status=MonitoringTermStatus.APPROVED).exists():
+        raise OperationRefused(f"“{term}” is already monitored.")
+    with transaction.atomic():
+        requested = MonitoringTerm.objects.create(
+            term=term, reason=reason, service=service, requested_by=by, requested_at=now
+        )
+        notification_enqueue(
+            to=communications_email(),
+            subject=f"Monitoring term requested: {term}",
+            body=f"{service} asks for “{term}” to be monitored.\n\nWhy: {reason}\n\n"
+            f"Decide: {settings.SITE_URL}/operations/monitoring-terms/",
+            dedupe_key=f"monitoring-term:{requested.pk}:requested",
+            now=now,
+        )
+    return requested
+
+
+def monitoring_term_decide(
+    *, term: MonitoringTerm, by, approve: bool, comment: str, now: datetime
+) -> MonitoringTerm:
+    """Communications approves or declines a requested term, with a comment (003 D11.2)."""
+    with transaction.atomic():
+        term = MonitoringTerm.objects.select_for_update().get(pk=term.pk)
+        transition_method = term.approve if approve else term.decline
+        if not has_transition_perm(transition_method, by):
+            if term.status != MonitoringTermStatus.REQUESTED:
+                raise OperationRefused("This request has already been decided.")
+            raise PermissionDenied
+        transition_method(by=by, description=comment[:200])
+        term.decided_by = by
+        term.decided_at = now
+        term.decision_comment = comment
+        term.save()
+        if term.requested_by.email:
+            notification_enqueue(
+                to=term.requested_by.email,
+                subject=f"Monitoring term {term.get_status_display().lower()}: {term.term}",
+                body=f"Communications {term.get_status_display().lower()} your request "
+                f"to monitor “{term.term}”."
+                f"\n\n{comment}\n",
+                dedupe_key=f"monitoring-term:{term.pk}:decided",
+                now=now,
+            )
+    return term
+
+
+def approved_monitoring_terms() -> QuerySet[MonitoringTerm]:
+    return (
+        MonitoringTerm.objects.filter(status=MonitoringTermStatus.APPROVED)
+        .select_related("service")
+        .order_by("term")
+    )
+
+
+# --- Policy versions and sign-off (001 §22–23; 002 §1.6) ---------------------------------------
+def policy_publish(
+    *, by, version: str, title: str, summary: str, document_reference: str = "", now: datetime
+) -> PolicyVersion:
+    """Publish a version; its six-monthly review starts now (002 §1.6). Authorised users are told."""
+    _require_communications(by)
+    try:
+        with transaction.atomic():
+            published = PolicyVersion.objects.create(
+                version=version.strip(),
+                title=title,
+                summary=summary,
+                document_reference=document_reference,
+                published_by=by,
+                published_at=now,
+                next_review_due=add_months(timezone.localdate(now), settings.MONITORING_POLICY_REVIEW_MONTHS),
+            )
+            # Publishing a version is a review of the policy: the six-monthly check (002 §1.6)
+            # counts from here.
+            PolicyReview.objects.create(
+                reviewed_on=timezone.localdate(now),
+                reviewed_by=by,
+                notes=f"Version {published.version} published",
+            )
+            for email in (
+                people_yet_to_acknowledge(published).exclude(email="").values_list("email", flat=True)
+            ):
+                notification_enqueue(
+                    to=email,
+                    subject=f"Please acknowledge the social media policy, version {published.version}",
+                    body=f"{title}\n\n{summary}\n\nAcknowledge it: {settings.SITE_URL}/operations/policy/",
+                    dedupe_key=f"policy:{published.pk}:ask:{email}"[:200],
+                    now=now,
+                )
+    except IntegrityError as exc:
+        raise OperationRefused(f"Version {version} has already been published.") from exc
+    return published
+
+
+def current_policy_version() -> PolicyVersion | None:
+    return PolicyVersion.objects.order_by("-published_at", "-pk").first()
+
+
+def policy_review_due_on() -> date | None:
+    """When the policy is next due for review: six months after the latest review (002 §1.6).
+
+    Publishing a version records a review, so this is also six months after the latest version.
+    """
+    latest = PolicyReview.objects.order_by("-reviewed_on", "-pk").first()
+    return latest.next_due_on if latest else None
+
+
+def policy_acknowledge(*, person, version: PolicyVersion, now: datetime) -> PolicyAcknowledgement:
+    """The person has read this version (001 §22–23). Acknowledging twice keeps the first."""
+    acknowledgement, _ = PolicyAcknowledgement.objects.get_or_create(
+        version=version, person=person, defaults={"acknowledged_at": now}
+    )
+    return acknowledgement
+
+
+def people_yet_to_acknowledge(version: PolicyVersion | None = None) -> QuerySet:
+    """The authorised users (access not ended or expired) who have not acknowledged ``version``."""
+    version = version or current_policy_version()
+    User = get_user_model()
+    if version is None:
+        return User.objects.none()
+    return (
+        # Authorised users: access not ended or expired. Suspension (an emergency) does not count.
+        User.objects.filter(
+            pk__in=AuthorisedUser.objects.not_ended()
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+            .values("person")
+        )
+        .exclude(pk__in=PolicyAcknowledgement.objects.filter(version=version).values("person"))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+# --- Training records (002 §5.1; 001 §26) -----------------------------------------------------
+TRAINING_COLUMNS = ("person", "module", "completed_at", "expires_at")
+
+
+@dataclass
+class TrainingRow:
+    line: int
+    person_text: str
+    module: str
+    completed_text: str
+    expires_text: str
+    person_id: int | None = None
+    person_name: str = ""
+    completed_at: datetime | None = None
+    expires_at: datetime | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def as_session(self) -> dict:
+        return {
+            "line": self.line,
+            "person_id": self.person_id,
+            "person_name": self.person_name,
+            "module": self.module,
+            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+        }
+
+
+def _parse_when(text: str) -> datetime | None:
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            parsed = datetime.combine(parsed.date(), time(12))
+        return timezone.make_aware(parsed)
+    raise ValueError(text)
+
+
+def training_import_preview(raw: bytes) -> list[TrainingRow]:
+    """Read an e-learning export (CSV: person, module, completed_at, expires_at), row by row.
+
+    The person is a username or a work email address. Nothing is written: each row carries its errors.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OperationRefused("The file must be a CSV file saved as UTF-8.") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [column for column in TRAINING_COLUMNS[:3] if column not in headers]
+    if missing:
+        raise OperationRefused(
+            "The file must have the columns person, module, completed_at (and optionally expires_at)."
+        )
+    reader.fieldnames = headers
+    rows = []
+    for number, record in enumerate(reader, start=2):
+        if number > settings.TRAINING_IMPORT_MAX_ROWS + 1:
+            raise OperationRefused(f"The file has more than {settings.TRAINING_IMPORT_MAX_ROWS} rows.")
+        rows.append(
+            TrainingRow(
+                line=number,
+                person_text=(record.get("person") or "").strip(),
+                module=(record.get("module") or "").strip(),
+                completed_text=(record.get("completed_at") or "").strip(),
+                expires_text=(record.get("expires_at") or "").strip(),
+            )
+        )
+    if not rows:
+        raise OperationRefused("The file has no rows.")
+    User = get_user_model()
+    wanted = {row.person_text.lower() for row in rows}
+    people = {}
+    for user in User.objects.filter(Q(username__in=[w for w in wanted]) | Q(email__in=list(wanted))):
+        people[user.username.lower()] = user
+        if user.email:
+            people[user.email.lower()] = user
+    for row in rows:
+        person = people.get(row.person_text.lower())
+        if not row.person_text:
+            row.errors.append("Enter the person's username or work email address")
+        elif person is None:
+            row.errors.append(f"There is no one with the username or email “{row.person_text}”")
+        else:
+            row.person_id, row.person_name = person.pk, person.get_full_name() or person.username
+        if not row.module:
+            row.errors.append("Enter the module name")
+        try:
+            row.completed_at = _parse_when(row.completed_text) if row.completed_text else None
+            if row.completed_at is None:
+                row.errors.append("Enter the date the module was completed")
+        except ValueError:
+            row.errors.append(f"“{row.completed_text}” is not a date, like 2026-03-14 or 14/03/2026")
+        try:
+            row.expires_at = _parse_when(row.expires_text) if row.expires_text else None
+        except ValueError:
+            row.errors.append(f"“{row.expires_text}” is not a date, like 2027-03-14 or 14/03/2027")
+        if row.completed_at and row.expires_at and row.expires_at <= row.completed_at:
+            row.errors.append("The expiry date must be after the completion date")
+    return rows
+
+
+def training_import_confirm(*, by, rows: list[dict]) -> int:
+    """Write the previewed rows, all or nothing; a completion already recorded is skipped."""
+    _require_communications(by)
+    with transaction.atomic():
+        records = [
+            TrainingRecord(
+                person_id=row["person_id"],
+                module=row["module"],
+                completed_at=datetime.fromisoformat(row["completed_at"]),
+                expires_at=datetime.fromisoformat(row["expires_at"]) if row["expires_at"] else None,
+                source=TrainingRecord.Source.IMPORTED,
+                recorded_by=by,
+            )
+            for row in rows
+        ]
+        created = TrainingRecord.objects.bulk_create(records, ignore_conflicts=True)
+    return len(created)
+
+
+def training_record_add(
+    *, by, person, module: str, completed_at: datetime, expires_at: datetime | None
+) -> TrainingRecord:
+    """Communications records a course someone completed (002 §5.1)."""
+    _require_communications(by)
+    if expires_at is not None and expires_at <= completed_at:
+        raise OperationRefused("The expiry date must be after the completion date.")
+    try:
+        with transaction.atomic():
+            return TrainingRecord.objects.create(
+                person=person,
+                module=module,
+                completed_at=completed_at,
+                expires_at=expires_at,
+                source=TrainingRecord.Source.MANUAL,
+                recorded_by=by,
+            )
+    except IntegrityError as exc:
+        raise OperationRefused("That completion is already recorded.") from exc
+
+
+def may_view_operations(user) -> bool:
+    return is_communications(user) or is_corporate_director(user) or is_service_officer(user)
