@@ -215,7 +215,15 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(Lower("handle"), "platform", name="account_unique_handle_per_platform"),
         ]
-        indexes = [models.Index(fields=["status", "platform"], name="account_status_platform_idx")]
+        indexes = [
+            models.Index(fields=["status", "platform"], name="account_status_platform_idx"),
+            # Check: account inactive for more than a month (003 D5.1), over live accounts only.
+            models.Index(
+                fields=["last_activity_at"],
+                condition=Q(status__in=["active", "suspended"]),
+                name="account_live_activity_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} {self.display_handle}"
@@ -472,3 +480,31 @@ class AuthorisedUser(models.Model):
             and self.suspended_at is None
             and (self.expires_on is None or self.expires_on >= timezone.localdate())
         )
+
+
+# --- Register import (issue 3 item 7) ----------------------------------------------------------
+class ImportBatch(models.Model):
+    """An uploaded register file between its preview and its confirmation.
+
+    The cells read from the file are kept here, on the server, so the confirmation writes exactly
+    what was previewed and never trusts anything the browser sends back. Only the person who
+    uploaded it may confirm it; it is used once.
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    file_name = models.CharField(max_length=255)
+    columns = models.JSONField(default=list)
+    rows = models.JSONField(default=list, help_text="The cells of each data row, as text.")
+    plan_digest = models.CharField(max_length=64, help_text="What the preview showed, to detect changes.")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "register import"
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"

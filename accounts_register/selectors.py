@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .models import AccountStatus, AuthorisedUser, SocialMediaAccount
@@ -32,6 +33,7 @@ class RegisterFilters:
     kind: str = ""
     status: str = ""
     has_open_flags: bool = False
+    risk: str = ""  # "review_overdue" or "none_accepted"
     sort: str = "platform"
 
 
@@ -47,12 +49,21 @@ def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAcc
     One query for the page of rows (services, directorates and counts joined or annotated),
     whatever the number of accounts.
     """
+    current_users = (
+        AuthorisedUser.objects.filter(account=OuterRef("pk"), ended_at__isnull=True)
+        .order_by()
+        .values("account")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # Correlated subqueries rather than a GROUP BY over every access row: only the page's rows are
+    # counted, and the paginator's COUNT(*) leaves these unused annotations out.
     accounts = (
         SocialMediaAccount.objects.visible_to(user)
         .select_related("service__directorate")
         .annotate(
             has_open_flags=open_flags_exist(),
-            current_users=Count("authorised_users", filter=Q(authorised_users__ended_at__isnull=True)),
+            current_users=Coalesce(Subquery(current_users, output_field=IntegerField()), 0),
         )
     )
     if filters.q:
@@ -68,7 +79,16 @@ def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAcc
         if value:
             accounts = accounts.filter(**{field: value})
     if filters.has_open_flags:
-        accounts = accounts.filter(has_open_flags=True)
+        accounts = accounts.filter(open_flags_exist())
+    if filters.risk:
+        from django.utils import timezone
+
+        from risk_assessments.selectors import no_accepted_assessment_q, review_overdue_q
+
+        if filters.risk == "review_overdue":
+            accounts = accounts.filter(review_overdue_q(now=timezone.now()))
+        elif filters.risk == "none_accepted":
+            accounts = accounts.filter(no_accepted_assessment_q())
     return accounts.order_by(*SORTS.get(filters.sort, SORTS["platform"]), "pk")
 
 

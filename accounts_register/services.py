@@ -149,6 +149,12 @@ def authorised_user_grant(
         errors.setdefault("expires_on", []).append("The last day of access must be today or in the future")
     if account.status in {AccountStatus.CLOSED, AccountStatus.ARCHIVED}:
         errors.setdefault("__all__", []).append("Access cannot be given to a closed account")
+    from monitoring.operations import emergency_in_force
+
+    if emergency_in_force() is not None:
+        errors.setdefault("__all__", []).append(
+            "An emergency is in force: no new access can be given until Communications lifts it (003 D9)"
+        )
     if errors:
         raise ValidationError(errors)
     missing = access_prerequisites_missing(person=person, account=account, role=role, now=now)
@@ -316,3 +322,35 @@ def director_permission_record(
         granted_on=granted_on,
         document_reference=document_reference,
     )
+
+
+def account_record_password_change(*, account: SocialMediaAccount, on: date, incident) -> None:
+    """Record in the register that the password was changed because of an incident (004 Do 3)."""
+    account.password_changed_on = on
+    account._change_reason = f"Incident #{incident.pk}: password changed"
+    account.save(update_fields=["password_changed_on", "updated_at"])
+
+
+def account_record_security_check(
+    *, account: SocialMediaAccount, mfa_enabled: bool, recovery_contact: str, incident
+) -> None:
+    """Record the checked multi-factor and recovery details in the register (004 Do 3)."""
+    account.mfa_enabled = mfa_enabled
+    account.recovery_contact = recovery_contact
+    account._change_reason = f"Incident #{incident.pk}: MFA and recovery details checked"
+    account.save(update_fields=["mfa_enabled", "recovery_contact", "updated_at"])
+
+
+# A change of these makes the account's risk assessment due for review (000 §9).
+RISK_RELEVANT_FIELDS = {"kind": "kind", "service": "owning service", "platform": "platform"}
+
+
+def account_changed(*, account: SocialMediaAccount, changed: list[str], now: datetime) -> None:
+    """After an account's details change: a new kind, owner or platform needs a risk review."""
+    relevant = [label for field, label in RISK_RELEVANT_FIELDS.items() if field in changed]
+    if relevant and account.pk:
+        from risk_assessments.services import risk_assessment_mark_review_due
+
+        risk_assessment_mark_review_due(
+            account=account, reason=f"The account's {' and '.join(relevant)} changed", now=now
+        )

@@ -51,6 +51,7 @@ def _filters_from(request) -> RegisterFilters:
         kind=get.get("kind", "") if get.get("kind") in AccountKind.values else "",
         status=get.get("status", "") if get.get("status") in AccountStatus.values else "",
         has_open_flags=get.get("flags") == "open",
+        risk=get.get("risk", "") if get.get("risk") in {"review_overdue", "none_accepted"} else "",
         sort=get.get("sort", "platform"),
     )
 
@@ -73,6 +74,11 @@ def register_list(request):
     accounts = register_accounts(request.user, filters)
     services_ = list(Service.objects.visible_to(request.user).select_related("directorate").order_by("name"))
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    from risk_assessments.selectors import NO_ASSESSMENT, assessment_summary_for_accounts
+
+    summaries = assessment_summary_for_accounts(a.pk for a in page.object_list)
+    for account in page.object_list:
+        account.risk = summaries.get(account.pk, NO_ASSESSMENT)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = request.GET.copy()
@@ -96,6 +102,7 @@ def register_list(request):
             "can_export": is_communications(request.user),
             "can_import": is_communications(request.user),
             "sort_columns": SORT_COLUMNS,
+            "today": timezone.localdate(),
         },
     )
 
@@ -188,6 +195,7 @@ def account_detail(request, pk):
             "my_access": next((a for a in access if a.person_id == user.pk and a.ended_at is None), None),
             "business_case": getattr(account, "business_case", None),
             "usage_statement_published": UsageStatement.objects.exists(),
+            "risk_summary": _risk_summary(account),
         },
     )
 
@@ -197,10 +205,17 @@ def _about(account) -> dict:
     return {"caption": str(account), "back_url": reverse("account-detail", args=[account.pk])}
 
 
+def _risk_summary(account):
+    from risk_assessments.selectors import assessment_summary_for_accounts
+
+    return assessment_summary_for_accounts([account.pk]).get(account.pk)
+
+
 def _save_account(request, form, *, reason: str):
     account = form.save(commit=False)
     account._change_reason = reason
     account.save()
+    services.account_changed(account=account, changed=form.changed_data, now=timezone.now())
     return account
 
 

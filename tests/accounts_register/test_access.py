@@ -264,3 +264,19 @@ def test_the_leaver_sweep_is_scheduled():
     assert PeriodicTask.objects.filter(
         task="accounts_register.end_access_of_switched_off_users", enabled=True
     ).exists()
+
+
+def test_no_access_is_given_while_an_emergency_is_in_force(account, qualified, comms, now):
+    from monitoring.operations import emergency_declare
+
+    emergency_declare(
+        by=comms,
+        title="Flooding",
+        reason="Major incident",
+        holding_message="Please hold.",
+        named_officers=[comms],
+        now=now,
+    )
+    with pytest.raises(ValidationError, match="An emergency is in force"):
+        grant(account, qualified, comms, now)
+    assert not AuthorisedUser.objects.filter(person=qualified).exists()
