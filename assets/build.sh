@@ -64,6 +64,15 @@ fi
 cp "$GOVUK/govuk-frontend.min.js" "$GOVUK/govuk-frontend.min.js.map" "$STATIC_DIR/js/"
 cp init.js "$STATIC_DIR/js/init.js"
 
+# --- axe-core for the accessibility tests (not served to users) ---------------
+# tests/browser/conftest.py injects it into pages; committed so the tests need no npm.
+VENDOR_DIR="$(cd "$ASSETS_DIR/.." && pwd)/tests/browser/vendor"
+mkdir -p "$VENDOR_DIR"
+cp node_modules/axe-core/axe.min.js "$VENDOR_DIR/axe.min.js"
+cp node_modules/axe-core/LICENSE "$VENDOR_DIR/LICENSE-axe-core.txt"
+AXE_VERSION="$(node -p 'require("./node_modules/axe-core/package.json").version')"
+echo "build.sh: axe-core ${AXE_VERSION} -> tests/browser/vendor/"
+
 # --- Favicon (neutral, no crown) and notices --------------------------------
 cp favicon.svg "$STATIC_DIR/images/favicon.svg"
 cp LICENSE-govuk-frontend.txt "$STATIC_DIR/govuk/LICENSE.txt"

@@ -96,18 +96,40 @@ rules.add_perm("accounts_register.view_service", communications | member_of_serv
 rules.add_perm("accounts_register.manage_organisation", communications | administrator)
 rules.add_perm("monitoring.view_council_dashboard", communications)
 rules.add_perm("monitoring.view_outbox", communications)
+# Operations (issue 7): Communications runs emergencies, purdah, terms and policy sign-off (003 D9–D11).
+rules.add_perm("monitoring.manage_operations", communications)
+rules.add_perm("monitoring.check_content", communications | rules.predicate(is_service_officer))
 
 
 def navigation_for(user) -> list[tuple[str, str]]:
-    """The navigation a person sees, by role: (url name, label)."""
+    """The navigation a person sees, by role: (url name, label).
+
+    Kept short: pages used less often (the outbox, who may use what, the council heat map, the
+    content checker for Communications) are linked from the home page, the dashboard and the
+    operations page instead.
+    """
     if not user.is_authenticated:
         return []
+    comms, officer, director = is_communications(user), is_service_officer(user), is_corporate_director(user)
     items = [("home", "Home")]
-    if is_communications(user) or is_service_officer(user) or is_corporate_director(user):
-        items.append(("service-list", "Services"))
-    if is_communications(user):
-        items.append(("outbox", "Outbox"))
-    if is_communications(user) or is_administrator(user):
+    if comms or officer or director:
+        items.append(("register-list", "Register"))
+        # One query: the cases waiting for this person's decision or advice (business case queues).
+        from business_cases.selectors import waiting_count
+
+        waiting = waiting_count(user) if comms or director else 0
+        items.append(("business-case-list", f"Business cases ({waiting})" if waiting else "Business cases"))
+        items.append(("risk-assessment-list", "Risk assessments"))  # 000 §9
+    if comms or officer:
+        items.append(("inbox", "Inbox"))  # enquiries and their deadlines, 000 §25
+    if officer and not comms:
+        items.append(("content-check", "Check a post"))  # 003 D4.1
+    if comms:
+        items.append(("dashboard", "Dashboard"))
+        items.append(("operations", "Operations"))  # 003 D9–D11
+    if is_administrator(user) and not comms:
+        items.append(("who-may-use-what", "Access"))  # 002 §5.2
+    if comms or is_administrator(user):
         items.append(("admin:index", "Administration"))
     return items
 
@@ -119,11 +141,12 @@ ADMIN_MODEL_PERMISSIONS = {
         "auth": ["user", "group"],
         "accounts_register": ["directorate", "service", "committee"],
         "django_celery_beat": ["periodictask", "intervalschedule", "crontabschedule"],
-        "monitoring": ["notification"],
+        "monitoring": ["notification", "workingcalendar", "officehours", "closureday", "policyreview"],
     },
     COMMUNICATIONS: {
         "accounts_register": ["directorate", "service", "committee", "socialmediaaccount"],
-        "monitoring": ["notification"],
+        "monitoring": ["notification", "responsepolicy", "policyreview", "enquiry", "governanceflag"],
+        "business_cases": ["businesscase", "directorapprovallink"],
     },
 }
 

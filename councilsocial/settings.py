@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "councilsocial.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -158,7 +159,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # a reset link works for three hours
 
 # Sessions end after this many seconds without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True
+# IdleSessionMiddleware extends the session every few minutes of use, not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -299,3 +301,77 @@ SOCIAL_MEDIA_ELEARNING_MODULE = os.environ.get("SOCIAL_MEDIA_ELEARNING_MODULE", 
 # Largest register import accepted, in rows and bytes.
 REGISTER_IMPORT_MAX_ROWS = env_int("REGISTER_IMPORT_MAX_ROWS", 20000)
 REGISTER_IMPORT_MAX_BYTES = env_int("REGISTER_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Monitoring (issue 6): response times, activity and governance checks -------------------------
+# 003 D5.1: an account with no activity for more than this many days is flagged as inactive.
+MONITORING_INACTIVE_DAYS = env_int("MONITORING_INACTIVE_DAYS", 30)
+# 004 Do 3: passwords are changed at least this often.
+MONITORING_PASSWORD_ROTATION_DAYS = env_int("MONITORING_PASSWORD_ROTATION_DAYS", 90)
+# 002 §1.6: the policy is reviewed every six months.
+MONITORING_POLICY_REVIEW_MONTHS = 6
+# 003 D5.2: corporate accounts post at least this many original posts per this many days, by platform.
+MONITORING_POSTING_GUIDELINES = {"x": (1, 1), "facebook": (1, 1), "instagram": (2, 7)}
+# The posting guideline is judged over this many days, so one quiet day is not a finding.
+MONITORING_POSTING_WINDOW_DAYS = 7
+# The most enquiries or posts one API request may carry.
+MONITORING_API_MAX_ITEMS = 1000
+
+# --- Business cases (business_cases app) -----------------------------------------------------------
+# An emailed approval link works for this many days (issue 4).
+BUSINESS_CASE_LINK_MAX_AGE_DAYS = env_int("BUSINESS_CASE_LINK_MAX_AGE_DAYS", 14)
+# Councils that prefer it can make the Director sign in as well as follow the link.
+BUSINESS_CASE_DIRECTOR_MUST_SIGN_IN = env_bool("BUSINESS_CASE_DIRECTOR_MUST_SIGN_IN", False)
+# A case waiting for a decision this many working days sends a reminder, then is flagged.
+BUSINESS_CASE_REMINDER_WORKING_DAYS = env_int("BUSINESS_CASE_REMINDER_WORKING_DAYS", 5)
+BUSINESS_CASE_ESCALATION_WORKING_DAYS = env_int("BUSINESS_CASE_ESCALATION_WORKING_DAYS", 10)
+
+# --- Risk assessments (000 §25: kept up to date) --------------------------------------------------
+# An accepted assessment is next reviewed RISK_REVIEW_MONTHS after acceptance, or sooner
+# (RISK_REVIEW_MONTHS_HIGH) when any residual score is at or above RISK_HIGH_RESIDUAL_SCORE.
+RISK_REVIEW_MONTHS = env_int("RISK_REVIEW_MONTHS", 12)
+RISK_REVIEW_MONTHS_HIGH = env_int("RISK_REVIEW_MONTHS_HIGH", 6)
+RISK_HIGH_RESIDUAL_SCORE = env_int("RISK_HIGH_RESIDUAL_SCORE", 10)
+# API schema: name monitoring's choice sets so drf-spectacular does not have to guess.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "EnquiryChannelEnum": "monitoring.models.Channel",
+    "EnquiryStatusEnum": "monitoring.models.EnquiryStatus",
+    "PostKindEnum": "monitoring.models.PostKind",
+    "ResponseKindEnum": "monitoring.models.ResponseKind",
+    "NoResponseReasonEnum": "monitoring.models.NoResponseReason",
+    "FlagKindEnum": "monitoring.models.FlagKind",
+}
+
+# --- Operations: emergencies, purdah, incidents, the content checker (issue 7) --------------------
+# Where Communications is told about incidents and monitoring-term requests (003 Section B, D11.2).
+COMMUNICATIONS_EMAIL = os.environ.get("COMMUNICATIONS_EMAIL", f"communications@{COUNCIL_EMAIL_DOMAINS[0]}")
+# The council's own published phone numbers: the content checker does not treat them as personal data.
+COUNCIL_PHONE_NUMBERS = env_list("COUNCIL_PHONE_NUMBERS", ["01543 462621"])
+# Largest training-records import accepted, in rows.
+TRAINING_IMPORT_MAX_ROWS = env_int("TRAINING_IMPORT_MAX_ROWS", 5000)
+# The emergency and purdah banners on every page.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("monitoring.context_processors.operations_banners")
+
+# --- The public register (issue 3 item 8, 000 §24) -------------------------------------------------
+# Where the public's "is this account really the council's?" page tells people to report an impostor.
+IMPOSTOR_REPORT_EMAIL = os.environ.get("IMPOSTOR_REPORT_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Sign-in protection (issue 8 item 2): lock-out after repeated failures, django-axes -----------
+# Five wrong passwords for one username from one address lock that pair out for 15 minutes; a
+# right password is refused meanwhile (429 and the page registration/locked_out.html). Other
+# people, and the same person from another address, can still sign in. A successful sign-in clears
+# the count. Behind a reverse proxy (BEHIND_PROXY) the address is the one the proxy appends to
+# X-Forwarded-For. Attempts are kept in the database (Django admin, "Access attempts").
+from datetime import timedelta  # noqa: E402 - kept with the settings that use it
+
+INSTALLED_APPS.append("axes")
+# Last, so it turns the lock-out signal from the backend into the lock-out page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# First, so a locked-out pair is refused before any password is checked.
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "councilsocial.signin.client_ip"

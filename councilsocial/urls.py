@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import forms, views
+from . import accessibility, forms, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", accessibility.accessibility_statement, name="accessibility"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
@@ -50,6 +51,9 @@ urlpatterns = [
     ),
     path("", include("accounts_register.urls")),
     path("", include("monitoring.urls")),
+    path("", include("monitoring.operations_urls")),
+    path("", include("business_cases.urls")),
+    path("", include("risk_assessments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

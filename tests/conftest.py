@@ -16,7 +16,8 @@ from councilsocial.permissions import (
 
 from .factories import DirectorateFactory, ServiceFactory, UserFactory
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
+# Not under test-results/: pytest-playwright empties that folder at the start of every run.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +104,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot under test-results/screenshots (kept out of git)."""
+    """Save a full-page screenshot under var/screenshots (kept out of git)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> Path:

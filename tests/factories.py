@@ -83,3 +83,67 @@ class AccountFactory(factory.django.DjangoModelFactory):
     admin_mailbox = "socialmedia@cannockchasedc.gov.uk"
     admin_mailbox_is_shared = True
     comms_has_admin_access = True
+
+
+# --- Business cases (business_cases app) -----------------------------------------------------------
+class BusinessCaseFactory(factory.django.DjangoModelFactory):
+    """A case with every key question answered, by default in draft."""
+
+    class Meta:
+        model = "business_cases.BusinessCase"
+
+    service = factory.SubFactory(ServiceFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Countryside walks {n}")
+    platform = Platform.FACEBOOK
+    handle = factory.Sequence(lambda n: f"ccdcwalks{n}")
+    kind = AccountKind.DEPARTMENTAL
+    purpose = "Promote guided walks on Cannock Chase; it fits the service's visitor plan."
+    audience = "Families and walkers aged 25–60; people without Facebook are reached by the website."
+    website_alternative = "The website lists walks but cannot take questions or share photos."
+    similar_presence = "The corporate account shares some walks, but not week by week."
+    commitment = "Two posts a week for two years, reviewed yearly."
+    staffing = "Two rangers trained in social media, answering within the working day."
+    negative_responses = "Reply politely with facts; hide abuse; refer complaints to the team."
+    risks = "Out-of-date events; mitigated by a shared calendar."
+    success_measures = "500 followers and 20 bookings a month by the first review in March."
+    exit_strategy = "Post a closing message pointing to the website, then close the account."
+    content_owner = "The Countryside Service manager."
+
+
+# --- Monitoring (issue 6) ---------------------------------------------------------------------
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _due(enquiry):
+    from monitoring.calendar import response_due_at
+
+    return response_due_at(enquiry.received_at)
+
+
+class EnquiryFactory(factory.django.DjangoModelFactory):
+    """An open enquiry received now, due under 000 §25; pass ``received_at`` to place it."""
+
+    class Meta:
+        model = "monitoring.Enquiry"
+
+    account = factory.SubFactory(AccountFactory)
+    platform_id = factory.Sequence(lambda n: f"enq-{n}")
+    received_at = factory.LazyFunction(_now)
+    author = factory.Faker("user_name")
+    text = "When is the tip open on bank holidays?"
+    channel = "comment"
+    response_due_at = factory.LazyAttribute(_due)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "monitoring.Post"
+
+    account = factory.SubFactory(AccountFactory)
+    platform_id = factory.Sequence(lambda n: f"post-{n}")
+    posted_at = factory.LazyFunction(_now)
+    kind = "original"

@@ -9,11 +9,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-demo-password"
 NAVIGATION = {
-    "officer": ["Home", "Services"],
-    "manager": ["Home", "Services"],
-    "director": ["Home", "Services"],
-    "comms": ["Home", "Services", "Outbox", "Administration"],
-    "admin": ["Home", "Administration"],
+    "officer": ["Home", "Register", "Business cases", "Risk assessments", "Inbox", "Check a post"],
+    "manager": ["Home", "Register", "Business cases", "Risk assessments", "Inbox", "Check a post"],
+    "director": ["Home", "Register", "Business cases", "Risk assessments"],
+    "comms": [
+        "Home",
+        "Register",
+        "Business cases",
+        "Risk assessments",
+        "Inbox",
+        "Dashboard",
+        "Operations",
+        "Administration",
+    ],
+    "admin": ["Home", "Access", "Administration"],
 }
 HOME_TEXT = {
     "officer": "Countryside Service",

@@ -30,10 +30,22 @@ def test_who_may_see_a_service(request, service, other_service, persona, sees_ow
 @pytest.mark.parametrize(
     ("persona", "labels"),
     [
-        ("officer", ["Home", "Services"]),
-        ("director", ["Home", "Services"]),
-        ("comms", ["Home", "Services", "Outbox", "Administration"]),
-        ("administrator", ["Home", "Administration"]),
+        ("officer", ["Home", "Register", "Business cases", "Risk assessments", "Inbox", "Check a post"]),
+        ("director", ["Home", "Register", "Business cases", "Risk assessments"]),
+        (
+            "comms",
+            [
+                "Home",
+                "Register",
+                "Business cases",
+                "Risk assessments",
+                "Inbox",
+                "Dashboard",
+                "Operations",
+                "Administration",
+            ],
+        ),
+        ("administrator", ["Home", "Access", "Administration"]),
         ("outsider", ["Home"]),
     ],
 )

@@ -6,11 +6,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from accounts_register.models import AccountStatus, Committee, Directorate, Service, SocialMediaAccount
+from accounts_register.models import (
+    AccountStatus,
+    AuthorisedUser,
+    Committee,
+    Directorate,
+    Service,
+    SocialMediaAccount,
+)
 from accounts_register.platforms import Platform
 from councilsocial.management.commands.seed_demo import ACCOUNTS
 
-MODELS = [get_user_model(), Directorate, Service, Committee, SocialMediaAccount]
+MODELS = [get_user_model(), Directorate, Service, Committee, SocialMediaAccount, AuthorisedUser]
 
 
 def snapshot():

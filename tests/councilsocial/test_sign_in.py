@@ -64,7 +64,8 @@ def test_a_password_reset_link_arrives_by_email_and_works(client):
         follow=True,
     )
     assert "Your password has been changed" in done.content.decode()
-    assert client.login(username="forgetful", password="a much longer new password")
+    signed_in = client.post("/sign-in/", {"username": "forgetful", "password": "a much longer new password"})
+    assert signed_in.status_code == 302
 
 
 @pytest.mark.django_db

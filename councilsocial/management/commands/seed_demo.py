@@ -237,6 +237,15 @@ class Command(BaseCommand):
                 },
             )
             created += was_created
+        from django.utils import timezone
+
+        from risk_assessments.demo import seed_demo_assessments
+
+        self._access(users, timezone.now())
+        seed_demo_assessments(now=timezone.now())
+        from monitoring.demo import seed_monitoring_demo
+
+        seed_monitoring_demo(now=timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo council ready: {len(directorates)} directorates, {len(services)} services, "
@@ -246,6 +255,57 @@ class Command(BaseCommand):
         self.stdout.write("Sign in at /sign-in/ with one of these demo users:")
         for username, role in SIGN_IN_ROLES:
             self.stdout.write(f"  {role:<62} username: {username:<10} password: {password}")
+
+    def _access(self, users: dict, now) -> None:
+        """Who may use which demo account, with the prerequisites of 002 §2.6 and §5.1 on record."""
+        from accounts_register.models import AuthorisedUser, DirectorPermission, TrainingRecord
+        from accounts_register.services import authorised_user_grant
+
+        for username, director in [
+            ("officer", "director"),
+            ("manager", "director"),
+            ("comms", "director.ceo"),
+        ]:
+            DirectorPermission.objects.get_or_create(
+                person=users[username],
+                defaults={
+                    "platforms": sorted(Platform.values),
+                    "granted_by": users[director],
+                    "granted_on": date(2025, 4, 1),
+                    "document_reference": f"HR/SM/{username}",
+                },
+            )
+            TrainingRecord.objects.get_or_create(
+                person=users[username],
+                module=settings.SOCIAL_MEDIA_ELEARNING_MODULE,
+                defaults={"completed_at": now.replace(year=2025, month=4, day=2), "source": "imported"},
+            )
+        grants = [
+            (
+                "manager",
+                Platform.FACEBOOK,
+                "Cannock-Chase-Council-Countryside-Service-111298768960981",
+                "owner",
+            ),
+            (
+                "officer",
+                Platform.FACEBOOK,
+                "Cannock-Chase-Council-Countryside-Service-111298768960981",
+                "editor",
+            ),
+            ("manager", Platform.INSTAGRAM, "visitcannockchase", "owner"),
+            ("comms", Platform.X, "CannockChaseDC", "owner"),
+            ("comms", Platform.FACEBOOK, "cannockchasedc", "owner"),
+            ("comms", Platform.INSTAGRAM, "cannockchasedc", "owner"),
+        ]
+        for username, platform, handle, role in grants:
+            account = SocialMediaAccount.objects.get(platform=platform, handle__iexact=handle)
+            if not AuthorisedUser.objects.filter(
+                account=account, person=users[username], ended_at__isnull=True
+            ).exists():
+                authorised_user_grant(
+                    account=account, person=users[username], role=role, granted_by=users["comms"], now=now
+                )
 
     def _people(self, password: str) -> dict:
         User = get_user_model()
