@@ -175,7 +175,13 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class CouncilUserAdmin(UserAdmin):
-    """Switching a person off ends all their access at once (003 D2.3)."""
+    """Switching a person off ends all their access at once (003 D2.3).
+
+    People are switched off, never deleted: the audit trail records who made each change.
+    """
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
         was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()

@@ -90,6 +90,9 @@ class EnquiryAdmin(admin.ModelAdmin):
     readonly_fields = ["response_due_at", "response_policy", "status", "first_response_at", "met_deadline"]
     raw_id_fields = ["account"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # enquiries are the evidence behind the response-time figures (000 §25)
+
 
 @admin.register(GovernanceFlag)
 class GovernanceFlagAdmin(admin.ModelAdmin):

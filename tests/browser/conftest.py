@@ -46,3 +46,12 @@ def axe(page):
         return page.evaluate(_RUN_AXE, WCAG_22_AA)
 
     return run
+
+
+def sign_in_page(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the real sign-in form and wait for the home page."""
+    page.goto(f"{base_url}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")

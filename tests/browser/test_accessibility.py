@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from accounts_register.models import SocialMediaAccount
+from tests.browser.conftest import sign_in_page
 
 from .conftest import describe
 
@@ -32,11 +33,7 @@ def demo(live_server):
 @pytest.fixture
 def sign_in(demo, page):
     def as_user(username: str) -> None:
-        page.goto(f"{demo.url}/sign-in/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{demo.url}/")
+        sign_in_page(page, demo.url, username, PASSWORD)
 
     return as_user
 

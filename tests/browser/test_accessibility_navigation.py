@@ -12,6 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.browser.conftest import sign_in_page
+
 from .conftest import describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,11 +30,7 @@ KNOWN_VIOLATIONS: dict[str, set[str]] = {}
 
 def sign_in(live_server, page, username: str) -> None:
     call_command("seed_demo", "--password", PASSWORD, "--allow-production", stdout=StringIO())
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_page(page, live_server.url, username, PASSWORD)
 
 
 @pytest.mark.parametrize("username", ["officer", "manager", "director", "comms", "admin"])

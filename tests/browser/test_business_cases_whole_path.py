@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from business_cases.models import KEY_QUESTIONS, BusinessCase
+from tests.browser.conftest import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,11 +29,7 @@ def demo(live_server, settings):
 
 
 def sign_in(page, base, username):
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+    sign_in_page(page, base, username, PASSWORD)
 
 
 def sign_out(page):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from monitoring.checks import run_all
 from monitoring.models import Enquiry
 from monitoring.services import enquiries_ingest, enquiry_record_response, posts_ingest
+from tests.browser.conftest import sign_in_page
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,11 +19,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_page(page, live_server.url, username, PASSWORD)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts_register.models import AccessRole, AuthorisedUser
 from councilsocial.permissions import COMMUNICATIONS
+from tests.browser.conftest import sign_in_page
 from tests.conftest import SCREENSHOTS
 from tests.factories import AccountFactory, ServiceFactory, UserFactory
 
@@ -36,11 +37,7 @@ def people(live_server, officer):
 
 
 def sign_in(page, base_url, username):
-    page.goto(f"{base_url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base_url}/")
+    sign_in_page(page, base_url, username, PASSWORD)
 
 
 def test_communications_declares_and_lifts_an_emergency(live_server, page, browser, people, screenshot):

@@ -3,17 +3,14 @@
 import pytest
 
 from accounts_register.platforms import Platform
+from tests.browser.conftest import sign_in_page
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_page(page, live_server.url, username, "correct horse battery staple")
 
 
 def test_communications_suspends_an_account_and_sees_its_history(

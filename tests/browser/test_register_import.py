@@ -8,6 +8,7 @@ import pytest
 
 from accounts_register.models import SocialMediaAccount
 from accounts_register.platforms import Platform
+from tests.browser.conftest import sign_in_page
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,10 +19,7 @@ FIXTURE = Path(__file__).resolve().parent.parent / "accounts_register" / "fixtur
 def _sign_in(page, live_server, user):
     user.set_password("browser-password")
     user.save()
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("browser-password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, live_server.url, user.username, "browser-password")
 
 
 def test_communications_previews_a_file_with_bad_rows_and_imports_the_valid_ones(
