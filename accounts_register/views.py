@@ -419,7 +419,12 @@ def who_may_use_what_view(request):
             | Q(person__last_name__icontains=q)
         )
     page = Paginator(access, 200).get_page(request.GET.get("page"))
-    return render(request, "accounts_register/who_may_use_what.html", {"page": page, "q": q})
+    comms = is_communications(request.user)
+    return render(
+        request,
+        "accounts_register/who_may_use_what.html",
+        {"page": page, "q": q, "can_open_accounts": comms, "can_record_permission": comms},
+    )
 
 
 SORT_COLUMNS = [

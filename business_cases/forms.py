@@ -46,6 +46,8 @@ class SectionForm(forms.ModelForm):
             self.fields["service"].error_messages["required"] = "Choose the service the account is for"
             self.fields["title"].error_messages["required"] = "Enter a name for the proposed account"
             self.fields["platform"].error_messages["required"] = "Choose a platform"
+            self.fields["handle"].error_messages["required"] = "Enter the proposed handle"
+            self.fields["kind"].error_messages["required"] = "Choose the kind of account"
         layout = []
         for name in self._meta.fields:
             field = self.fields[name]

@@ -17,6 +17,7 @@ from business_cases import services as case_services
 from business_cases.models import BusinessCase
 from monitoring.models import Enquiry, Notification
 from monitoring.services import enquiries_ingest
+from tests.browser.conftest import sign_in_page
 from tests.factories import AccountFactory, BusinessCaseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,11 +27,7 @@ MAX_TABS = 120  # more stops than any page here has; a missing target fails inst
 
 
 def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_page(page, live_server.url, username, PASSWORD)
 
 
 def focused(page, selector: str) -> bool:
@@ -149,11 +146,6 @@ def test_a_director_decides_with_the_keyboard_alone(live_server, page, screensho
     assert BusinessCase.objects.get().status == "awaiting_comms"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crispy-forms-gds links a radios error to #id_decision, but the first radio is "
-    "#id_decision_1, so the link does not move focus (reported to the lead)",
-)
 def test_a_radios_error_link_moves_focus_to_the_first_radio(live_server, page, link_path):
     page.goto(f"{live_server.url}{link_path}")
     tab_to(page, "button", text="Confirm my decision")
