@@ -24,17 +24,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import configure, ensure_database, setup_django  # noqa: E402
 
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cs_bench_monitoring")
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "councilsocial.settings")
-os.environ.setdefault("SECRET_KEY", "only-for-the-benchmark-not-secret")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+DATABASE_URL = configure("cs_bench_monitoring")
 
 ACCOUNTS = 1_000
 SERVICES = 40
@@ -42,30 +35,6 @@ ENQUIRIES = 1_000_000
 POSTS = 3_000_000
 API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", 10))
 DASHBOARD_REQUESTS = 20
-
-
-def ensure_database() -> None:
-    from urllib.parse import urlsplit
-
-    import psycopg2
-    from psycopg2 import sql
-    from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    connection.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
 
 
 def timed(label: str, function, *args, **kwargs):
@@ -199,30 +168,17 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true")
     args = parser.parse_args()
     ensure_database()
-    import django
-
-    django.setup()
-    from django.conf import settings
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
     from django.utils import timezone
 
     from councilsocial.permissions import COMMUNICATIONS
     from monitoring import checks
     from monitoring.models import Enquiry, GovernanceFlag
 
-    # Static files from the source tree, as in the tests: no collectstatic needed for a benchmark.
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    call_command("migrate", verbosity=0)
     now = timezone.now()
     if args.reload or Enquiry.objects.count() < ENQUIRIES:
         timed("Load (organisation, 1M enquiries, 3M posts)", load, now)

@@ -16,54 +16,21 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import configure, ensure_database, setup_django  # noqa: E402
 
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cs_bench_register")
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "councilsocial.settings")
-os.environ.setdefault("SECRET_KEY", "only-for-the-benchmark-not-secret")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+DATABASE_URL = configure("cs_bench_register")
 
 ACCOUNTS = 10_000
 USERS_PER_ACCOUNT = 5
 PEOPLE = 2_000
 SERVICES = 40
 REQUESTS = 50
-
-
-def ensure_database() -> None:
-    """Create the benchmark's own database if it is missing."""
-    from urllib.parse import urlsplit
-
-    import psycopg2
-    from psycopg2 import sql
-    from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    connection.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
 
 
 def copy_rows(model, rows: list[dict]) -> None:
@@ -243,26 +210,13 @@ def main() -> None:
     args = parser.parse_args()
 
     ensure_database()
-    import django
-
-    django.setup()
-    from django.conf import settings
+    setup_django()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import override_settings
     from django.urls import NoReverseMatch, reverse
 
     from accounts_register.models import AuthorisedUser, SocialMediaAccount
 
-    # Static files from the source tree, as in the tests: no collectstatic needed for a benchmark.
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    call_command("migrate", verbosity=0)
     if args.reload or SocialMediaAccount.objects.count() != ACCOUNTS:
         started = time.perf_counter()
         load()

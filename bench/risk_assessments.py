@@ -25,54 +25,20 @@ Figures from 23 November 2026, 04:34 UTC, with other suites running (load averag
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import configure, ensure_database, setup_django  # noqa: E402
 
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cs_bench_risk")
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "councilsocial.settings")
-os.environ.setdefault("SECRET_KEY", "only-for-the-benchmark-not-secret")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+DATABASE_URL = configure("cs_bench_risk")
 
 ACCOUNTS = 2_000
 SERVICES = 20
 REPEAT = 20
-
-
-def ensure_database(drop: bool) -> None:
-    from urllib.parse import urlsplit
-
-    import psycopg2
-    from psycopg2 import sql
-    from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    connection.set_isolation_level(ISOLATION_LEVEL_AUTOCOMMIT)
-    with connection.cursor() as cursor:
-        if drop:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
 
 
 def load(now) -> None:
@@ -175,23 +141,10 @@ def main() -> None:
     args = parser.parse_args()
     ensure_database(drop=args.reload)
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_django()
     from django.test import Client
-    from django.test.utils import override_settings
     from django.utils import timezone
 
-    # Static files from the source tree, as in the tests: no collectstatic needed for a benchmark.
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    call_command("migrate", verbosity=0)
     now = timezone.now()
     load(now)
 

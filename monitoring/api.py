@@ -218,11 +218,14 @@ def _account_context(request, items: list) -> dict:
 
 
 class _IngestView(APIView):
+    """Shared POST handling for enquiries and posts: single or list, validated, then ``ingest_service``."""
+
     in_serializer: type[serializers.Serializer]
     out_serializer: type[serializers.Serializer]
+    ingest_service: staticmethod  # services.enquiries_ingest or services.posts_ingest
 
     def ingest(self, items: list[dict]):
-        raise NotImplementedError
+        return self.ingest_service(items=items, now=timezone.now())
 
     def post(self, request):
         items, is_list = _items_from(request)
@@ -260,9 +263,7 @@ def _one_or_many(name: str, serializer) -> PolymorphicProxySerializer:
 class EnquiryIngestView(_IngestView):
     in_serializer = EnquiryInSerializer
     out_serializer = EnquirySerializer
-
-    def ingest(self, items):
-        return services.enquiries_ingest(items=items, now=timezone.now())
+    ingest_service = staticmethod(services.enquiries_ingest)
 
 
 @extend_schema(
@@ -278,9 +279,7 @@ class EnquiryIngestView(_IngestView):
 class PostIngestView(_IngestView):
     in_serializer = PostInSerializer
     out_serializer = PostSerializer
-
-    def ingest(self, items):
-        return services.posts_ingest(items=items, now=timezone.now())
+    ingest_service = staticmethod(services.posts_ingest)
 
 
 class EnquiryResponseView(APIView):
