@@ -95,8 +95,11 @@ def register_list(request):
             "platforms": Platform.choices,
             "kinds": AccountKind.choices,
             "statuses": AccountStatus.choices,
-            "services": services_,
-            "directorates": sorted({s.directorate for s in services_}, key=lambda d: d.name),
+            "service_choices": [(str(s.pk), s.name) for s in services_],
+            "directorate_choices": sorted(
+                {(str(s.directorate_id), s.directorate.name) for s in services_}, key=lambda choice: choice[1]
+            ),
+            "risk_choices": [("review_overdue", "Review overdue"), ("none_accepted", "No accepted assessment")],
             "can_add": is_communications(request.user),
             "can_propose": services_for_proposal(request.user).exists(),
             "can_export": is_communications(request.user),

@@ -101,3 +101,25 @@ def test_an_officer_may_propose_an_account_for_their_own_service_only(
 def test_an_outsider_cannot_propose_an_account(client, outsider):
     client.force_login(outsider)
     assert client.get("/accounts/new/").status_code == 403
+
+
+def test_the_register_filters_by_service_and_keeps_the_choice(client, comms, account, other_account):
+    client.force_login(comms)
+    page = client.get(f"/accounts/?service={account.service_id}").content.decode()
+    assert "@CCDCCountryside" in page and "@ccdcpartnership" not in page
+    assert f'<option value="{account.service_id}" selected>' in page
+
+
+def test_the_register_filters_accounts_with_no_accepted_risk_assessment(
+    client, comms, account, other_account
+):
+    from django.utils import timezone
+
+    from risk_assessments.models import RiskAssessment
+
+    RiskAssessment.objects.create(
+        account=other_account, status="accepted", version=1, created_at=timezone.now(), created_by=comms
+    )
+    client.force_login(comms)
+    page = client.get("/accounts/?risk=none_accepted").content.decode()
+    assert "@CCDCCountryside" in page and "@ccdcpartnership" not in page
