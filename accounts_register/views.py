@@ -51,7 +51,7 @@ def _filters_from(request) -> RegisterFilters:
         kind=get.get("kind", "") if get.get("kind") in AccountKind.values else "",
         status=get.get("status", "") if get.get("status") in AccountStatus.values else "",
         has_open_flags=get.get("flags") == "open",
-        risk=get.get("risk", "") if get.get("risk") in {"review_overdue", "none_accepted"} else "",
+        risk=get.get("risk", "") if get.get("risk") in dict(RISK_FILTER_CHOICES) else "",
         sort=get.get("sort", "platform"),
     )
 
@@ -99,7 +99,7 @@ def register_list(request):
             "directorate_choices": sorted(
                 {(str(s.directorate_id), s.directorate.name) for s in services_}, key=lambda choice: choice[1]
             ),
-            "risk_choices": [("review_overdue", "Review overdue"), ("none_accepted", "No accepted assessment")],
+            "risk_choices": RISK_FILTER_CHOICES,
             "can_add": is_communications(request.user),
             "can_propose": services_for_proposal(request.user).exists(),
             "can_export": is_communications(request.user),
@@ -429,6 +429,8 @@ def who_may_use_what_view(request):
         {"page": page, "q": q, "can_open_accounts": comms, "can_record_permission": comms},
     )
 
+
+RISK_FILTER_CHOICES = [("review_overdue", "Review overdue"), ("none_accepted", "No accepted assessment")]
 
 SORT_COLUMNS = [
     ("handle", "Account"),
