@@ -2,32 +2,19 @@
 
 from django.db import migrations
 
-TASK = "accounts_register.end_access_of_switched_off_users"
-
-
-def create_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    interval, _ = IntervalSchedule.objects.get_or_create(every=15, period="minutes")
-    PeriodicTask.objects.get_or_create(
-        name=TASK,
-        defaults={
-            "task": TASK,
-            "interval": interval,
-            "description": "End the access of people whose user has been switched off (003 D2.3).",
-            "enabled": True,
-        },
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK).delete()
+from councilsocial.schedules import BEAT_DEPENDENCY, IntervalJob, interval_jobs
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("accounts_register", "0004_import_batches"),
-        ("django_celery_beat", "0019_alter_periodictasks_options"),
-    ]
+    dependencies = [("accounts_register", "0004_import_batches"), BEAT_DEPENDENCY]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [
+        interval_jobs(
+            IntervalJob(
+                "accounts_register.end_access_of_switched_off_users",
+                15,
+                "minutes",
+                "End the access of people whose user has been switched off (003 D2.3).",
+            )
+        )
+    ]
