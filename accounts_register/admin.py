@@ -9,11 +9,23 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.utils import timezone
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
+
+from councilsocial.permissions import (
+    PRIVILEGED_GROUPS,
+    locked_person_fields,
+    may_change_group,
+    may_change_membership,
+    may_change_person,
+    may_hold_token_for,
+)
 
 from . import services
 from .forms import AccountAdminForm
@@ -171,6 +183,90 @@ class UsageStatementAdmin(admin.ModelAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)
+
+PRIVILEGED_MEMBERSHIP_MESSAGE = (
+    f"Only a superuser may add people to or remove them from {' or '.join(sorted(PRIVILEGED_GROUPS))}."
+)
+
+
+class _MembershipGuard(forms.ModelForm):
+    """Refuses a change to membership of a privileged group by someone who may not make it."""
+
+    actor = None  # the person making the change, set by the admin for each request
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        before = set(self.instance.groups.values_list("name", flat=True)) if self.instance.pk else set()
+        changed = before ^ {group.name for group in groups}
+        if not all(may_change_membership(self.actor, name) for name in changed):
+            raise ValidationError(PRIVILEGED_MEMBERSHIP_MESSAGE)
+        return groups
+
+
+class _GroupNameGuard(forms.ModelForm):
+    actor = None
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if not may_change_group(self.actor, name):
+            raise ValidationError(f"Only a superuser may create a group for a role ({name}).")
+        return name
+
+
+@admin.register(Group)
+class CouncilGroupAdmin(GroupAdmin):
+    """Roles are groups, found by name: only a superuser changes a group's permissions, or renames or
+    deletes a role's group (issue 11 item 11)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("permissions")
+            if obj is not None and not may_change_group(request.user, obj.name):
+                readonly.append("name")
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "name" not in form.base_fields:
+            return form
+        return type(form.__name__, (_GroupNameGuard, form), {"actor": request.user})
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not may_change_group(request.user, obj.name):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(TokenProxy)
+class CouncilTokenAdmin(TokenAdmin):
+    """API tokens are made by a superuser, or by a person for their own use (issue 11 item 11).
+
+    Staff given the token permissions see and make only their own token.
+    """
+
+    def get_queryset(self, request):
+        tokens = super().get_queryset(request)
+        return tokens if request.user.is_superuser else tokens.filter(user=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(pk=request.user.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Refused before looking the token up, as every other page is: the answer does not say
+        # whether the person has a token.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not may_hold_token_for(request.user, obj.user):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(User)
@@ -182,6 +278,22 @@ class CouncilUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # Only a superuser changes a superuser's or a privileged person's record, password included.
+        if obj is not None and not may_change_person(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Privileges are granted by a superuser only, and nobody changes their own (issue 11 item 11).
+        return (*super().get_readonly_fields(request, obj), *locked_person_fields(request.user, obj))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "groups" not in form.base_fields:
+            return form
+        return type(form.__name__, (_MembershipGuard, form), {"actor": request.user})
 
     def save_model(self, request, obj, form, change):
         was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()

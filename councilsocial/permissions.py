@@ -161,3 +161,52 @@ def grant_role_permissions(**kwargs) -> None:
             group.permissions.add(
                 *Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models_)
             )
+
+
+# --- Who may grant privileges (issue 11 item 11) ------------------------------------------------------
+# Membership of these groups gives power over other people's work or accounts: Administrators manage
+# people in Django admin, Communications authorise accounts and cases (001 §19, §28).
+PRIVILEGED_GROUPS = frozenset({ADMINISTRATORS, COMMUNICATIONS})
+# What a person may never change on their own record, whoever they are: nobody raises (or drops) their
+# own privileges; another person, with the right to, does it for them.
+OWN_LOCKED_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+# What only a superuser may change on anyone's record: each of them grants privileges.
+SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
+
+
+def is_privileged(person) -> bool:
+    """A superuser, or a member of a privileged group."""
+    return bool(person.is_superuser or PRIVILEGED_GROUPS & _group_names(person))
+
+
+def may_change_person(actor, person) -> bool:
+    """Only a superuser changes a privileged person's record (their password, name or flags).
+
+    Otherwise an administrator could set a superuser's or a Communications officer's password and
+    sign in as them.
+    """
+    return actor.is_superuser or actor.pk == person.pk or not is_privileged(person)
+
+
+def locked_person_fields(actor, person=None) -> tuple[str, ...]:
+    """The fields of ``person``'s record (None: a new person) that ``actor`` may not change."""
+    locked = [] if actor.is_superuser else list(SUPERUSER_ONLY_FIELDS)
+    if person is not None and person.pk == actor.pk:
+        locked += [name for name in OWN_LOCKED_FIELDS if name not in locked]
+    return tuple(locked)
+
+
+def may_change_membership(actor, group_name: str) -> bool:
+    """Only a superuser adds people to or removes them from a privileged group."""
+    return actor.is_superuser or group_name not in PRIVILEGED_GROUPS
+
+
+def may_change_group(actor, group_name: str) -> bool:
+    """Only a superuser renames or deletes a role's group, or gives a group a role's name: roles are
+    read from group names, so a renamed group would hand its members another role."""
+    return actor.is_superuser or group_name not in ROLE_GROUPS
+
+
+def may_hold_token_for(actor, person) -> bool:
+    """An API token is made by a superuser, or by a person for their own use."""
+    return actor.is_superuser or actor.pk == person.pk

@@ -240,8 +240,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # A maximum page size, and huge or nonsense limits clamped, never a 500 (issue 11 item 23).
+    "DEFAULT_PAGINATION_CLASS": "councilsocial.rest.CouncilPagination",
     "PAGE_SIZE": 100,
+    # JSON nested too deeply is a 400, not a RecursionError (issue 11 item 20).
+    "DEFAULT_PARSER_CLASSES": [
+        "councilsocial.rest.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "councilsocial API",

@@ -9,12 +9,9 @@ may only send data for that service's accounts; Communications may send it for e
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.urls import path
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,6 +26,7 @@ from rest_framework.views import APIView
 
 from accounts_register.models import Service, SocialMediaAccount
 from councilsocial.permissions import is_communications
+from councilsocial.rest import AwareDateTimeField
 
 from . import services
 from .models import (
@@ -50,28 +48,6 @@ def accounts_for_sender(user):
     if is_communications(user):
         return SocialMediaAccount.objects.all()
     return SocialMediaAccount.objects.filter(service__in=Service.objects.for_member(user).values("pk"))
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 date and time that must carry its UTC offset, and is not in the future."""
-
-    default_error_messages = {
-        "invalid": "Enter a date and time in ISO 8601 format, for example 2025-01-14T10:30:00+00:00.",
-        "naive": "Give the time with its UTC offset, for example 2025-01-14T10:30:00+00:00.",
-        "future": "The time cannot be in the future.",
-    }
-
-    def to_internal_value(self, value):
-        if not isinstance(value, str):
-            self.fail("invalid")
-        parsed = parse_datetime(value.strip())
-        if parsed is None:
-            self.fail("invalid")
-        if timezone.is_naive(parsed):
-            self.fail("naive")
-        if parsed > timezone.now() + timedelta(minutes=5):
-            self.fail("future")
-        return parsed
 
 
 class SenderAccountField(serializers.IntegerField):

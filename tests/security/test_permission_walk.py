@@ -516,7 +516,8 @@ ADMIN_SITE_EXPECTED: dict[str, tuple] = {
 # v = view (the list, the object read-only, its history), a = add, c = change, d = delete.
 # ("comms", "administrator").
 ADMIN_MODELS: dict[str, tuple[str, str]] = {
-    "auth_group": ("", "vacd"),
+    # A role's group is deleted by a superuser only (issue 11 item 11); the sample is a role's group.
+    "auth_group": ("", "vac"),
     "auth_user": ("", "vac"),  # people are switched off, never deleted (003 D2.3)
     "authtoken_tokenproxy": ("", ""),  # tokens are a superuser's job
     "django_celery_beat_periodictask": ("", "vacd"),
