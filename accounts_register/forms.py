@@ -190,7 +190,9 @@ def clean_account(form: forms.ModelForm, cleaned: dict) -> dict:
                 form.add_error("handle", exc)
         if cleaned.get("url"):
             try:
-                cleaned["url"] = platforms.normalise_url(platform, cleaned["url"])
+                cleaned["url"] = platforms.normalise_url(
+                    platform, cleaned["url"], handle=cleaned.get("handle")
+                )
             except ValidationError as exc:
                 form.add_error("url", exc)
     handle = cleaned.get("handle")

@@ -43,7 +43,6 @@ from .platforms import (
     Platform,
     canonical_url,
     display_handle,
-    handle_from_url,
     normalise_handle,
     normalise_url,
 )
@@ -471,13 +470,7 @@ def _check_row(cells: dict[str, str], services: _Services) -> tuple[dict, list[s
     if platform and "handle" in values:
         if raw_url:
             try:
-                values["url"] = normalise_url(platform, raw_url)
-                in_url = handle_from_url(platform, values["url"])
-                if in_url and in_url.lower() != values["handle"].lower():
-                    errors.append(
-                        f"url: the address is for {display_handle(platform, in_url)}, "
-                        f"not {display_handle(platform, values['handle'])}"
-                    )
+                values["url"] = normalise_url(platform, raw_url, handle=values["handle"])
             except ValidationError as exc:
                 errors.append(f"url: {exc.messages[0]}")
         else:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from .exports import export_csv_bytes
 from .models import AccountKind, SocialMediaAccount
-from .platforms import Platform, display_handle, normalise_url, parse_reference
+from .platforms import Platform, display_handle, normalise_url, parse_reference, reference_problem
 
 # The only columns the public register reads (000 §24). Private fields are never selected.
 PUBLIC_FIELDS = ("platform", "handle", "url", "display_name", "service_name", "kind")
@@ -198,6 +198,8 @@ class CheckResult:
     handle: str
     matches: list[dict]
     error: str = ""
+    # Why the handle or address cannot be the council's: it uses look-alike or hidden characters.
+    lookalike: str = ""
 
     @property
     def official(self) -> bool:
@@ -209,12 +211,17 @@ def check_reference(query: str) -> CheckResult:
 
     The handle is compared without case, ``@`` or trailing slash, the same way the register stores it;
     an address on a known platform is checked on that platform only, and any other address (a blog or
-    forum) is compared with the register's addresses.
+    forum) is compared with the register's addresses. A handle or address with a look-alike or
+    hidden character (``@CannockChaſeDC``, a Cyrillic letter in the host) is never official, whatever
+    the database's case-insensitive comparison would say (issue 11 item 12).
     """
     query = (query or "").strip()[:500]
     if not query:
         return CheckResult(query, None, "", [], error="Enter a handle or web address to check")
     platform, handle = parse_reference(query)
+    lookalike = reference_problem(query)
+    if lookalike:
+        return CheckResult(query, platform, handle, [], lookalike=lookalike)
     accounts = public_accounts()
     if handle:
         accounts = accounts.filter(handle__iexact=handle)

@@ -129,7 +129,7 @@ class GoLiveForm(DecisionForm):
         url = self.cleaned_data["url"]
         if url and self.case is not None:
             try:
-                return normalise_url(self.case.platform, url)
+                return normalise_url(self.case.platform, url, handle=self.case.handle)
             except ValidationError as error:
                 raise ValidationError(error.messages) from error
         return url

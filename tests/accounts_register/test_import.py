@@ -372,7 +372,7 @@ def test_an_address_for_another_handle_is_refused(service):
     )
 
     assert imports.plan_import(columns, rows).rows[0].errors == [
-        "url: the address is for @ccdc_two, not @ccdc_one"
+        "url: The address is for @ccdc_two, not @ccdc_one"
     ]
 
 

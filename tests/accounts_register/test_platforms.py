@@ -152,3 +152,120 @@ def test_unusable_references_parse_to_nothing_useful(typed):
     platform, handle = parse_reference(typed)
     assert platform is None
     assert handle in ("", typed.strip().lstrip("@"))
+
+
+# --- The handle in the address must be the account's handle (issue 11 item 5) ------------------
+@pytest.mark.parametrize(
+    ("platform", "handle", "url", "message"),
+    [
+        (
+            Platform.X,
+            "mismatch_a",
+            "https://x.com/someone_else",
+            "The address is for @someone_else, not @mismatch_a",
+        ),
+        (
+            Platform.X,
+            "@mismatch_a",
+            "twitter.com/mismatch_b/",
+            "The address is for @mismatch_b, not @mismatch_a",
+        ),
+        (
+            Platform.INSTAGRAM,
+            "visitcannockchase",
+            "https://www.instagram.com/visit.cannock",
+            "The address is for @visit.cannock, not @visitcannockchase",
+        ),
+        (
+            Platform.FACEBOOK,
+            "cannockchasedc",
+            "https://www.facebook.com/fakecannock",
+            "The address is for fakecannock, not cannockchasedc",
+        ),
+        (
+            Platform.YOUTUBE,
+            "CannockChaseDC",
+            "https://www.youtube.com/@SomeoneElse",
+            "The address is for @SomeoneElse, not @CannockChaseDC",
+        ),
+        (
+            Platform.LINKEDIN,
+            "cannock-chase-district-council",
+            "https://www.linkedin.com/company/another-council/",
+            "The address is for another-council, not cannock-chase-district-council",
+        ),
+        (
+            Platform.BLUESKY,
+            "cannockchasedc.bsky.social",
+            "https://bsky.app/profile/someone.bsky.social",
+            "The address is for @someone.bsky.social",
+        ),
+    ],
+)
+def test_an_address_for_another_handle_is_refused(platform, handle, url, message):
+    with pytest.raises(ValidationError, match=message):
+        normalise_url(platform, url, handle=handle)
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "url"),
+    [
+        (Platform.X, "Mismatch_A", "https://x.com/mismatch_a/"),
+        (Platform.X, "@CannockChaseDC", "https://twitter.com/CANNOCKCHASEDC"),
+        # YouTube's channel ID and legacy /user/ addresses do not carry the @handle: nothing to compare.
+        (Platform.YOUTUBE, "CannockChaseDC", "https://www.youtube.com/channel/UC1234567890abcdefghijkl"),
+        (Platform.YOUTUBE, "CannockChaseDC", "https://www.youtube.com/user/ccdcvideos"),
+        (Platform.FACEBOOK, "cannockchasedc", "https://www.facebook.com/pages/Cannock-Chase/111298768960981"),
+        (Platform.BLOG, "news", "https://news.cannockchasedc.gov.uk"),
+    ],
+)
+def test_an_address_that_agrees_with_the_handle_is_accepted(platform, handle, url):
+    assert normalise_url(platform, url, handle=handle)
+
+
+# --- Look-alike characters (issue 11 item 12) ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("platform", "typed", "message"),
+    [
+        (Platform.X, "CannockChaſeDC", "“ſ”, which only looks like an ordinary letter"),
+        (Platform.INSTAGRAM, "vısıtcannockchase", "“ı”, which only looks like an ordinary letter"),
+        (Platform.X, "СannockChaseDC", "“С”, which only looks like an ordinary letter"),
+        (Platform.X, "\uff23annockChaseDC", "only looks like an ordinary letter"),
+        (Platform.X, "Cannock\u200bChase", "an invisible character"),
+        (Platform.BLOG, "news\u200b", "an invisible character"),
+        (Platform.BLOG, "nеws", "“е”, which only looks like an ordinary letter"),
+        (Platform.OTHER, "podcast\u202e", "an invisible character"),  # right-to-left override
+        (Platform.FORUM, "fórum", "plain letters"),
+        (Platform.FLICKR, "١٢٣٤٥٦٧٨@N02", "plain letters"),  # Arabic-Indic digits
+        (Platform.FACEBOOK, "profile.php?id=١٢٣٤٥٦", "plain letters"),
+    ],
+)
+def test_a_lookalike_handle_is_refused_on_entry(platform, typed, message):
+    with pytest.raises(ValidationError, match=message):
+        normalise_handle(platform, typed)
+
+
+@pytest.mark.parametrize(
+    ("platform", "typed", "message"),
+    [
+        (Platform.BLOG, "https://news.cannockchаsedc.gov.uk", "only looks like an ordinary letter"),
+        (Platform.BLOG, "https://news.cannockchaſedc.gov.uk", "only looks like an ordinary letter"),
+        (Platform.BLOG, "https://news.xn--cannockchsedc-41k.gov.uk", "internationalised"),
+        (Platform.OTHER, "https://news.cannock\u200bchasedc.gov.uk", "an invisible character"),
+        (Platform.X, "https://х.com/CannockChaseDC", "only looks like an ordinary letter"),
+        (Platform.X, "https://x.com/CannockChaſeDC", "only looks like an ordinary letter"),
+        (Platform.X, "https://[", "Enter a web address"),
+        (Platform.X, "https://x.com\uff03@evil.example/", "web address"),
+    ],
+)
+def test_a_lookalike_address_is_refused_on_entry(platform, typed, message):
+    with pytest.raises(ValidationError, match=message):
+        normalise_url(platform, typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("CannockChaseDC", "CannockChaseDC"), ("＠CannockChaseDC", "CannockChaseDC")],
+)
+def test_a_plain_handle_is_kept_as_typed(typed, stored):
+    assert normalise_handle(Platform.X, typed) == stored

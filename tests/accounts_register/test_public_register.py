@@ -247,3 +247,73 @@ def test_the_check_page_without_a_query_shows_the_form_only(client):
 
     assert response.status_code == 200
     assert response.context["result"] is None
+
+
+# --- Look-alike handles and addresses (issue 11 item 12) ----------------------------------------
+@pytest.fixture
+def lookalike_targets(accounts, service):
+    """The accounts impostors imitate: the corporate X account, the visitor Instagram and a blog."""
+    AccountFactory(
+        platform=Platform.INSTAGRAM,
+        handle="visitcannockchase",
+        url="https://www.instagram.com/visitcannockchase",
+        service=service,
+    )
+    AccountFactory(
+        platform=Platform.BLOG, handle="news", url="https://news.cannockchasedc.gov.uk", service=service
+    )
+    return accounts
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "@CannockChaſeDC",  # long s
+        "CANNOCKCHAſEDC",
+        "@vısıtcannockchase",  # dotless i
+        "https://x.com/CannockChaſeDC",
+        "https://www.instagram.com/vısıtcannockchase",
+        "@Cannock\u200bChaseDC",  # zero-width space
+        "@CannockChaseDC\u200d",  # zero-width joiner
+        "@ⅭannockChaseDC",  # Roman numeral one hundred
+        "@СannockChaseDC",  # Cyrillic capital es
+        "@\uff23annockChaseDC",  # fullwidth C
+        "https://news.cannockchaſedc.gov.uk",  # long s in the host
+        "https://news.cannockchаsedc.gov.uk/",  # Cyrillic a in the host
+        "https://news.xn--cannockchsedc-41k.gov.uk/",  # the same, as punycode
+        "https://х.com/CannockChaseDC",  # Cyrillic ha in the host
+    ],
+)
+def test_a_lookalike_is_not_an_official_account(client, lookalike_targets, query):
+    response = client.get(reverse("public-register-check"), {"q": query})
+    content = response.content.decode()
+
+    assert response.status_code == 200
+    assert not response.context["result"].official
+    assert "Yes, this is an official council account" not in content
+    assert "is not an official council account" in content
+    assert "only look like ordinary letters" in content
+    assert "How to report an impostor" in content
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "@visitcannockchase",
+        "https://www.instagram.com/VisitCannockChase",
+        "https://news.cannockchasedc.gov.uk",
+    ],
+)
+def test_the_real_accounts_are_still_found(client, lookalike_targets, query):
+    response = client.get(reverse("public-register-check"), {"q": query})
+
+    assert response.context["result"].official
+    assert "only look like ordinary letters" not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["https://[", "https://x.com\uff03@evil.example/", "http://%zz"])
+def test_a_broken_address_is_a_clear_error_not_a_crash(client, query):
+    response = client.get(reverse("public-register-check"), {"q": query})
+
+    assert response.status_code == 200
+    assert not response.context["result"].official
