@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+
+from councilsocial.forms import GovukDateField, InputLimitsMixin
 
 from . import platforms
 from .models import AccessEndReason, AccessRole, Service, SocialMediaAccount
@@ -24,24 +25,13 @@ FREE_TEXT_FIELDS = [
 ]
 
 
-class CouncilDateField(DateInputField):
-    """The GOV.UK date input, with errors in plain words."""
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError:
-            raise ValidationError(f"{self.label} must be a real date", code="invalid") from None
+def date_field(label: str, help_text: str = "", *, required: bool = False) -> GovukDateField:
+    return GovukDateField(label=label, required=required, help_text=help_text)
 
 
-def date_field(label: str, help_text: str = "", *, required: bool = False) -> CouncilDateField:
-    field = CouncilDateField(label=label, required=required, require_all_fields=False, help_text=help_text)
-    field.error_messages["incomplete"] = f"{label} must include a day, month and year"
-    return field
-
-
-class GovukFormMixin:
-    """A FormHelper that leaves the <form> tag and the error summary to the template."""
+class GovukFormMixin(InputLimitsMixin):
+    """A FormHelper that leaves the <form> tag and the error summary to the template; the site's
+    limits on free text and dates (issue 11 item 25)."""
 
     def make_helper(self, *layout) -> FormHelper:
         helper = FormHelper()
@@ -221,7 +211,7 @@ def clean_account(form: forms.ModelForm, cleaned: dict) -> dict:
     return cleaned
 
 
-class AccountAdminForm(forms.ModelForm):
+class AccountAdminForm(InputLimitsMixin, forms.ModelForm):
     """The admin's account form: the same rules as the register's."""
 
     url = forms.URLField(label="Web address", max_length=500, assume_scheme="https")

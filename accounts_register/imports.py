@@ -19,14 +19,11 @@ formula and stored as text; exports neutralise it again (``exports.neutralise``)
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import json
 import re
 import uuid
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -37,7 +34,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .exports import FORMULA_PREFIXES
+from councilsocial.forms import LONG_TEXT_MAX_LENGTH, date_in_range, date_range_words
+from councilsocial.lib import spreadsheets_read
+
 from .models import AccountKind, AccountStatus, ImportBatch, Service, SocialMediaAccount
 from .platforms import (
     Platform,
@@ -163,8 +162,6 @@ _DERIVED_URL = "_derived_url"
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off", ""}
 _PLATFORM_ALIASES = {"twitter": Platform.X, "x": Platform.X, "whatsapp": Platform.WHATSAPP}
-# The most an XLSX may unpack to: a small zip can otherwise expand to gigabytes ("zip bomb").
-_XLSX_MAX_UNCOMPRESSED = 20
 
 
 class ImportFileError(Exception):
@@ -188,72 +185,6 @@ def _header_key(text: str) -> str:
     return _HEADER_ALIASES.get(key, (text or "").strip())
 
 
-def cell_text(value) -> str:
-    """A cell as plain text: dates as ISO dates, whole numbers without ``.0``, no control characters.
-
-    A leading quote that a spreadsheet (or our own export) put before formula-looking text is removed,
-    so an exported file imports back unchanged; the text itself is never evaluated.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time(0) else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text).strip()
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_PREFIXES):
-        text = text[1:]
-    return text
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    if b"\x00" in data[:8192]:
-        raise ImportFileError("The file is not a CSV file. Upload a .csv or .xlsx file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [[cell_text(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as exc:
-        raise ImportFileError(f"The CSV file could not be read ({exc}). Save it again as CSV UTF-8") from exc
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ImportFileError("The file is not a valid Excel workbook. Save it again as .xlsx") from exc
-    if unpacked > _XLSX_MAX_UNCOMPRESSED * settings.REGISTER_IMPORT_MAX_BYTES:
-        raise ImportFileError("The workbook is too large once unpacked. Save the accounts alone as CSV")
-    try:
-        # data_only=False: a formula is read as its text and never evaluated.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds of error for a damaged file
-        raise ImportFileError("The file is not a valid Excel workbook. Save it again as .xlsx") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        limit = settings.REGISTER_IMPORT_MAX_ROWS + 1
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([cell_text(c) for c in row])
-            if len(rows) > limit + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
 def check_upload_size(size: int) -> None:
     """Refuse a file over ``REGISTER_IMPORT_MAX_BYTES`` before reading it."""
     if size > settings.REGISTER_IMPORT_MAX_BYTES:
@@ -267,29 +198,17 @@ def read_register_file(name: str, data: bytes) -> tuple[list[str], list]:
     Raises ``ImportFileError`` for a wrong file type, an empty or oversized file, too many rows,
     or missing required columns. Blank rows are skipped.
     """
-    name = (name or "").lower()
     check_upload_size(len(data))
-    if not data.strip():
-        raise ImportFileError("The selected file is empty")
-    if name.endswith(".xlsx"):
-        if not data.startswith(b"PK\x03\x04"):
-            raise ImportFileError("The file is not a valid Excel workbook. Save it again as .xlsx")
-        raw = _read_xlsx(data)
-    elif name.endswith(".csv") or name.endswith(".txt"):
-        if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ImportFileError("The file is a spreadsheet saved with a .csv name. Upload it as .xlsx")
-        raw = _read_csv(data)
-    elif name.endswith(".xls"):
-        raise ImportFileError(
-            "Old Excel files (.xls) cannot be read. Save it as .xlsx or CSV and upload that"
+    try:
+        numbered = spreadsheets_read.read_table(
+            name,
+            data,
+            max_bytes=settings.REGISTER_IMPORT_MAX_BYTES,
+            max_rows=settings.REGISTER_IMPORT_MAX_ROWS,
+            what="accounts",
         )
-    else:
-        raise ImportFileError("The selected file must be a CSV or an Excel (.xlsx) file")
-
-    # Each row keeps its number in the spreadsheet (the header's row counts), blank rows are skipped.
-    numbered = [(number, row) for number, row in enumerate(raw, start=1) if any(cell for cell in row)]
-    if not numbered:
-        raise ImportFileError("The selected file is empty")
+    except spreadsheets_read.SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from exc
     (_, header), body = numbered[0], numbered[1:]
     columns = [_header_key(h) for h in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
@@ -305,11 +224,6 @@ def read_register_file(name: str, data: bytes) -> tuple[list[str], list]:
         raise ImportFileError("The file has more than one column called " + ", ".join(duplicated))
     if not body:
         raise ImportFileError("The file has a header row but no accounts")
-    if len(body) > settings.REGISTER_IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            f"The file has more than {settings.REGISTER_IMPORT_MAX_ROWS:,} accounts. "
-            "Split it into smaller files"
-        )
     width = len(columns)
     return columns, [[number, (row + [""] * width)[:width]] for number, row in body]
 
@@ -391,11 +305,15 @@ class ImportPlan:
 
 
 def _parse_date(text: str) -> datetime.date:
+    """A date in one of the usual spreadsheet forms, within the dates people may enter."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
-            return datetime.datetime.strptime(text, pattern).date()
+            day = datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, not a time
         except ValueError:
             continue
+        if not date_in_range(day):
+            raise ValidationError(f"must be {date_range_words()}", code="date_out_of_range")
+        return day
     raise ValidationError("a real date, like 2026-04-01 or 01/04/2026")
 
 
@@ -519,14 +437,15 @@ def _check_row(cells: dict[str, str], services: _Services) -> tuple[dict, list[s
             errors.append(
                 f"{column.name}: enter {exc.messages[0]}"
                 if column.field in _DATE_FIELDS | _BOOL_FIELDS | {"followers"}
+                and exc.error_list[0].code != "date_out_of_range"
                 else f"{column.name}: {exc.messages[0]}"
             )
 
     for name in _FREE_TEXT_FIELDS:
         if values.get(name):
-            limit = _MAX_LENGTHS.get(name)
+            limit = _MAX_LENGTHS.get(name, LONG_TEXT_MAX_LENGTH)
             if limit and len(values[name]) > limit:
-                errors.append(f"{name}: must be {limit} characters or fewer")
+                errors.append(f"{name}: must be {limit:,} characters or fewer")
             try:
                 refuse_pasted_password(values[name])
             except ValidationError as exc:
@@ -747,7 +666,9 @@ def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResul
         except IntegrityError as exc:
             # Someone added one of the accounts at the same moment; show the new plan.
             raise PlanChanged(plan) from exc
-        result = ImportResult(created=len(new_accounts), updated=plan.updates, skipped=plan.errors)
+        # The counts are of what was written: a row that matched an account and changed nothing is
+        # not an update.
+        result = ImportResult(created=len(new_accounts), updated=len(accounts), skipped=plan.errors)
         locked.applied_at = now
         locked.result = {"created": result.created, "updated": result.updated, "skipped": result.skipped}
         locked.rows = []  # the cells are on the register now (or were refused); keep only the counts

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts_register.models import Service
 from accounts_register.platforms import normalise_handle, normalise_url
+from councilsocial.forms import InputLimitsMixin
 
 from .models import KEY_QUESTIONS, SECTIONS, BusinessCase
 
@@ -31,7 +32,7 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(InputLimitsMixin, forms.ModelForm):
     """One section of the case: saved part-done, checked as a whole only on submission."""
 
     class Meta:
@@ -76,7 +77,7 @@ class SectionForm(forms.ModelForm):
         return cleaned
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(InputLimitsMixin, forms.Form):
     """A comment, and the state the person saw, so a case that moved on is not decided twice."""
 
     comment = forms.CharField(label="Comment", widget=forms.Textarea, required=False)
@@ -135,7 +136,7 @@ class GoLiveForm(DecisionForm):
         return url
 
 
-class LinkDecisionForm(forms.Form):
+class LinkDecisionForm(InputLimitsMixin, forms.Form):
     """The Director's decision from the emailed link."""
 
     decision = forms.ChoiceField(

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
+from councilsocial.forms import GovukDateField, InputLimitsMixin
+
 from .calendar import LONDON
 from .models import Channel, NoResponseReason
-
-
-class RealDateField(DateInputField):
-    """A GOV.UK date input whose impossible dates (31 February) get our message, not Python's."""
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except forms.ValidationError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class NoResponseForm(forms.Form):
@@ -42,13 +33,13 @@ class NoResponseForm(forms.Form):
         self.helper.layout = Layout(Field.radios("reason", legend_size=Size.MEDIUM, small=True))
 
 
-class EnquiryForm(forms.Form):
+class EnquiryForm(InputLimitsMixin, forms.Form):
     """An enquiry recorded by hand by the service (issue 6 item 4c)."""
 
     account = forms.ModelChoiceField(
         queryset=None, label="Account", error_messages={"required": "Select the account it arrived on"}
     )
-    received_on = RealDateField(label="Date received", require_all_fields=False)
+    received_on = GovukDateField(label="Date received", required=True)
     received_time = forms.CharField(
         label="Time received",
         help_text="UK time, 24-hour clock, for example 14:30",
@@ -73,7 +64,6 @@ class EnquiryForm(forms.Form):
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = accounts.select_related("service").order_by("display_name")
-        self.fields["received_on"].error_messages["invalid"] = "Date received must be a real date"
         self.fields["received_on"].error_messages["required"] = "Enter the date it was received"
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -8,8 +8,6 @@ and skipped; nothing is written until the person confirms.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
+
+from councilsocial.forms import date_in_range, date_range_words
+from councilsocial.lib import spreadsheets_read
 
 from . import services
 from .calendar import LONDON
@@ -40,33 +41,24 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read; the message is for the person uploading it."""
 
 
-def read_csv(data: bytes, kind: str) -> list[dict[str, str]]:
-    """The data rows as dicts of our column names; header names are matched loosely."""
-    if len(data) > MAX_BYTES:
-        raise ImportFileError("The file is larger than 5 MB. Split it into smaller files")
-    if b"\x00" in data[:8192]:
-        raise ImportFileError("The file is not a CSV file. Save it as CSV UTF-8 and upload it again")
+def read_upload(name: str, data: bytes, kind: str) -> list[dict[str, str]]:
+    """The data rows of a CSV or XLSX file as dicts of our column names; headers are matched loosely.
+
+    The file is read by the site's one spreadsheet reader, which refuses a NUL anywhere in it.
+    """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise ImportFileError(f"The CSV file could not be read ({exc}). Save it again as CSV UTF-8") from exc
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
-        raise ImportFileError("The file is empty")
-    header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
+        numbered = spreadsheets_read.read_table(
+            name, data, max_bytes=MAX_BYTES, max_rows=settings.MONITORING_API_MAX_ITEMS * 10
+        )
+    except spreadsheets_read.SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from exc
+    (_, header_row), data_rows = numbered[0], [row for _, row in numbered[1:]]
+    header = [cell.strip().lower().replace(" ", "_") for cell in header_row]
     missing = sorted(REQUIRED[kind] - set(header))
     if missing:
         raise ImportFileError(f"The file has no column for: {', '.join(missing)}")
-    data_rows = rows[1:]
     if not data_rows:
         raise ImportFileError("The file has a header row but no data")
-    limit = settings.MONITORING_API_MAX_ITEMS * 10
-    if len(data_rows) > limit:
-        raise ImportFileError(f"The file has more than {limit} rows. Split it into smaller files")
     wanted = COLUMNS[kind]
     return [
         {
@@ -79,11 +71,25 @@ def read_csv(data: bytes, kind: str) -> list[dict[str, str]]:
 
 
 def _as_iso(text: str) -> str:
-    """A spreadsheet time without an offset is UK time; we pass the API an explicit offset."""
-    parsed = parse_datetime(text.replace("/", "-")) if text else None
-    if parsed is not None and parsed.tzinfo is None:
-        return parsed.replace(tzinfo=LONDON).isoformat()
-    return text
+    """A spreadsheet time without an offset is UK time; we pass the API an explicit offset.
+
+    Raises ``ValueError`` with a sentence for a time that is not real (30 February, 10:00:60, an
+    offset of +25:00) or not between the dates people may enter; text that is not a time at all is
+    passed on for the API's own message.
+    """
+    if not text:
+        return text
+    try:
+        parsed = parse_datetime(text.replace("/", "-"))
+    except ValueError:
+        raise ValueError(f"{text} is not a real date and time") from None
+    if parsed is None:
+        return text
+    if not date_in_range(parsed.date()):
+        raise ValueError(f"{text} must be {date_range_words()}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LONDON)
+    return parsed.isoformat()
 
 
 @dataclass
@@ -127,24 +133,31 @@ def plan_import(*, batch: ActivityImport, user) -> ImportPlan:
         if account and not account.isdigit():
             item["account"] = by_handle.get(_handle_key(account)) or account
         time_column = TIME_COLUMN[batch.kind]
-        item[time_column] = _as_iso(item.get(time_column, ""))
-        prepared.append(item)
+        time_errors = {}
+        try:
+            item[time_column] = _as_iso(item.get(time_column, ""))
+        except ValueError as exc:
+            # Reported on the row in our words; the serializer checks the other cells.
+            time_errors[time_column] = [str(exc)]
+            del item[time_column]
+        prepared.append((item, time_errors))
     serializer_class = (
         EnquiryInSerializer if batch.kind == ActivityImport.Kind.ENQUIRIES else PostInSerializer
     )
     from .api import _account_context
 
-    context = _account_context(_UserRequest(user), prepared)
+    context = _account_context(_UserRequest(user), [item for item, _ in prepared])
     planned = []
-    for number, (cells, item) in enumerate(zip(batch.rows, prepared, strict=True), start=2):
-        checked = serializer_class(data=item, context=context)
+    for number, (cells, (item, time_errors)) in enumerate(zip(batch.rows, prepared, strict=True), start=2):
         row = PlannedRow(number=number, cells=cells)
-        if checked.is_valid():
+        checked = serializer_class(data=item, context=context)
+        if checked.is_valid() and not time_errors:
             row.data = dict(checked.validated_data)
         else:
+            errors = {**checked.errors, **time_errors}
             row.errors = [
                 f"{name.replace('_', ' ').capitalize()}: {message}"
-                for name, messages in checked.errors.items()
+                for name, messages in errors.items()
                 for message in messages
             ]
         planned.append(row)

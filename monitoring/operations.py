@@ -6,8 +6,6 @@ its emails to the outbox in that same transaction. Views, the API and tests call
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -26,6 +24,8 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts_register import services as account_services
 from accounts_register.models import AccessRole, AuthorisedUser, Service, SocialMediaAccount, TrainingRecord
+from councilsocial.forms import date_in_range, date_range_words
+from councilsocial.lib import spreadsheets_read
 from councilsocial.permissions import is_communications, is_corporate_director, is_service_officer
 
 from .content_check import Draft, Finding, Rules, check_post
@@ -735,6 +735,7 @@ def people_yet_to_acknowledge(version: PolicyVersion | None = None) -> QuerySet:
 
 # --- Training records (002 §5.1; 001 §26) -----------------------------------------------------
 TRAINING_COLUMNS = ("person", "module", "completed_at", "expires_at")
+TRAINING_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -751,21 +752,28 @@ class TrainingRow:
     errors: list[str] = field(default_factory=list)
 
     def as_session(self) -> dict:
+        """The cells as read, kept until the confirmation, which checks them again."""
         return {
             "line": self.line,
-            "person_id": self.person_id,
-            "person_name": self.person_name,
+            "person": self.person_text,
             "module": self.module,
-            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
-            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "completed_at": self.completed_text,
+            "expires_at": self.expires_text,
         }
 
 
+@dataclass
+class TrainingImportResult:
+    imported: int
+    already_recorded: int
+
+
 def _parse_when(text: str) -> datetime | None:
+    """A completion or expiry time as the e-learning system writes it; a bare date means midday."""
     text = text.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
         try:
-            parsed = datetime.strptime(text, fmt)
+            parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 - UK time, made aware below
         except ValueError:
             continue
         if fmt in ("%Y-%m-%d", "%d/%m/%Y"):
@@ -774,46 +782,32 @@ def _parse_when(text: str) -> datetime | None:
     raise ValueError(text)
 
 
-def training_import_preview(raw: bytes) -> list[TrainingRow]:
-    """Read an e-learning export (CSV: person, module, completed_at, expires_at), row by row.
-
-    The person is a username or a work email address. Nothing is written: each row carries its errors.
-    """
+def _training_when(text: str, example: str, errors: list[str]) -> datetime | None:
+    if not text:
+        return None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise OperationRefused("The file must be a CSV file saved as UTF-8.") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [column for column in TRAINING_COLUMNS[:3] if column not in headers]
-    if missing:
-        raise OperationRefused(
-            "The file must have the columns person, module, completed_at (and optionally expires_at)."
-        )
-    reader.fieldnames = headers
-    rows = []
-    for number, record in enumerate(reader, start=2):
-        if number > settings.TRAINING_IMPORT_MAX_ROWS + 1:
-            raise OperationRefused(f"The file has more than {settings.TRAINING_IMPORT_MAX_ROWS} rows.")
-        rows.append(
-            TrainingRow(
-                line=number,
-                person_text=(record.get("person") or "").strip(),
-                module=(record.get("module") or "").strip(),
-                completed_text=(record.get("completed_at") or "").strip(),
-                expires_text=(record.get("expires_at") or "").strip(),
-            )
-        )
-    if not rows:
-        raise OperationRefused("The file has no rows.")
+        when = _parse_when(text)
+    except ValueError:
+        errors.append(f"“{text}” is not a date, like {example}")
+        return None
+    if not date_in_range(when.date()):
+        errors.append(f"“{text}” must be {date_range_words()}")
+        return None
+    return when
+
+
+def _training_rows_check(rows: list[TrainingRow]) -> list[TrainingRow]:
+    """Every check a row must pass to be written; the preview and the confirmation both run it."""
+    module_max = TrainingRecord._meta.get_field("module").max_length
     User = get_user_model()
     wanted = {row.person_text.lower() for row in rows}
     people = {}
-    for user in User.objects.filter(Q(username__in=[w for w in wanted]) | Q(email__in=list(wanted))):
+    for user in User.objects.filter(Q(username__in=list(wanted)) | Q(email__in=list(wanted))):
         people[user.username.lower()] = user
         if user.email:
             people[user.email.lower()] = user
     for row in rows:
+        row.errors = []
         person = people.get(row.person_text.lower())
         if not row.person_text:
             row.errors.append("Enter the person's username or work email address")
@@ -823,38 +817,105 @@ def training_import_preview(raw: bytes) -> list[TrainingRow]:
             row.person_id, row.person_name = person.pk, person.get_full_name() or person.username
         if not row.module:
             row.errors.append("Enter the module name")
-        try:
-            row.completed_at = _parse_when(row.completed_text) if row.completed_text else None
-            if row.completed_at is None:
-                row.errors.append("Enter the date the module was completed")
-        except ValueError:
-            row.errors.append(f"“{row.completed_text}” is not a date, like 2026-03-14 or 14/03/2026")
-        try:
-            row.expires_at = _parse_when(row.expires_text) if row.expires_text else None
-        except ValueError:
-            row.errors.append(f"“{row.expires_text}” is not a date, like 2027-03-14 or 14/03/2027")
+        elif len(row.module) > module_max:
+            row.errors.append(f"The module name must be {module_max} characters or fewer")
+        row.completed_at = _training_when(row.completed_text, "2026-03-14 or 14/03/2026", row.errors)
+        if not row.completed_text:
+            row.errors.append("Enter the date the module was completed")
+        row.expires_at = _training_when(row.expires_text, "2027-03-14 or 14/03/2027", row.errors)
         if row.completed_at and row.expires_at and row.expires_at <= row.completed_at:
             row.errors.append("The expiry date must be after the completion date")
     return rows
 
 
-def training_import_confirm(*, by, rows: list[dict]) -> int:
-    """Write the previewed rows, all or nothing; a completion already recorded is skipped."""
+def training_import_preview(raw: bytes, name: str = "export.csv") -> list[TrainingRow]:
+    """Read an e-learning export (CSV or XLSX: person, module, completed_at, expires_at), row by row.
+
+    The person is a username or a work email address. Nothing is written: each row carries its errors.
+    """
+    try:
+        numbered = spreadsheets_read.read_table(
+            name, raw, max_bytes=TRAINING_IMPORT_MAX_BYTES, max_rows=settings.TRAINING_IMPORT_MAX_ROWS
+        )
+    except spreadsheets_read.SpreadsheetError as exc:
+        raise OperationRefused(f"{exc}.") from exc
+    (_, header_row), body = numbered[0], numbered[1:]
+    headers = [h.strip().lower() for h in header_row]
+    missing = [column for column in TRAINING_COLUMNS[:3] if column not in headers]
+    if missing:
+        raise OperationRefused(
+            "The file must have the columns person, module, completed_at (and optionally expires_at)."
+        )
+    if not body:
+        raise OperationRefused("The file has no rows.")
+    rows = []
+    for number, cells in body:
+        record = dict(zip(headers, cells, strict=False))
+        rows.append(
+            TrainingRow(
+                line=number,
+                person_text=record.get("person", ""),
+                module=record.get("module", ""),
+                completed_text=record.get("completed_at", ""),
+                expires_text=record.get("expires_at", ""),
+            )
+        )
+    return _training_rows_check(rows)
+
+
+def training_import_confirm(*, by, rows: list[dict]) -> TrainingImportResult:
+    """Write the previewed rows, all or nothing, after the same checks as the preview (002 §5.1).
+
+    A completion already recorded, or repeated in the file, is counted and skipped; the count
+    imported is the count written.
+    """
     _require_communications(by)
-    with transaction.atomic():
-        records = [
-            TrainingRecord(
-                person_id=row["person_id"],
-                module=row["module"],
-                completed_at=datetime.fromisoformat(row["completed_at"]),
-                expires_at=datetime.fromisoformat(row["expires_at"]) if row["expires_at"] else None,
-                source=TrainingRecord.Source.IMPORTED,
-                recorded_by=by,
+    checked = _training_rows_check(
+        [
+            TrainingRow(
+                line=row.get("line", 0),
+                person_text=row.get("person", ""),
+                module=row.get("module", ""),
+                completed_text=row.get("completed_at", ""),
+                expires_text=row.get("expires_at", ""),
             )
             for row in rows
         ]
-        created = TrainingRecord.objects.bulk_create(records, ignore_conflicts=True)
-    return len(created)
+    )
+    problems = [f"line {row.line}: {row.errors[0]}" for row in checked if row.errors]
+    if problems:
+        raise OperationRefused(
+            "Nothing has been imported: the rows no longer pass the checks ("
+            + "; ".join(problems[:5])
+            + "). Correct the file and upload it again."
+        )
+    with transaction.atomic():
+        existing = set(
+            TrainingRecord.objects.filter(person_id__in={row.person_id for row in checked}).values_list(
+                "person_id", "module", "completed_at"
+            )
+        )
+        new = {}
+        for row in checked:
+            key = (row.person_id, row.module, row.completed_at)
+            if key not in existing and key not in new:
+                new[key] = TrainingRecord(
+                    person_id=row.person_id,
+                    module=row.module,
+                    completed_at=row.completed_at,
+                    expires_at=row.expires_at,
+                    source=TrainingRecord.Source.IMPORTED,
+                    recorded_by=by,
+                )
+        try:
+            with transaction.atomic():
+                TrainingRecord.objects.bulk_create(new.values())
+        except IntegrityError as exc:
+            raise OperationRefused(
+                "Nothing has been imported: someone recorded some of these completions at the same "
+                "moment. Upload the file again."
+            ) from exc
+    return TrainingImportResult(imported=len(new), already_recorded=len(checked) - len(new))
 
 
 def training_record_add(

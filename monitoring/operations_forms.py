@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from accounts_register.models import Service, SocialMediaAccount
 from accounts_register.platforms import Platform
+from councilsocial.forms import GovukDateField, InputLimitsMixin
 from councilsocial.permissions import COMMUNICATIONS
 
 from .models import IncidentKind, PhotoConsent, Severity
@@ -24,12 +24,8 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
-def _date(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
-    field = DateInputField(label=label, required=required, require_all_fields=False, help_text=help_text)
-    field.error_messages["invalid"] = f"{label} must be a real date"
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"{label} must include a day, month and year"
-    return field
+def _date(label: str, *, required: bool = True, help_text: str = "") -> GovukDateField:
+    return GovukDateField(label=label, required=required, help_text=help_text)
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -45,7 +41,7 @@ def communications_officers():
     return User.objects.filter(groups=group, is_active=True).order_by("first_name", "last_name", "username")
 
 
-class EmergencyDeclareForm(forms.Form):
+class EmergencyDeclareForm(InputLimitsMixin, forms.Form):
     title = forms.CharField(
         label="What is the emergency?",
         max_length=200,
@@ -85,7 +81,7 @@ class EmergencyDeclareForm(forms.Form):
         )
 
 
-class EmergencyLiftForm(forms.Form):
+class EmergencyLiftForm(InputLimitsMixin, forms.Form):
     all_clear_message = forms.CharField(
         label="The all-clear message",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -100,7 +96,7 @@ class EmergencyLiftForm(forms.Form):
         )
 
 
-class PurdahForm(forms.Form):
+class PurdahForm(InputLimitsMixin, forms.Form):
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter a name for the period"}
     )
@@ -127,7 +123,7 @@ class PurdahForm(forms.Form):
         return data
 
 
-class WordListsForm(forms.Form):
+class WordListsForm(InputLimitsMixin, forms.Form):
     councillors = forms.CharField(
         label="Councillors' names",
         required=False,
@@ -157,7 +153,7 @@ class WordListsForm(forms.Form):
         )
 
 
-class ContentCheckForm(forms.Form):
+class ContentCheckForm(InputLimitsMixin, forms.Form):
     text = forms.CharField(
         label="Your draft post",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -203,7 +199,7 @@ class ContentCheckForm(forms.Form):
         )
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(InputLimitsMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What happened?",
         choices=IncidentKind.choices,
@@ -258,7 +254,7 @@ class IncidentForm(forms.Form):
         return consent
 
 
-class IncidentStepForm(forms.Form):
+class IncidentStepForm(InputLimitsMixin, forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, max_length=500)
     password_changed_on = forms.DateField(
         label="Date the password was changed",
@@ -285,7 +281,7 @@ class IncidentStepForm(forms.Form):
         return changed_on
 
 
-class IncidentCloseForm(forms.Form):
+class IncidentCloseForm(InputLimitsMixin, forms.Form):
     outcome = forms.CharField(
         label="Outcome",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -297,7 +293,7 @@ class IncidentCloseForm(forms.Form):
         self.helper = _helper(Field.textarea("outcome"), Button("submit", "Close the incident"))
 
 
-class MonitoringTermForm(forms.Form):
+class MonitoringTermForm(InputLimitsMixin, forms.Form):
     term = forms.CharField(
         label="Term to monitor", max_length=200, error_messages={"required": "Enter the term"}
     )
@@ -324,7 +320,7 @@ class MonitoringTermForm(forms.Form):
         )
 
 
-class MonitoringTermDecisionForm(forms.Form):
+class MonitoringTermDecisionForm(InputLimitsMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve"), ("decline", "Decline")],
         widget=forms.RadioSelect,
@@ -335,7 +331,7 @@ class MonitoringTermDecisionForm(forms.Form):
     )
 
 
-class PolicyPublishForm(forms.Form):
+class PolicyPublishForm(InputLimitsMixin, forms.Form):
     version = forms.CharField(
         label="Version", max_length=20, error_messages={"required": "Enter the version"}
     )
@@ -378,7 +374,7 @@ class TrainingImportForm(forms.Form):
         return upload
 
 
-class TrainingRecordForm(forms.Form):
+class TrainingRecordForm(InputLimitsMixin, forms.Form):
     person = forms.ModelChoiceField(
         label="Person",
         queryset=get_user_model().objects.none(),
@@ -401,7 +397,7 @@ class TrainingRecordForm(forms.Form):
         )
 
 
-class PhotoConsentForm(forms.Form):
+class PhotoConsentForm(InputLimitsMixin, forms.Form):
     reference = forms.CharField(
         label="Consent form reference",
         max_length=100,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -429,14 +430,22 @@ def training_import(request):
         if not rows:
             messages.error(request, "The preview has expired. Upload the file again.")
             return redirect("training-import")
-        created = ops.training_import_confirm(by=request.user, rows=rows)
-        messages.success(request, f"{created} training records imported.")
+        try:
+            result = ops.training_import_confirm(by=request.user, rows=rows)
+        except ops.OperationRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("training-import")
+        message = f"{result.imported} training record{pluralize(result.imported)} imported."
+        if result.already_recorded:
+            message += f" {result.already_recorded} already recorded."
+        messages.success(request, message)
         return redirect("training")
     form = forms.TrainingImportForm(*_bound(request, files=True))
     rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = ops.training_import_preview(form.cleaned_data["file"].read())
+            upload = form.cleaned_data["file"]
+            rows = ops.training_import_preview(upload.read(), name=upload.name)
         except ops.OperationRefused as refusal:
             form.add_error("file", str(refusal))
         else:

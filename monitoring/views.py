@@ -319,8 +319,10 @@ def activity_import(request):
         kind = form.cleaned_data["kind"]
         try:
             if upload.size > imports.MAX_BYTES:
-                raise imports.ImportFileError("The file is larger than 5 MB. Split it into smaller files")
-            rows = imports.read_csv(upload.read(), kind)
+                raise imports.ImportFileError(
+                    "The file must be smaller than 5 MB. Split it into smaller files"
+                )
+            rows = imports.read_upload(upload.name, upload.read(), kind)
         except imports.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:

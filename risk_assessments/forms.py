@@ -6,6 +6,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
+from councilsocial.forms import InputLimitsMixin
+
 from . import scoring
 from .categories import RiskCategory
 from .models import RiskItem
@@ -26,7 +28,7 @@ def _level_field(label: str, levels, help_text: str) -> forms.TypedChoiceField:
     )
 
 
-class RiskItemForm(forms.ModelForm):
+class RiskItemForm(InputLimitsMixin, forms.ModelForm):
     """One risk: what it is, how likely and how bad before and after its mitigations, and who owns it."""
 
     likelihood = _level_field(
@@ -120,7 +122,7 @@ class RiskItemForm(forms.ModelForm):
             super()._post_clean()
 
 
-class RemoveRiskForm(forms.Form):
+class RemoveRiskForm(InputLimitsMixin, forms.Form):
     reason = forms.CharField(
         label="Why does this risk not apply?",
         widget=forms.Textarea,
@@ -136,7 +138,7 @@ class RemoveRiskForm(forms.Form):
         self.helper.layout = Layout(Field.textarea("reason", rows=3), Button("submit", "Remove the risk"))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(InputLimitsMixin, forms.Form):
     comment = forms.CharField(
         label="What does the service need to change?",
         widget=forms.Textarea,
@@ -154,7 +156,7 @@ class ReturnForm(forms.Form):
         )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(InputLimitsMixin, forms.Form):
     comment = forms.CharField(
         label="Comment (optional)", widget=forms.Textarea, max_length=5000, required=False
     )

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from accounts_register import imports
 from accounts_register.models import AccountStatus, ImportBatch, SocialMediaAccount
 from accounts_register.platforms import Platform
+from councilsocial.lib import spreadsheets_read
 from tests.factories import AccountFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -362,8 +363,8 @@ def test_an_xlsx_file_is_read_and_its_formulas_are_kept_as_text(service):
 
 
 def test_an_exported_quote_before_a_formula_is_removed_on_import():
-    assert imports.cell_text("'=SUM(A1)") == "=SUM(A1)"
-    assert imports.cell_text("'quoted") == "'quoted"
+    assert spreadsheets_read.cell_text("'=SUM(A1)") == "=SUM(A1)"
+    assert spreadsheets_read.cell_text("'quoted") == "'quoted"
 
 
 def test_an_address_for_another_handle_is_refused(service):
@@ -415,3 +416,67 @@ def test_a_5000_row_file_imports_in_one_transaction(client, comms, service, djan
     assert sql[0].startswith("SAVEPOINT") and sql[-1].startswith("RELEASE SAVEPOINT")
     assert sum(s.startswith("SAVEPOINT") for s in sql) == 1
     assert client.get(location).status_code == 404  # used once
+
+
+# --- Bad input (issue 11 items 22 and 25) ---------------------------------------------------------
+def test_a_nul_after_the_first_8_kb_refuses_the_file(client, comms, service):
+    rows = [["x", f"ccdc{i}", "", "Name " + "n" * 60, service.name, ""] for i in range(200)]
+    data = _csv(rows)
+    assert len(data) > 9000
+    data = data[:9000] + b"\x00" + data[9000:]
+    client.force_login(comms)
+
+    response = _upload(client, "accounts.csv", data)
+
+    assert response.status_code == 200
+    assert "it contains a character that is not text" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("launch_date", "message"),
+    [
+        ("0001-01-01", "launch_date: must be between 1 January 2000 and 31 December 2100"),
+        ("01/01/9999", "launch_date: must be between 1 January 2000 and 31 December 2100"),
+        ("2026-02-30", "launch_date: enter a real date"),
+        ("99999999999999999999", "launch_date: enter a real date"),
+    ],
+)
+def test_a_date_that_is_not_real_or_out_of_range_is_an_error_on_its_row(service, launch_date, message):
+    header = [*HEADER, "launch_date"]
+    columns, rows = imports.read_register_file(
+        "dates.csv", _csv([["x", "ccdc_dates", "", "Dates", service.name, "", launch_date]], header)
+    )
+
+    row = imports.plan_import(columns, rows).rows[0]
+
+    assert row.action == "error"
+    assert any(error.startswith(message) for error in row.errors)
+
+
+def test_free_text_over_10_000_characters_is_an_error_on_its_row(service):
+    header = [*HEADER, "purpose"]
+    columns, rows = imports.read_register_file(
+        "long.csv", _csv([["x", "ccdc_long", "", "Long", service.name, "", "p" * 10_001]], header)
+    )
+
+    row = imports.plan_import(columns, rows).rows[0]
+
+    assert "purpose: must be 10,000 characters or fewer" in row.errors
+
+
+def test_the_count_of_updated_accounts_is_the_count_changed(client, comms, register, service):
+    """A row that matches an account and changes nothing is not reported as an update."""
+    data = _csv(
+        [
+            ["x", "CannockChaseDC", "", "Cannock Chase Council", service.name, ""],  # no change
+            ["blog", "news", "https://news.cannockchasedc.gov.uk", "News and views", service.name, ""],
+        ]
+    )
+    client.force_login(comms)
+    preview_url = _upload(client, "accounts.csv", data)["Location"]
+    digest = client.get(preview_url).context["digest"]
+
+    page = client.post(preview_url, {"action": "confirm", "digest": digest}, follow=True).content.decode()
+
+    assert "0 accounts added, 1 updated" in page
