@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts_register.models import Service, TrainingRecord
+from councilsocial.lib.spreadsheets import export_csv
 from councilsocial.permissions import is_communications
 
 from . import operations as ops
@@ -379,15 +378,11 @@ def monitoring_term_decide(request, pk: int):
 def monitoring_terms_csv(request):
     """The approved terms, for the monitoring tool."""
     _communications_only(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="monitoring-terms.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["term", "service", "approved_at"])
-    for term in ops.approved_monitoring_terms():
-        writer.writerow(
-            [term.term, term.service.name, term.decided_at.isoformat() if term.decided_at else ""]
-        )
-    return response
+    return export_csv(
+        ops.approved_monitoring_terms(),
+        [("term", "term"), ("service", "service__name"), ("approved_at", "decided_at")],
+        filename="monitoring-terms.csv",
+    )
 
 
 # --- Training ---------------------------------------------------------------------------------
