@@ -333,6 +333,7 @@ def content_check_rules(*, today: date) -> Rules:
 
 def check_draft(
     *,
+    user,
     text: str,
     platform: str = "",
     account: SocialMediaAccount | None = None,
@@ -341,13 +342,19 @@ def check_draft(
     consent_reference: str = "",
     today: date,
 ) -> list[Finding]:
-    """Advice on a draft before posting (003 D4.1): never posts anything."""
+    """Advice on a draft before posting (003 D4.1): never posts anything.
+
+    A consent reference counts only if it is the account's service's (or, with no account, one of
+    the person's own services'): see ``photo_consent_find``.
+    """
     if account is not None:
         platform = account.platform
     consent_valid = None
     consent_reference = consent_reference.strip()
     if consent_reference:
-        consent = PhotoConsent.objects.filter(reference__iexact=consent_reference).first()
+        consent = photo_consent_find(
+            reference=consent_reference, user=user, service=account.service if account else None
+        )
         consent_valid = consent is not None and consent.is_valid_on(today)
     draft = Draft(
         text=text,
@@ -382,8 +389,29 @@ def photo_consent_record(
                 expires_on=expires_on,
                 recorded_by=by,
             )
-    except IntegrityError as exc:
-        raise OperationRefused(f"A consent form with the reference {reference} is already recorded.") from exc
+    except IntegrityError as exc:  # only ever the same service's form: references are per service
+        raise OperationRefused(
+            f"{service} has already recorded a consent form with the reference {reference}."
+        ) from exc
+
+
+def photo_consent_find(*, reference: str, user, service: Service | None = None) -> PhotoConsent | None:
+    """The consent form with ``reference`` that may be used here, or None (004 Don't 9).
+
+    With a ``service`` (the account the post or incident is on), only that service's forms count;
+    without one, only the person's own services' (every service's for Communications). Another
+    service's form is treated exactly as one that does not exist, so nobody learns which
+    references other services hold.
+    """
+    reference = reference.strip()
+    if not reference:
+        return None
+    consents = PhotoConsent.objects.with_reference(reference)
+    if service is not None:
+        consents = consents.filter(service=service)
+    elif not is_communications(user):
+        consents = consents.filter(service__in=Service.objects.for_member(user).values("pk"))
+    return consents.select_related("service").first()
 
 
 def photo_consents_visible_to(user) -> QuerySet[PhotoConsent]:
@@ -492,6 +520,10 @@ def incident_report(
     """Record an incident; Communications is told at once, and the Director too if it is high severity."""
     if not SocialMediaAccount.objects.visible_to(by).filter(pk=account.pk).exists():
         raise PermissionDenied
+    if photo_consent is not None and photo_consent.service_id != account.service_id:
+        raise OperationRefused(
+            f"There is no consent form with the reference {photo_consent.reference} for {account.service}."
+        )
     with transaction.atomic():
         incident = Incident.objects.create(
             kind=kind,

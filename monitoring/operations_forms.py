@@ -14,7 +14,8 @@ from accounts_register.models import Service, SocialMediaAccount
 from accounts_register.platforms import Platform
 from councilsocial.permissions import COMMUNICATIONS
 
-from .models import IncidentKind, PhotoConsent, Severity
+from .models import IncidentKind, Severity
+from .operations import photo_consent_find
 
 
 def _helper(*layout) -> FormHelper:
@@ -236,6 +237,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["account"].queryset = SocialMediaAccount.objects.visible_to(user).order_by(
             "platform", "handle"
         )
@@ -249,12 +251,18 @@ class IncidentForm(forms.Form):
         )
 
     def clean_photo_consent_reference(self):
+        """The account's service's consent form (or, before an account is chosen, one of the person's
+        services'). Another service's reference gets the same answer as one that does not exist."""
         reference = self.cleaned_data["photo_consent_reference"].strip()
         if not reference:
             return None
-        consent = PhotoConsent.objects.filter(reference__iexact=reference).first()
+        account = self.cleaned_data.get("account")
+        consent = photo_consent_find(
+            reference=reference, user=self.user, service=account.service if account else None
+        )
         if consent is None:
-            raise forms.ValidationError(f"There is no consent form with the reference {reference}")
+            where = f" for {account.service}" if account else ""
+            raise forms.ValidationError(f"There is no consent form with the reference {reference}{where}")
         return consent
 
 

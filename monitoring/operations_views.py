@@ -205,6 +205,7 @@ def content_check(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         findings = ops.check_draft(
+            user=request.user,
             text=data["text"],
             platform=data["platform"],
             account=data["account"],
@@ -382,6 +383,7 @@ def monitoring_terms_csv(request):
         ops.approved_monitoring_terms(),
         [("term", "term"), ("service", "service__name"), ("approved_at", "decided_at")],
         filename="monitoring-terms.csv",
+        stream=False,
     )
 
 

@@ -274,7 +274,7 @@ def _dashboard_csv(export, flags, performance, accounts, inactive, posting) -> H
     if export not in tables:
         raise Http404("No such table.")
     header, rows = tables[export]
-    return export_csv(rows, columns_of(header), filename=f"dashboard-{export}.csv")
+    return export_csv(rows, columns_of(header), filename=f"dashboard-{export}.csv", stream=False)
 
 
 @login_required

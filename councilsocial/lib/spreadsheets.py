@@ -108,17 +108,28 @@ def _csv_text(value: Any) -> Any:
 
 
 def export_csv(
-    rows: Iterable[Any], columns: Sequence[Column], *, filename: str, attachment: bool = True
-) -> StreamingHttpResponse:
-    """A streamed UTF-8 CSV (with a byte order mark, so Excel reads the accents) of ``rows``."""
-    writer = csv.writer(_Echo())
+    rows: Iterable[Any],
+    columns: Sequence[Column],
+    *,
+    filename: str,
+    attachment: bool = True,
+    stream: bool = True,
+) -> HttpResponse | StreamingHttpResponse:
+    """A UTF-8 CSV download (with a byte order mark, so Excel reads the accents) of ``rows``.
 
-    def lines():
-        yield "\ufeff"
-        for values in export_rows(rows, columns):
-            yield writer.writerow([_csv_text(v) for v in values])
+    Streamed by default, for long lists; ``stream=False`` for a short table written at once.
+    """
+    if stream:
+        writer = csv.writer(_Echo())
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        def lines():
+            yield "\ufeff"
+            for values in export_rows(rows, columns):
+                yield writer.writerow([_csv_text(v) for v in values])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(export_csv_bytes(rows, columns), content_type="text/csv; charset=utf-8")
     if attachment:
         return _attachment(response, filename)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
