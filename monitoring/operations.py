@@ -37,6 +37,7 @@ from .models import (
     IncidentKind,
     MonitoringTerm,
     MonitoringTermStatus,
+    Notification,
     PhotoConsent,
     PolicyAcknowledgement,
     PolicyReview,
@@ -185,18 +186,32 @@ def emergency_declare(
         for account in SocialMediaAccount.objects.filter(status="active").exclude(pk__in=accounts_with_owner):
             if account.admin_mailbox:
                 owners_of[account.admin_mailbox.lower()].append(account)
+        suspended_emails = {a.person.email.lower() for a in to_suspend if a.person.email}
+        named_emails = {person.email.lower() for person in named_officers if person.email}
         for email, accounts in owners_of.items():
             names = "\n".join(f"- {account}" for account in sorted(set(accounts), key=str))
+            if email in suspended_emails:
+                whose = "and your access has been suspended (003 D9.1–9.2)"
+            elif email in named_emails:
+                whose = (
+                    "(003 D9.1–9.2). You are named as one of the Communications officers who may still post, "
+                    "so your own access has not been suspended"
+                )
+            else:  # an account's shared mailbox, not a person
+                whose = (
+                    "and the access of everyone except the named Communications officers has been suspended "
+                    "(003 D9.1–9.2)"
+                )
             notification_enqueue(
                 to=email,
                 subject=f"Emergency procedures in force: {title}",
                 body=(
                     f"The council's emergency procedures are in force: {title}.\n\n"
                     "Until you hear that they are lifted, nobody except the named Communications officers "
-                    "may post on any council account, and your access has been suspended (003 D9.1–9.2).\n\n"
-                    "You may be asked to post this single holding message on the accounts you look after, "
+                    f"may post on any council account, {whose}.\n\n"
+                    "You may be asked to post this single holding message on the accounts below, "
                     "at the first opportunity (003 D9.3):\n\n"
-                    f"{holding_message}\n\nYour accounts:\n{names}\n"
+                    f"{holding_message}\n\nThe accounts:\n{names}\n"
                 ),
                 dedupe_key=f"emergency:{emergency.pk}:holding:{email}"[:200],
                 now=now,
@@ -255,19 +270,28 @@ def emergency_lift(*, emergency: Emergency, by, all_clear_message: str, now: dat
         total = suspensions.model.objects.filter(emergency=emergency).count()
 
         holding_prefix = f"emergency:{emergency.pk}:holding:"
-        from .models import Notification
-
+        suspended_emails = {
+            email.lower()
+            for email in EmergencySuspension.objects.filter(emergency=emergency).values_list(
+                "authorised_user__person__email", flat=True
+            )
+            if email
+        }
         for email in Notification.objects.filter(dedupe_key__startswith=holding_prefix).values_list(
             "to", flat=True
         ):
+            access_line = (
+                " Your access has been restored, unless it ended or expired meanwhile."
+                if email.lower() in suspended_emails
+                else " The access it suspended has been restored, unless it ended or expired meanwhile."
+            )
             notification_enqueue(
                 to=email,
                 subject=f"Emergency procedures lifted: {emergency.title}",
                 body=(
                     f"The emergency procedures for “{emergency.title}” are no longer in force "
                     "and social media "
-                    "use can return to normal (003 D9.3). Your access has been restored, unless it ended "
-                    f"or expired meanwhile.\n\n{all_clear_message}\n"
+                    f"use can return to normal (003 D9.3).{access_line}\n\n{all_clear_message}\n"
                 ),
                 dedupe_key=f"emergency:{emergency.pk}:all-clear:{email}"[:200],
                 now=now,
