@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -301,16 +301,101 @@ def emergency_lift(*, emergency: Emergency, by, all_clear_message: str, now: dat
 
 
 # --- Purdah and the checker's lists (003 D10) --------------------------------------------------
-def purdah_create(*, by, name: str, elections: str, starts_on: date, ends_on: date) -> PurdahPeriod:
+def purdah_create(
+    *, by, name: str, elections: str, starts_on: date, ends_on: date, instructions: str, now: datetime
+) -> PurdahPeriod:
+    """Record an election period with its purdah instructions (003 D10).
+
+    Refused: a period that ends before it starts, one that has already ended, and one sharing a
+    day with another period (one period, one set of instructions, one banner). A period that has
+    started is announced at once; a later one by ``purdah_announce_started`` when it starts.
+    """
     _require_communications(by)
     if ends_on < starts_on:
         raise OperationRefused("The end date must be the same as or after the start date.")
+    today = timezone.localdate(now)
+    if ends_on < today:
+        raise OperationRefused("That period has already ended. Enter a period that ends today or later.")
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two people adding periods at once must not both pass the overlap check.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PURDAH_LOCK])
+        clash = PurdahPeriod.objects.overlapping(starts_on, ends_on).order_by("starts_on").first()
+        if clash is not None:
+            raise OperationRefused(
+                f"That period overlaps {clash.name} "
+                f"({clash.starts_on:%-d %B %Y} to {clash.ends_on:%-d %B %Y}). "
+                "Change the dates, or change that period instead."
+            )
         period = PurdahPeriod.objects.create(
-            name=name, elections=elections, starts_on=starts_on, ends_on=ends_on, created_by=by
+            name=name,
+            elections=elections,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            instructions=instructions,
+            created_by=by,
         )
+        if starts_on <= today:
+            _purdah_announce(period, now=now)
         _clear_banner_cache()
     return period
+
+
+# Any fixed number: the advisory lock that serialises adding purdah periods.
+PURDAH_LOCK = 3010
+
+
+def purdah_announce_started(*, now: datetime) -> int:
+    """Email the instructions of each period that has started and not been announced (003 D10).
+
+    The periodic job. Each period is claimed with a conditional UPDATE, so a second run, or a
+    second worker, announces nothing twice. Returns how many emails were written.
+    """
+    written = 0
+    for period in PurdahPeriod.objects.started_unannounced(timezone.localdate(now)):
+        with transaction.atomic():
+            written += _purdah_announce(period, now=now)
+    return written
+
+
+def _purdah_announce(period: PurdahPeriod, *, now: datetime) -> int:
+    """Claim the period's announcement and email every person with access in force (in the caller's
+    transaction). Nothing if someone else claimed it first."""
+    claimed = PurdahPeriod.objects.filter(pk=period.pk, announced_at__isnull=True).update(announced_at=now)
+    if claimed != 1:
+        return 0
+    User = get_user_model()
+    people = (
+        User.objects.filter(
+            pk__in=AuthorisedUser.objects.current(today=timezone.localdate(now)).values("person"),
+            is_active=True,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    instructions = period.instructions or (
+        "Avoid anything party political and do not promote individual councillors."
+    )
+    body = (
+        f"Purdah for {period.elections} runs from {period.starts_on:%-d %B %Y} "
+        f"to {period.ends_on:%-d %B %Y}.\n\n"
+        "Until it ends, everything posted on the council's accounts must follow these purdah "
+        f"instructions (003 D10):\n\n{instructions}\n\n"
+        f"Check a post before you publish it: {settings.SITE_URL}/check-a-post/\n"
+    )
+    written = 0
+    for email in people:
+        notification_enqueue(
+            to=email,
+            subject=f"Purdah starts: {period.name}",
+            body=body,
+            dedupe_key=f"purdah:{period.pk}:instructions:{email.lower()}"[:200],
+            now=now,
+        )
+        written += 1
+    return written
 
 
 def purdah_delete(*, by, period: PurdahPeriod) -> None:

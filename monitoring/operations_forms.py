@@ -110,6 +110,17 @@ class PurdahForm(forms.Form):
     )
     starts_on = _date("Start date")
     ends_on = _date("End date")
+    instructions = forms.CharField(
+        label="Purdah instructions",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text="What everyone must do during the period. They are emailed to everyone with access to an "
+        "account when the period starts (003 D10).",
+        error_messages={
+            "required": "Enter the purdah instructions",
+            "max_length": "The instructions must be 20,000 characters or fewer",
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,6 +129,7 @@ class PurdahForm(forms.Form):
             Field.text("elections"),
             Field("starts_on"),
             Field("ends_on"),
+            Field.textarea("instructions"),
             Button("submit", "Add the period"),
         )
 

@@ -141,9 +141,18 @@ def purdah(request):
     _communications_only(request)
     form = forms.PurdahForm(_bound(request))
     if request.method == "POST" and form.is_valid():
-        ops.purdah_create(by=request.user, **form.cleaned_data)
-        messages.success(request, f"{form.cleaned_data['name']} added.")
-        return redirect("operations-purdah")
+        try:
+            period = ops.purdah_create(by=request.user, now=timezone.now(), **form.cleaned_data)
+        except ops.OperationRefused as refusal:
+            form.add_error("starts_on", str(refusal))
+        else:
+            told = (
+                " Everyone with access to an account has been emailed the instructions."
+                if period.announced_at
+                else ""
+            )
+            messages.success(request, f"{period.name} added.{told}")
+            return redirect("operations-purdah")
     periods = PurdahPeriod.objects.all()
     return render(
         request,

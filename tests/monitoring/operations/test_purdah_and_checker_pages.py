@@ -26,6 +26,8 @@ def purdah_now(comms):
         elections="Staffordshire County Council",
         starts_on=today - timedelta(days=3),
         ends_on=today + timedelta(days=20),
+        instructions="Nothing party political; do not promote individual councillors.",
+        now=timezone.now(),
     )
 
 
@@ -37,8 +39,8 @@ def test_the_purdah_banner_shows_on_every_page_while_in_force(client, officer, p
 
 def test_no_purdah_banner_outside_a_period(client, comms, officer):
     today = timezone.localdate()
-    ops.purdah_create(
-        by=comms,
+    PurdahPeriod.objects.create(
+        created_by=comms,
         name="Past",
         elections="Parish",
         starts_on=today - timedelta(days=30),
@@ -57,6 +59,8 @@ def test_only_communications_adds_purdah_periods(request, persona):
             elections="y",
             starts_on=date(2026, 4, 1),
             ends_on=date(2026, 5, 7),
+            instructions="x",
+            now=timezone.now(),
         )
 
 
