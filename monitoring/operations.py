@@ -28,6 +28,7 @@ from accounts_register import services as account_services
 from accounts_register.models import AccessRole, AuthorisedUser, Service, SocialMediaAccount, TrainingRecord
 from councilsocial.permissions import is_communications, is_corporate_director, is_service_officer
 
+from .checks import account_flags_reconcile_on_commit
 from .content_check import Draft, Finding, Rules, check_post
 from .models import (
     Emergency,
@@ -701,6 +702,8 @@ def incident_step_done(
             account_services.account_record_password_change(
                 account=account, on=password_changed_on or timezone.localdate(now), incident=incident
             )
+            # The new date may clear "password not changed": resolve it now, not at the next run.
+            account_flags_reconcile_on_commit(account.pk, now=now)
         if incident.kind == IncidentKind.COMPROMISED and step == "check_mfa_recovery":
             if mfa_enabled is None or not recovery_contact.strip():
                 raise OperationRefused(
