@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.module_loading import import_string
 
-from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
+from accounts_register.models import SocialMediaAccount
 
 from .calendar import LONDON
-from .dashboard import original_posts_since
+from .dashboard import inactive_q, posting_guideline_accounts
 from .models import FlagKind, PolicyReview
 from .models.calendar import add_months
 from .services import FlagChanges, enquiry_flags_reconcile, flags_reconcile, flags_send_digest
@@ -43,7 +43,7 @@ def _today(now: datetime):
 
 
 def _live_accounts():
-    return SocialMediaAccount.objects.filter(status=AccountStatus.ACTIVE)
+    return SocialMediaAccount.objects.live()
 
 
 def _account_flags(kind: str, subjects, now: datetime, only=None) -> FlagChanges:
@@ -58,36 +58,20 @@ def check_overdue_enquiries(*, now: datetime, only=None) -> FlagChanges:
 
 
 def check_inactive_accounts(*, now: datetime, only=None) -> FlagChanges:
-    """003 D5.1: an active account with no activity for more than ``MONITORING_INACTIVE_DAYS``.
-
-    An account that has never posted counts from when it was registered.
+    """003 D5.1: a live account with no activity for more than ``MONITORING_INACTIVE_DAYS``
+    (``dashboard.inactive_q``; an account that has never posted counts from when it was registered).
     """
-    cutoff = now - timedelta(days=settings.MONITORING_INACTIVE_DAYS)
-    subjects = _live_accounts().filter(
-        Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff)
-    )
+    subjects = _live_accounts().filter(inactive_q(now))
     return _account_flags(FlagKind.ACCOUNT_INACTIVE, subjects, now, only)
 
 
 def check_posting_guideline(*, now: datetime, only=None) -> FlagChanges:
     """003 D5.2: a corporate account posting fewer original posts than its platform's guideline.
 
-    Judged over ``MONITORING_POSTING_WINDOW_DAYS`` (a guideline of one a day means seven in a week),
-    for accounts registered at least that long ago. One query; the counts use ``post_account_time_idx``.
+    Which accounts are judged, and how, is ``dashboard.posting_guideline_accounts`` (the dashboard
+    shows the same rows). One query; the counts use ``post_account_time_idx``.
     """
-    window = settings.MONITORING_POSTING_WINDOW_DAYS
-    since = now - timedelta(days=window)
-    below = Q(pk__in=[])
-    for platform, (posts, per_days) in settings.MONITORING_POSTING_GUIDELINES.items():
-        required = -(-posts * window // per_days)  # ceiling
-        below |= Q(platform=platform, recent_originals__lt=required)
-    subjects = (
-        _live_accounts()
-        .filter(kind=AccountKind.CORPORATE, platform__in=list(settings.MONITORING_POSTING_GUIDELINES))
-        .filter(created_at__lt=since)
-        .annotate(recent_originals=original_posts_since(since, now))
-        .filter(below)
-    )
+    subjects = posting_guideline_accounts(now=now).filter(recent_originals__lt=F("required_originals"))
     return _account_flags(FlagKind.POSTING_BELOW_GUIDELINE, subjects, now, only)
 
 

@@ -184,7 +184,7 @@ def emergency_declare(
         EmergencySuspension.objects.bulk_create(
             EmergencySuspension(emergency=emergency, authorised_user=access) for access in to_suspend
         )
-        for account in SocialMediaAccount.objects.filter(status="active").exclude(pk__in=accounts_with_owner):
+        for account in SocialMediaAccount.objects.live().exclude(pk__in=accounts_with_owner):
             if account.admin_mailbox:
                 owners_of[account.admin_mailbox.lower()].append(account)
         suspended_emails = {a.person.email.lower() for a in to_suspend if a.person.email}

@@ -17,7 +17,7 @@ from councilsocial.permissions import is_communications
 from . import dashboard, imports, services
 from .calendar import deadline_in_words
 from .forms import ActivityUploadForm, EnquiryForm, NoResponseForm
-from .models import EnquiryStatus, FlagKind, GovernanceFlag, Notification, ResponseKind
+from .models import FlagKind, GovernanceFlag, Notification, ResponseKind
 from .selectors import calendar_current, get_enquiry_for_user, inbox_enquiries
 
 
@@ -69,7 +69,7 @@ def inbox(request):
     rows = [
         {
             "enquiry": enquiry,
-            "overdue": enquiry.status == EnquiryStatus.OPEN and enquiry.response_due_at <= now,
+            "overdue": enquiry.is_overdue(now),
             "words": deadline_in_words(enquiry.response_due_at, now, calendar),
         }
         for enquiry in page.object_list
