@@ -140,9 +140,14 @@ class SocialMediaAccountQuerySet(models.QuerySet):
             return self.all()
         return self.filter(service__in=Service.objects.visible_to(user).values("pk"))
 
-    def public(self) -> SocialMediaAccountQuerySet:
-        """The official accounts the public register lists (000 §24): active ones only."""
+    def live(self) -> SocialMediaAccountQuerySet:
+        """The one rule for a live account: active (not proposed, suspended, closed or archived).
+        The checks, the dashboard, emergencies and the public register all use it."""
         return self.filter(status=AccountStatus.ACTIVE)
+
+    def public(self) -> SocialMediaAccountQuerySet:
+        """The official accounts the public register lists (000 §24): the live ones."""
+        return self.live()
 
 
 class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):

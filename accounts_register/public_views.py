@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from .exports import export_csv_bytes
+from councilsocial.lib.spreadsheets import export_csv_bytes
+
 from .models import AccountKind, SocialMediaAccount
 from .platforms import Platform, display_handle, normalise_url, parse_reference, reference_problem
 
@@ -33,7 +34,7 @@ PUBLIC_FIELDS = ("platform", "handle", "url", "display_name", "service_name", "k
 PUBLIC_JSON_KEYS = ("platform", "handle", "url", "display_name", "service", "kind")
 # The rendered register is kept this long at most (it is rebuilt at once when an account changes).
 PUBLIC_REGISTER_CACHE_SECONDS = 300
-PUBLIC_CSV_HEADER = ("Platform", "Handle", "Link", "Display name", "Owning service", "Kind")
+PUBLIC_CSV_HEADER = ("Platform", "Handle (without @)", "Link", "Display name", "Owning service", "Kind")
 
 _PLATFORM_LABELS = dict(Platform.choices)
 _KIND_LABELS = dict(AccountKind.choices)
@@ -74,6 +75,7 @@ def _public_row(row: dict) -> dict:
         "platform": row["platform"],
         "platform_label": _PLATFORM_LABELS.get(row["platform"], row["platform"]),
         "handle": display_handle(row["platform"], row["handle"]),
+        "raw_handle": row["handle"],
         "url": row["url"],
         "display_name": row["display_name"],
         "service": row["service_name"],
@@ -173,15 +175,16 @@ def register_json(request):
 @require_GET
 @cache_control(public=True, max_age=60)
 def register_csv(request):
-    """The register as CSV with the header ``PUBLIC_CSV_HEADER`` (text cells formula-neutralised)."""
-    columns = [
-        ("Platform", "platform_label"),
-        ("Handle", "handle"),
-        ("Link", "url"),
-        ("Display name", "display_name"),
-        ("Owning service", "service"),
-        ("Kind", "kind_label"),
-    ]
+    """The register as CSV with the header ``PUBLIC_CSV_HEADER``, through the one spreadsheet writer.
+
+    Handles are written as stored, without the "@" that the page and the JSON show, in a column
+    named so: a cell starting "@" is read as a formula by Excel and LibreOffice, so "@CannockChaseDC"
+    would have to be written "'@CannockChaseDC" (a stray apostrophe for every reader of the file),
+    while "CannockChaseDC" is both safe and clean. Any cell that still looks like a formula is
+    neutralised by the writer.
+    """
+    accessors = ("platform_label", "raw_handle", "url", "display_name", "service", "kind_label")
+    columns = list(zip(PUBLIC_CSV_HEADER, accessors, strict=True))
 
     def build() -> bytes:
         return export_csv_bytes((_public_row(row) for row in public_accounts()), columns)

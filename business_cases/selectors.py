@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+
+from monitoring.calendar import working_days_between as calendar_working_days_between
 
 
 def working_day_cutoff(now: datetime, days: int) -> datetime:
@@ -19,15 +20,9 @@ def working_day_cutoff(now: datetime, days: int) -> datetime:
 
 
 def working_days_between(start: datetime, end: datetime) -> int:
-    """Whole working days from ``start`` to ``end`` (weekdays only, like ``working_day_cutoff``)."""
-    counted = 0
-    moment = timezone.localtime(end)
-    while True:
-        moment -= timedelta(days=1)
-        if moment < start:
-            return counted
-        if moment.weekday() < 5:
-            counted += 1
+    """Whole working days from ``start`` to ``end`` on the council's calendar, as the reminders
+    count them (``monitoring.calendar.working_days_between``)."""
+    return calendar_working_days_between(start, end)
 
 
 def similar_accounts(case) -> QuerySet:

@@ -25,6 +25,7 @@ from accounts_register.models import AccountStatus, SocialMediaAccount
 from accounts_register.platforms import canonical_url
 from councilsocial.permissions import COMMUNICATIONS
 from monitoring.services import FlagChanges, flags_reconcile, notification_enqueue
+from risk_assessments.selectors import has_accepted_assessment
 
 from .models import (
     EDITABLE_STATES,
@@ -45,16 +46,9 @@ logger = logging.getLogger(__name__)
 def has_accepted_risk_assessment(case: BusinessCase) -> bool:
     """True when an accepted risk assessment exists for this case (000 §6e, §9).
 
-    The risk assessment app owns the rule; until its model has a ``business_case`` link, no case has one.
+    The risk assessment app owns the rule: ``risk_assessments.selectors.has_accepted_assessment``.
     """
-    try:
-        from risk_assessments.models import RiskAssessment
-    except ImportError:
-        return False
-    field_names = {f.name for f in RiskAssessment._meta.get_fields()}
-    if "business_case" not in field_names or "status" not in field_names:
-        return False
-    return RiskAssessment.objects.filter(business_case=case, status="accepted").exists()
+    return has_accepted_assessment(case)
 
 
 # --- Errors a person is told about ------------------------------------------------------------------

@@ -205,6 +205,31 @@ def working_days_before(moment: datetime, days: int, calendar: Calendar | None =
     return result.astimezone(ZoneInfo("UTC"))
 
 
+def is_overdue(due: datetime, now: datetime) -> bool:
+    """The one rule for "overdue" (000 §25): due *by* the close of the day, so late only once that
+    moment has passed. ``Enquiry.objects.overdue`` is the same rule as a query (``due < now``)."""
+    return due < now
+
+
+def working_days_between(start: datetime, end: datetime, calendar: Calendar | None = None) -> int:
+    """Whole working days from ``start`` to ``end``: the most ``n`` with
+    ``working_days_before(end, n) >= start``, counted on the council's calendar (bank holidays
+    and closure days are not working days), as the reminders count them."""
+    if calendar is None:
+        from .selectors import calendar_current  # the only door from this pure module to the database
+
+        calendar = calendar_current()
+    local_end = _local(end, calendar)
+    counted = 0
+    day = local_end.date()
+    while True:
+        day -= timedelta(days=1)
+        if datetime.combine(day, local_end.timetz().replace(tzinfo=None), tzinfo=calendar.tz) < start:
+            return counted
+        if calendar.is_working_day(day):
+            counted += 1
+
+
 def format_working_duration(seconds: int) -> str:
     """A duration of office time in words: "35 working minutes", "2 working hours"."""
     minutes = abs(seconds) // 60
@@ -219,7 +244,7 @@ def deadline_in_words(due: datetime, now: datetime, calendar: Calendar = DEFAULT
     "due on Monday 20 January at 17:00", "overdue by 2 working hours" (UK time)."""
     local_due, local_now = _local(due, calendar), _local(now, calendar)
     clock = f"{local_due:%H:%M}"
-    if due <= now:
+    if is_overdue(due, now):
         late = working_seconds_between(due, now, calendar)
         if late < 60:
             return f"overdue since {clock} on {local_due:%A} {local_due.day} {local_due:%B}"

@@ -7,21 +7,22 @@ other apps (named by dotted path so this module works before those apps provide 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.module_loading import import_string
 
-from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
+from accounts_register.models import SocialMediaAccount
 
 from .calendar import LONDON
-from .dashboard import original_posts_since
-from .models import Enquiry, FlagKind, PolicyReview
+from .dashboard import inactive_q, posting_guideline_accounts
+from .models import FlagKind, PolicyReview
 from .models.calendar import add_months
-from .services import FlagChanges, flags_reconcile, flags_send_digest
+from .services import FlagChanges, enquiry_flags_reconcile, flags_reconcile, flags_send_digest
 
 REGISTRY: list[tuple[str, str]] = [
     ("overdue_enquiries", "monitoring.checks.check_overdue_enquiries"),
@@ -42,73 +43,51 @@ def _today(now: datetime):
 
 
 def _live_accounts():
-    return SocialMediaAccount.objects.filter(status=AccountStatus.ACTIVE)
+    return SocialMediaAccount.objects.live()
 
 
-def _account_flags(kind: str, subjects, now: datetime) -> FlagChanges:
+def _account_flags(kind: str, subjects, now: datetime, only=None) -> FlagChanges:
     return flags_reconcile(
-        kind=kind, subjects=subjects, now=now, account_field="pk", service_field="service_id"
+        kind=kind, subjects=subjects, now=now, account_field="pk", service_field="service_id", only=only
     )
 
 
-def check_overdue_enquiries(*, now: datetime) -> FlagChanges:
+def check_overdue_enquiries(*, now: datetime, only=None) -> FlagChanges:
     """000 §25: an enquiry with no response by its deadline. Uses ``enquiry_unanswered_due_idx``."""
-    return flags_reconcile(
-        kind=FlagKind.OVERDUE_ENQUIRY,
-        subjects=Enquiry.objects.overdue(now=now),
-        now=now,
-        account_field="account_id",
-        service_field="account__service_id",
-    )
+    return enquiry_flags_reconcile(now=now, only=only)
 
 
-def check_inactive_accounts(*, now: datetime) -> FlagChanges:
-    """003 D5.1: an active account with no activity for more than ``MONITORING_INACTIVE_DAYS``.
-
-    An account that has never posted counts from when it was registered.
+def check_inactive_accounts(*, now: datetime, only=None) -> FlagChanges:
+    """003 D5.1: a live account with no activity for more than ``MONITORING_INACTIVE_DAYS``
+    (``dashboard.inactive_q``; an account that has never posted counts from when it was registered).
     """
-    cutoff = now - timedelta(days=settings.MONITORING_INACTIVE_DAYS)
-    subjects = _live_accounts().filter(
-        Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff)
-    )
-    return _account_flags(FlagKind.ACCOUNT_INACTIVE, subjects, now)
+    subjects = _live_accounts().filter(inactive_q(now))
+    return _account_flags(FlagKind.ACCOUNT_INACTIVE, subjects, now, only)
 
 
-def check_posting_guideline(*, now: datetime) -> FlagChanges:
+def check_posting_guideline(*, now: datetime, only=None) -> FlagChanges:
     """003 D5.2: a corporate account posting fewer original posts than its platform's guideline.
 
-    Judged over ``MONITORING_POSTING_WINDOW_DAYS`` (a guideline of one a day means seven in a week),
-    for accounts registered at least that long ago. One query; the counts use ``post_account_time_idx``.
+    Which accounts are judged, and how, is ``dashboard.posting_guideline_accounts`` (the dashboard
+    shows the same rows). One query; the counts use ``post_account_time_idx``.
     """
-    window = settings.MONITORING_POSTING_WINDOW_DAYS
-    since = now - timedelta(days=window)
-    below = Q(pk__in=[])
-    for platform, (posts, per_days) in settings.MONITORING_POSTING_GUIDELINES.items():
-        required = -(-posts * window // per_days)  # ceiling
-        below |= Q(platform=platform, recent_originals__lt=required)
-    subjects = (
-        _live_accounts()
-        .filter(kind=AccountKind.CORPORATE, platform__in=list(settings.MONITORING_POSTING_GUIDELINES))
-        .filter(created_at__lt=since)
-        .annotate(recent_originals=original_posts_since(since, now))
-        .filter(below)
-    )
-    return _account_flags(FlagKind.POSTING_BELOW_GUIDELINE, subjects, now)
+    subjects = posting_guideline_accounts(now=now).filter(recent_originals__lt=F("required_originals"))
+    return _account_flags(FlagKind.POSTING_BELOW_GUIDELINE, subjects, now, only)
 
 
-def check_credentials_not_rotated(*, now: datetime) -> FlagChanges:
+def check_credentials_not_rotated(*, now: datetime, only=None) -> FlagChanges:
     """004 Do 3: the password not changed within ``MONITORING_PASSWORD_ROTATION_DAYS`` (or never recorded)."""
     cutoff = _today(now) - timedelta(days=settings.MONITORING_PASSWORD_ROTATION_DAYS)
     subjects = _live_accounts().filter(
         Q(password_changed_on__isnull=True) | Q(password_changed_on__lt=cutoff)
     )
-    return _account_flags(FlagKind.CREDENTIALS_NOT_ROTATED, subjects, now)
+    return _account_flags(FlagKind.CREDENTIALS_NOT_ROTATED, subjects, now, only)
 
 
-def check_account_review_overdue(*, now: datetime) -> FlagChanges:
+def check_account_review_overdue(*, now: datetime, only=None) -> FlagChanges:
     """Every account is re-certified by its owner at least yearly: flag one past its review date."""
     subjects = _live_accounts().filter(review_date__lt=_today(now))
-    return _account_flags(FlagKind.ACCOUNT_REVIEW_OVERDUE, subjects, now)
+    return _account_flags(FlagKind.ACCOUNT_REVIEW_OVERDUE, subjects, now, only)
 
 
 def check_policy_review_due(*, now: datetime) -> FlagChanges:
@@ -118,6 +97,32 @@ def check_policy_review_due(*, now: datetime) -> FlagChanges:
     cutoff = add_months(_today(now), -settings.MONITORING_POLICY_REVIEW_MONTHS)
     subjects = PolicyReview.objects.filter(pk__in=latest, reviewed_on__lte=cutoff)
     return flags_reconcile(kind=FlagKind.POLICY_REVIEW_DUE, subjects=subjects, now=now)
+
+
+# The checks whose subject is an account: what a write to an account may clear (or cause).
+ACCOUNT_CHECKS = (
+    check_inactive_accounts,
+    check_posting_guideline,
+    check_credentials_not_rotated,
+    check_account_review_overdue,
+)
+
+
+def account_flags_reconcile(*, account_ids: Iterable[int], now: datetime) -> int:
+    """Run the account checks for just these accounts (set-based, scoped by subject). Returns how
+    many flags were raised or resolved."""
+    account_ids = list(account_ids)
+    changed = 0
+    with transaction.atomic():
+        for check in ACCOUNT_CHECKS:
+            changes = check(now=now, only=account_ids)
+            changed += len(changes.raised) + changes.resolved
+    return changed
+
+
+def account_flags_reconcile_on_commit(account_id: int, *, now: datetime) -> None:
+    """After the caller's transaction commits, reconcile that account's checks (and nothing else)."""
+    transaction.on_commit(lambda: account_flags_reconcile(account_ids=[account_id], now=now))
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,26 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
 from accounts_register.platforms import Platform
 
 from .calendar import LONDON
-from .models import Enquiry, EnquiryStatus, FlagKind, GovernanceFlag, Post, PostKind, ResponseTimeMonth
+from .models import Enquiry, FlagKind, GovernanceFlag, Post, PostKind, ResponseTimeMonth
+from .models.activity import overdue_q
 
 
 class Percentile(Aggregate):
@@ -36,6 +48,41 @@ class Percentile(Aggregate):
 def _accounts(service=None):
     accounts = SocialMediaAccount.objects.all()
     return accounts.filter(service=service) if service is not None else accounts
+
+
+# --- The activity rules (003 D5.1–5.2): written once, used by the checks and the dashboard --------
+def inactive_q(now: datetime) -> Q:
+    """003 D5.1: no activity for more than ``MONITORING_INACTIVE_DAYS``; an account that has never
+    posted counts from when it was registered. Applies to live accounts."""
+    cutoff = now - timedelta(days=settings.MONITORING_INACTIVE_DAYS)
+    return Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff)
+
+
+def posting_guideline_accounts(*, now: datetime, service=None):
+    """003 D5.2: the accounts judged against a posting guideline, each annotated with
+    ``recent_originals`` (original posts — not replies or shares — over the last
+    ``MONITORING_POSTING_WINDOW_DAYS``) and ``required_originals`` (the platform's guideline over
+    that window, rounded up). Judged: live corporate accounts on a platform with a guideline,
+    registered at least a whole window ago (a newer account has not had the chance).
+    Below the guideline: ``recent_originals < required_originals``.
+    """
+    window = settings.MONITORING_POSTING_WINDOW_DAYS
+    since = now - timedelta(days=window)
+    guidelines = settings.MONITORING_POSTING_GUIDELINES
+    required = Case(
+        *[
+            When(platform=platform, then=Value(-(-posts * window // per_days)))
+            for platform, (posts, per_days) in guidelines.items()
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        _accounts(service)
+        .live()
+        .filter(kind=AccountKind.CORPORATE, platform__in=list(guidelines), created_at__lt=since)
+        .annotate(recent_originals=original_posts_since(since, now), required_originals=required)
+    )
 
 
 def flags_by_kind(service=None) -> list[dict]:
@@ -58,7 +105,7 @@ def response_performance(*, now: datetime, service=None, months: int = 12) -> li
     enquiries = Enquiry.objects.filter(received_at__gte=since, received_at__lt=now)
     if service is not None:
         enquiries = enquiries.filter(account__service=service)
-    late_unanswered = Q(status=EnquiryStatus.OPEN, response_due_at__lt=now)
+    late_unanswered = overdue_q(now)
     grouped = enquiries.annotate(month=TruncMonth("received_at", tzinfo=LONDON)).values(
         "account__service_id", "account__service__name", "month"
     )
@@ -187,42 +234,33 @@ def accounts_by_platform_and_status(service=None) -> list[dict]:
 
 
 def inactive_accounts(*, now: datetime, service=None, limit: int = 200) -> list[SocialMediaAccount]:
-    """Active accounts with no activity for more than ``MONITORING_INACTIVE_DAYS`` (003 D5.1)."""
-    cutoff = now - timedelta(days=settings.MONITORING_INACTIVE_DAYS)
+    """Live accounts with no activity for more than ``MONITORING_INACTIVE_DAYS`` (003 D5.1)."""
     return list(
         _accounts(service)
-        .filter(status=AccountStatus.ACTIVE)
-        .filter(Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff))
+        .live()
+        .filter(inactive_q(now))
         .select_related("service")
         .order_by("last_activity_at", "pk")[:limit]
     )
 
 
 def posting_against_guideline(*, now: datetime, service=None) -> list[dict]:
-    """Corporate accounts' original posts over the window against their platform's guideline (003 D5.2)."""
-    window = settings.MONITORING_POSTING_WINDOW_DAYS
-    since = now - timedelta(days=window)
-    guidelines = settings.MONITORING_POSTING_GUIDELINES
+    """The accounts ``posting_guideline_accounts`` judges, with their posts against the guideline:
+    exactly the accounts the posting check flags when ``meets`` is false (003 D5.2)."""
     accounts = (
-        _accounts(service)
-        .filter(status=AccountStatus.ACTIVE, kind=AccountKind.CORPORATE, platform__in=list(guidelines))
-        .annotate(recent=original_posts_since(since, now))
+        posting_guideline_accounts(now=now, service=service)
         .select_related("service")
         .order_by("platform", "handle")
     )
-    rows = []
-    for account in accounts:
-        posts, per_days = guidelines[account.platform]
-        required = -(-posts * window // per_days)
-        rows.append(
-            {
-                "account": account,
-                "recent": account.recent,
-                "required": required,
-                "meets": account.recent >= required,
-            }
-        )
-    return rows
+    return [
+        {
+            "account": account,
+            "recent": account.recent_originals,
+            "required": account.required_originals,
+            "meets": account.recent_originals >= account.required_originals,
+        }
+        for account in accounts
+    ]
 
 
 def original_posts_since(since: datetime, now: datetime):

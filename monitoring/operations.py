@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -28,6 +28,7 @@ from councilsocial.forms import date_in_range, date_range_words
 from councilsocial.lib import spreadsheets_read
 from councilsocial.permissions import is_communications, is_corporate_director, is_service_officer
 
+from .checks import account_flags_reconcile_on_commit
 from .content_check import Draft, Finding, Rules, check_post
 from .models import (
     Emergency,
@@ -37,6 +38,7 @@ from .models import (
     IncidentKind,
     MonitoringTerm,
     MonitoringTermStatus,
+    Notification,
     PhotoConsent,
     PolicyAcknowledgement,
     PolicyReview,
@@ -182,21 +184,35 @@ def emergency_declare(
         EmergencySuspension.objects.bulk_create(
             EmergencySuspension(emergency=emergency, authorised_user=access) for access in to_suspend
         )
-        for account in SocialMediaAccount.objects.filter(status="active").exclude(pk__in=accounts_with_owner):
+        for account in SocialMediaAccount.objects.live().exclude(pk__in=accounts_with_owner):
             if account.admin_mailbox:
                 owners_of[account.admin_mailbox.lower()].append(account)
+        suspended_emails = {a.person.email.lower() for a in to_suspend if a.person.email}
+        named_emails = {person.email.lower() for person in named_officers if person.email}
         for email, accounts in owners_of.items():
             names = "\n".join(f"- {account}" for account in sorted(set(accounts), key=str))
+            if email in suspended_emails:
+                whose = "and your access has been suspended (003 D9.1–9.2)"
+            elif email in named_emails:
+                whose = (
+                    "(003 D9.1–9.2). You are named as one of the Communications officers who may still post, "
+                    "so your own access has not been suspended"
+                )
+            else:  # an account's shared mailbox, not a person
+                whose = (
+                    "and the access of everyone except the named Communications officers has been suspended "
+                    "(003 D9.1–9.2)"
+                )
             notification_enqueue(
                 to=email,
                 subject=f"Emergency procedures in force: {title}",
                 body=(
                     f"The council's emergency procedures are in force: {title}.\n\n"
                     "Until you hear that they are lifted, nobody except the named Communications officers "
-                    "may post on any council account, and your access has been suspended (003 D9.1–9.2).\n\n"
-                    "You may be asked to post this single holding message on the accounts you look after, "
+                    f"may post on any council account, {whose}.\n\n"
+                    "You may be asked to post this single holding message on the accounts below, "
                     "at the first opportunity (003 D9.3):\n\n"
-                    f"{holding_message}\n\nYour accounts:\n{names}\n"
+                    f"{holding_message}\n\nThe accounts:\n{names}\n"
                 ),
                 dedupe_key=f"emergency:{emergency.pk}:holding:{email}"[:200],
                 now=now,
@@ -255,19 +271,28 @@ def emergency_lift(*, emergency: Emergency, by, all_clear_message: str, now: dat
         total = suspensions.model.objects.filter(emergency=emergency).count()
 
         holding_prefix = f"emergency:{emergency.pk}:holding:"
-        from .models import Notification
-
+        suspended_emails = {
+            email.lower()
+            for email in EmergencySuspension.objects.filter(emergency=emergency).values_list(
+                "authorised_user__person__email", flat=True
+            )
+            if email
+        }
         for email in Notification.objects.filter(dedupe_key__startswith=holding_prefix).values_list(
             "to", flat=True
         ):
+            access_line = (
+                " Your access has been restored, unless it ended or expired meanwhile."
+                if email.lower() in suspended_emails
+                else " The access it suspended has been restored, unless it ended or expired meanwhile."
+            )
             notification_enqueue(
                 to=email,
                 subject=f"Emergency procedures lifted: {emergency.title}",
                 body=(
                     f"The emergency procedures for “{emergency.title}” are no longer in force "
                     "and social media "
-                    "use can return to normal (003 D9.3). Your access has been restored, unless it ended "
-                    f"or expired meanwhile.\n\n{all_clear_message}\n"
+                    f"use can return to normal (003 D9.3).{access_line}\n\n{all_clear_message}\n"
                 ),
                 dedupe_key=f"emergency:{emergency.pk}:all-clear:{email}"[:200],
                 now=now,
@@ -277,16 +302,101 @@ def emergency_lift(*, emergency: Emergency, by, all_clear_message: str, now: dat
 
 
 # --- Purdah and the checker's lists (003 D10) --------------------------------------------------
-def purdah_create(*, by, name: str, elections: str, starts_on: date, ends_on: date) -> PurdahPeriod:
+def purdah_create(
+    *, by, name: str, elections: str, starts_on: date, ends_on: date, instructions: str, now: datetime
+) -> PurdahPeriod:
+    """Record an election period with its purdah instructions (003 D10).
+
+    Refused: a period that ends before it starts, one that has already ended, and one sharing a
+    day with another period (one period, one set of instructions, one banner). A period that has
+    started is announced at once; a later one by ``purdah_announce_started`` when it starts.
+    """
     _require_communications(by)
     if ends_on < starts_on:
         raise OperationRefused("The end date must be the same as or after the start date.")
+    today = timezone.localdate(now)
+    if ends_on < today:
+        raise OperationRefused("That period has already ended. Enter a period that ends today or later.")
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two people adding periods at once must not both pass the overlap check.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PURDAH_LOCK])
+        clash = PurdahPeriod.objects.overlapping(starts_on, ends_on).order_by("starts_on").first()
+        if clash is not None:
+            raise OperationRefused(
+                f"That period overlaps {clash.name} "
+                f"({clash.starts_on:%-d %B %Y} to {clash.ends_on:%-d %B %Y}). "
+                "Change the dates, or change that period instead."
+            )
         period = PurdahPeriod.objects.create(
-            name=name, elections=elections, starts_on=starts_on, ends_on=ends_on, created_by=by
+            name=name,
+            elections=elections,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            instructions=instructions,
+            created_by=by,
         )
+        if starts_on <= today:
+            _purdah_announce(period, now=now)
         _clear_banner_cache()
     return period
+
+
+# Any fixed number: the advisory lock that serialises adding purdah periods.
+PURDAH_LOCK = 3010
+
+
+def purdah_announce_started(*, now: datetime) -> int:
+    """Email the instructions of each period that has started and not been announced (003 D10).
+
+    The periodic job. Each period is claimed with a conditional UPDATE, so a second run, or a
+    second worker, announces nothing twice. Returns how many emails were written.
+    """
+    written = 0
+    for period in PurdahPeriod.objects.started_unannounced(timezone.localdate(now)):
+        with transaction.atomic():
+            written += _purdah_announce(period, now=now)
+    return written
+
+
+def _purdah_announce(period: PurdahPeriod, *, now: datetime) -> int:
+    """Claim the period's announcement and email every person with access in force (in the caller's
+    transaction). Nothing if someone else claimed it first."""
+    claimed = PurdahPeriod.objects.filter(pk=period.pk, announced_at__isnull=True).update(announced_at=now)
+    if claimed != 1:
+        return 0
+    User = get_user_model()
+    people = (
+        User.objects.filter(
+            pk__in=AuthorisedUser.objects.current(today=timezone.localdate(now)).values("person"),
+            is_active=True,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    instructions = period.instructions or (
+        "Avoid anything party political and do not promote individual councillors."
+    )
+    body = (
+        f"Purdah for {period.elections} runs from {period.starts_on:%-d %B %Y} "
+        f"to {period.ends_on:%-d %B %Y}.\n\n"
+        "Until it ends, everything posted on the council's accounts must follow these purdah "
+        f"instructions (003 D10):\n\n{instructions}\n\n"
+        f"Check a post before you publish it: {settings.SITE_URL}/check-a-post/\n"
+    )
+    written = 0
+    for email in people:
+        notification_enqueue(
+            to=email,
+            subject=f"Purdah starts: {period.name}",
+            body=body,
+            dedupe_key=f"purdah:{period.pk}:instructions:{email.lower()}"[:200],
+            now=now,
+        )
+        written += 1
+    return written
 
 
 def purdah_delete(*, by, period: PurdahPeriod) -> None:
@@ -333,6 +443,7 @@ def content_check_rules(*, today: date) -> Rules:
 
 def check_draft(
     *,
+    user,
     text: str,
     platform: str = "",
     account: SocialMediaAccount | None = None,
@@ -341,13 +452,19 @@ def check_draft(
     consent_reference: str = "",
     today: date,
 ) -> list[Finding]:
-    """Advice on a draft before posting (003 D4.1): never posts anything."""
+    """Advice on a draft before posting (003 D4.1): never posts anything.
+
+    A consent reference counts only if it is the account's service's (or, with no account, one of
+    the person's own services'): see ``photo_consent_find``.
+    """
     if account is not None:
         platform = account.platform
     consent_valid = None
     consent_reference = consent_reference.strip()
     if consent_reference:
-        consent = PhotoConsent.objects.filter(reference__iexact=consent_reference).first()
+        consent = photo_consent_find(
+            reference=consent_reference, user=user, service=account.service if account else None
+        )
         consent_valid = consent is not None and consent.is_valid_on(today)
     draft = Draft(
         text=text,
@@ -382,8 +499,29 @@ def photo_consent_record(
                 expires_on=expires_on,
                 recorded_by=by,
             )
-    except IntegrityError as exc:
-        raise OperationRefused(f"A consent form with the reference {reference} is already recorded.") from exc
+    except IntegrityError as exc:  # only ever the same service's form: references are per service
+        raise OperationRefused(
+            f"{service} has already recorded a consent form with the reference {reference}."
+        ) from exc
+
+
+def photo_consent_find(*, reference: str, user, service: Service | None = None) -> PhotoConsent | None:
+    """The consent form with ``reference`` that may be used here, or None (004 Don't 9).
+
+    With a ``service`` (the account the post or incident is on), only that service's forms count;
+    without one, only the person's own services' (every service's for Communications). Another
+    service's form is treated exactly as one that does not exist, so nobody learns which
+    references other services hold.
+    """
+    reference = reference.strip()
+    if not reference:
+        return None
+    consents = PhotoConsent.objects.with_reference(reference)
+    if service is not None:
+        consents = consents.filter(service=service)
+    elif not is_communications(user):
+        consents = consents.filter(service__in=Service.objects.for_member(user).values("pk"))
+    return consents.select_related("service").first()
 
 
 def photo_consents_visible_to(user) -> QuerySet[PhotoConsent]:
@@ -492,6 +630,10 @@ def incident_report(
     """Record an incident; Communications is told at once, and the Director too if it is high severity."""
     if not SocialMediaAccount.objects.visible_to(by).filter(pk=account.pk).exists():
         raise PermissionDenied
+    if photo_consent is not None and photo_consent.service_id != account.service_id:
+        raise OperationRefused(
+            f"There is no consent form with the reference {photo_consent.reference} for {account.service}."
+        )
     with transaction.atomic():
         incident = Incident.objects.create(
             kind=kind,
@@ -560,6 +702,8 @@ def incident_step_done(
             account_services.account_record_password_change(
                 account=account, on=password_changed_on or timezone.localdate(now), incident=incident
             )
+            # The new date may clear "password not changed": resolve it now, not at the next run.
+            account_flags_reconcile_on_commit(account.pk, now=now)
         if incident.kind == IncidentKind.COMPROMISED and step == "check_mfa_recovery":
             if mfa_enabled is None or not recovery_contact.strip():
                 raise OperationRefused(

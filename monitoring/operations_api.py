@@ -59,6 +59,7 @@ class ContentCheckView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         findings = ops.check_draft(
+            user=request.user,
             text=data["text"],
             platform=data.get("platform") or "",
             account=data.get("account"),

@@ -14,7 +14,8 @@ from accounts_register.platforms import Platform
 from councilsocial.forms import GovukDateField, InputLimitsMixin
 from councilsocial.permissions import COMMUNICATIONS
 
-from .models import IncidentKind, PhotoConsent, Severity
+from .models import IncidentKind, Severity
+from .operations import photo_consent_find
 
 
 def _helper(*layout) -> FormHelper:
@@ -105,6 +106,17 @@ class PurdahForm(InputLimitsMixin, forms.Form):
     )
     starts_on = _date("Start date")
     ends_on = _date("End date")
+    instructions = forms.CharField(
+        label="Purdah instructions",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text="What everyone must do during the period. They are emailed to everyone with access to an "
+        "account when the period starts (003 D10).",
+        error_messages={
+            "required": "Enter the purdah instructions",
+            "max_length": "The instructions must be 20,000 characters or fewer",
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +125,7 @@ class PurdahForm(InputLimitsMixin, forms.Form):
             Field.text("elections"),
             Field("starts_on"),
             Field("ends_on"),
+            Field.textarea("instructions"),
             Button("submit", "Add the period"),
         )
 
@@ -232,6 +245,7 @@ class IncidentForm(InputLimitsMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["account"].queryset = SocialMediaAccount.objects.visible_to(user).order_by(
             "platform", "handle"
         )
@@ -245,12 +259,18 @@ class IncidentForm(InputLimitsMixin, forms.Form):
         )
 
     def clean_photo_consent_reference(self):
+        """The account's service's consent form (or, before an account is chosen, one of the person's
+        services'). Another service's reference gets the same answer as one that does not exist."""
         reference = self.cleaned_data["photo_consent_reference"].strip()
         if not reference:
             return None
-        consent = PhotoConsent.objects.filter(reference__iexact=reference).first()
+        account = self.cleaned_data.get("account")
+        consent = photo_consent_find(
+            reference=reference, user=self.user, service=account.service if account else None
+        )
         if consent is None:
-            raise forms.ValidationError(f"There is no consent form with the reference {reference}")
+            where = f" for {account.service}" if account else ""
+            raise forms.ValidationError(f"There is no consent form with the reference {reference}{where}")
         return consent
 
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts_register.models import Service, TrainingRecord
+from councilsocial.lib.spreadsheets import export_csv
 from councilsocial.permissions import is_communications
 
 from . import operations as ops
@@ -143,9 +142,18 @@ def purdah(request):
     _communications_only(request)
     form = forms.PurdahForm(_bound(request))
     if request.method == "POST" and form.is_valid():
-        ops.purdah_create(by=request.user, **form.cleaned_data)
-        messages.success(request, f"{form.cleaned_data['name']} added.")
-        return redirect("operations-purdah")
+        try:
+            period = ops.purdah_create(by=request.user, now=timezone.now(), **form.cleaned_data)
+        except ops.OperationRefused as refusal:
+            form.add_error("starts_on", str(refusal))
+        else:
+            told = (
+                " Everyone with access to an account has been emailed the instructions."
+                if period.announced_at
+                else ""
+            )
+            messages.success(request, f"{period.name} added.{told}")
+            return redirect("operations-purdah")
     periods = PurdahPeriod.objects.all()
     return render(
         request,
@@ -207,6 +215,7 @@ def content_check(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         findings = ops.check_draft(
+            user=request.user,
             text=data["text"],
             platform=data["platform"],
             account=data["account"],
@@ -380,15 +389,12 @@ def monitoring_term_decide(request, pk: int):
 def monitoring_terms_csv(request):
     """The approved terms, for the monitoring tool."""
     _communications_only(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="monitoring-terms.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["term", "service", "approved_at"])
-    for term in ops.approved_monitoring_terms():
-        writer.writerow(
-            [term.term, term.service.name, term.decided_at.isoformat() if term.decided_at else ""]
-        )
-    return response
+    return export_csv(
+        ops.approved_monitoring_terms(),
+        [("term", "term"), ("service", "service__name"), ("approved_at", "decided_at")],
+        filename="monitoring-terms.csv",
+        stream=False,
+    )
 
 
 # --- Training ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from .calendar import Calendar, fixed_hours_due_at, response_due_at, working_sec
 from .models import (
     Enquiry,
     EnquiryStatus,
+    FlagKind,
     GovernanceFlag,
     NoResponseReason,
     Notification,
@@ -130,8 +132,12 @@ def flags_reconcile(
     now: datetime,
     account_field: str | None = None,
     service_field: str | None = None,
+    only: Iterable[int] | None = None,
 ) -> FlagChanges:
     """Make the open flags of ``kind`` match ``subjects``, the rows whose condition holds now.
+
+    With ``only`` (subject ids), just those subjects are reconciled: what a write that may have
+    cleared (or caused) a condition runs for its own subject when it commits.
 
     Two statements, whatever the number of rows: one ``INSERT … SELECT … ON CONFLICT DO NOTHING``
     raises a flag for each subject without an open one (the partial unique constraint makes a
@@ -140,6 +146,11 @@ def flags_reconcile(
     subject's columns (or lookups) holding its account and service, when it has them.
     """
     subject_type = ContentType.objects.get_for_model(subjects.model)
+    open_flags = GovernanceFlag.objects.open().filter(kind=kind, subject_type=subject_type)
+    if only is not None:
+        only = list(only)
+        subjects = subjects.filter(pk__in=only)
+        open_flags = open_flags.filter(subject_id__in=only)
     columns = subjects.values_list(
         "pk",
         F(account_field) if account_field else Cast(Value(None), output_field=BigIntegerField()),
@@ -164,13 +175,29 @@ def flags_reconcile(
                 raised_at = connection.ops.adapt_datetimefield_value(now)
                 cursor.execute(sql, [kind, subject_type.pk, raised_at, *select_params])
                 raised = [row[0] for row in cursor.fetchall()]
-        resolved = (
-            GovernanceFlag.objects.open()
-            .filter(kind=kind, subject_type=subject_type)
-            .exclude(subject_id__in=subjects.values("pk"))
-            .update(resolved_at=now)
-        )
+        resolved = open_flags.exclude(subject_id__in=subjects.values("pk")).update(resolved_at=now)
     return FlagChanges(raised=raised, resolved=resolved)
+
+
+def enquiry_flags_reconcile(*, now: datetime, only: Iterable[int] | None = None) -> FlagChanges:
+    """000 §25: a flag for each enquiry with no response by its deadline (``Enquiry.objects.overdue``).
+
+    The scheduled check runs it for every enquiry; a response runs it for its enquiry when it
+    commits. Uses ``enquiry_unanswered_due_idx``.
+    """
+    return flags_reconcile(
+        kind=FlagKind.OVERDUE_ENQUIRY,
+        subjects=Enquiry.objects.overdue(now=now),
+        now=now,
+        account_field="account_id",
+        service_field="account__service_id",
+        only=only,
+    )
+
+
+def enquiry_flags_reconcile_on_commit(enquiry_id: int, *, now: datetime) -> None:
+    """After the caller's transaction commits, reconcile that enquiry's flag (and nothing else)."""
+    transaction.on_commit(lambda: enquiry_flags_reconcile(now=now, only=[enquiry_id]))
 
 
 # --- Enquiries, responses and posts (000 §25, 003 D4–D5) ------------------------------------------
@@ -366,6 +393,8 @@ def enquiry_record_response(
             enquiry.no_response_reason = reason
             enquiry.closed_at = responded_at
         enquiry.save()
+        # A response may answer an overdue enquiry: its flag resolves now, not at the next run.
+        enquiry_flags_reconcile_on_commit(enquiry.pk, now=now)
     return response
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import operations, services
 
 
 @shared_task(name="monitoring.send_pending_notifications")
@@ -24,3 +24,9 @@ def run_governance_check(name: str) -> dict:
 def refresh_dashboard_figures(months: int = 2) -> dict:
     """The dashboard's pre-aggregated response times: recent months often, the whole year nightly."""
     return {"rows": services.response_stats_refresh(now=timezone.now(), months=months)}
+
+
+@shared_task(name="monitoring.announce_purdah")
+def announce_purdah() -> dict:
+    """Email the purdah instructions to everyone with access when a period starts (003 D10)."""
+    return {"emails": operations.purdah_announce_started(now=timezone.now())}

@@ -1,4 +1,3 @@
-import csv
 import uuid
 
 from django.conf import settings
@@ -12,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts_register.models import Service
+from councilsocial.lib.spreadsheets import columns_of, export_csv
 from councilsocial.permissions import is_communications
 
 from . import dashboard, imports, services
 from .calendar import deadline_in_words
 from .forms import ActivityUploadForm, EnquiryForm, NoResponseForm
-from .models import EnquiryStatus, FlagKind, GovernanceFlag, Notification, ResponseKind
+from .models import FlagKind, GovernanceFlag, Notification, ResponseKind
 from .selectors import calendar_current, get_enquiry_for_user, inbox_enquiries
 
 
@@ -69,7 +69,7 @@ def inbox(request):
     rows = [
         {
             "enquiry": enquiry,
-            "overdue": enquiry.status == EnquiryStatus.OPEN and enquiry.response_due_at <= now,
+            "overdue": enquiry.is_overdue(now),
             "words": deadline_in_words(enquiry.response_due_at, now, calendar),
         }
         for enquiry in page.object_list
@@ -274,20 +274,7 @@ def _dashboard_csv(export, flags, performance, accounts, inactive, posting) -> H
     if export not in tables:
         raise Http404("No such table.")
     header, rows = tables[export]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dashboard-{export}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_safe(value) for value in row])
-    return response
-
-
-def _csv_safe(value):
-    """Stop a spreadsheet treating text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
+    return export_csv(rows, columns_of(header), filename=f"dashboard-{export}.csv", stream=False)
 
 
 @login_required

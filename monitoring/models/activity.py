@@ -44,6 +44,12 @@ class NoResponseReason(models.TextChoices):
     NOTHING_TO_ADD = "nothing_to_add", "Nothing to add"
 
 
+def overdue_q(now) -> Q:
+    """The one rule for an overdue enquiry, as a condition: no response at all and the deadline
+    strictly before ``now`` (``monitoring.calendar.is_overdue``). Queries and the dashboard use it."""
+    return Q(status=EnquiryStatus.OPEN, response_due_at__lt=now)
+
+
 class EnquiryQuerySet(models.QuerySet):
     def open(self) -> EnquiryQuerySet:
         """Not yet closed: waiting for a response, or a holding reply sent and the answer to come."""
@@ -51,7 +57,7 @@ class EnquiryQuerySet(models.QuerySet):
 
     def overdue(self, *, now) -> EnquiryQuerySet:
         """No response at all and the deadline has passed (000 §25). A holding reply stops the clock."""
-        return self.filter(status=EnquiryStatus.OPEN, response_due_at__lt=now)
+        return self.filter(overdue_q(now))
 
     def for_user(self, user) -> EnquiryQuerySet:
         """Enquiries of the accounts a person works on: their services', or every one for Comms."""
@@ -121,6 +127,10 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} from {self.author or 'someone'} ({self.platform_id})"
+
+    def is_overdue(self, now) -> bool:
+        """``Enquiry.objects.overdue`` for one enquiry already loaded."""
+        return self.status == EnquiryStatus.OPEN and self.response_due_at < now
 
     @property
     def is_open(self) -> bool:

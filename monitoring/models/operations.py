@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -104,6 +105,14 @@ class PurdahPeriodQuerySet(models.QuerySet):
     def active_on(self, day: date) -> PurdahPeriodQuerySet:
         return self.filter(starts_on__lte=day, ends_on__gte=day)
 
+    def overlapping(self, starts_on: date, ends_on: date) -> PurdahPeriodQuerySet:
+        """Periods sharing at least one day with ``starts_on``–``ends_on`` (both inclusive)."""
+        return self.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+
+    def started_unannounced(self, day: date) -> PurdahPeriodQuerySet:
+        """Periods in force on ``day`` whose instructions have not been emailed yet (003 D10)."""
+        return self.active_on(day).filter(announced_at__isnull=True)
+
 
 class PurdahPeriod(models.Model):
     """An election period: avoid anything party political; don't promote individual Members (003 D10)."""
@@ -112,8 +121,14 @@ class PurdahPeriod(models.Model):
     elections = models.CharField(max_length=300, help_text="Which elections, for example 'County Council'.")
     starts_on = models.DateField()
     ends_on = models.DateField()
+    instructions = models.TextField(
+        blank=True,
+        help_text="The purdah instructions every employee follows, published at the start (003 D10).",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the instructions were emailed to everyone with access (``purdah_announce_started``).
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     objects = PurdahPeriodQuerySet.as_manager()
 
@@ -153,12 +168,21 @@ class WordListEntry(models.Model):
 
 
 # --- Photo consent (004 Don't 9) --------------------------------------------------------------
+class PhotoConsentQuerySet(models.QuerySet):
+    def with_reference(self, reference: str) -> PhotoConsentQuerySet:
+        """The forms with this reference, ignoring case and surrounding spaces."""
+        return self.filter(reference__iexact=reference.strip())
+
+
 class PhotoConsent(models.Model):
-    """A signed parental consent form, by reference only: never a child's name or picture (004 Don't 9)."""
+    """A signed parental consent form, by reference only: never a child's name or picture (004 Don't 9).
+
+    A reference belongs to its service: another service's form never counts for this service's
+    posts or incidents, and services may use the same reference without learning of each other.
+    """
 
     reference = models.CharField(
         max_length=100,
-        unique=True,
         help_text="The reference on the signed consent form, for example PC-2026-014.",
     )
     covers = models.TextField(
@@ -170,8 +194,16 @@ class PhotoConsent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PhotoConsentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-signed_on"]
+        constraints = [
+            # Matching is by service and ignores case (``photo_consent_find``).
+            models.UniqueConstraint(
+                "service", Lower("reference"), name="photo_consent_reference_once_per_service"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -82,11 +82,11 @@ def test_the_json_has_exactly_the_public_keys(client, accounts):
 def test_the_csv_header_is_exactly_the_public_fields(client, accounts):
     rows = _csv_rows(client.get(reverse("public-register-csv")))
 
-    assert rows[0] == ["Platform", "Handle", "Link", "Display name", "Owning service", "Kind"]
+    assert rows[0] == ["Platform", "Handle (without @)", "Link", "Display name", "Owning service", "Kind"]
     assert rows[1:] == [
         [
             "X (Twitter)",
-            "'@CannockChaseDC",
+            "CannockChaseDC",
             "https://x.com/CannockChaseDC",
             "Cannock Chase Council",
             "Countryside Service",

@@ -19,17 +19,20 @@ MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=LONDON)
 NEXT_MONDAY = datetime(2026, 11, 9, 10, 0, tzinfo=LONDON)
 
 
-# --- The working-day rule (pure) ------------------------------------------------------------------
+# --- The working-day rule (the council's calendar, read from the database) ---------------------------
+@pytest.mark.django_db
 def test_five_working_days_before_a_monday_is_the_monday_before():
     assert working_day_cutoff(NEXT_MONDAY, 5) == MONDAY
 
 
+@pytest.mark.django_db
 def test_weekends_do_not_count():
     friday = datetime(2026, 11, 6, 10, 0, tzinfo=LONDON)
     assert working_day_cutoff(NEXT_MONDAY, 1) == friday
     assert working_days_between(friday, NEXT_MONDAY) == 1
 
 
+@pytest.mark.django_db
 def test_working_days_between_agrees_with_the_cutoff():
     assert working_days_between(MONDAY, NEXT_MONDAY) == 5
     assert working_days_between(MONDAY, NEXT_MONDAY - timezone.timedelta(minutes=1)) == 4

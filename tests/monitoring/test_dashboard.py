@@ -121,7 +121,7 @@ def test_each_dashboard_table_exports_to_csv(fixture, client, comms):
 
     response = client.get(reverse("dashboard"), {"export": "performance"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert response["Content-Type"].startswith("text/csv")
     assert rows[0][:3] == ["Service", "Month", "Received"]
     assert ["Countryside Service", "2025-01", "4", "3", "1", "33.3", "1.5", "1.9"] in rows

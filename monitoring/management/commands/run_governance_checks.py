@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from monitoring.checks import run_all
+from monitoring.operations import purdah_announce_started
 from monitoring.services import flags_send_digest
 
 
@@ -35,3 +36,4 @@ class Command(BaseCommand):
                 )
         emails = flags_send_digest(now=now)
         self.stdout.write(f"Digest emails written: {emails}")
+        self.stdout.write(f"Purdah instructions emailed: {purdah_announce_started(now=now)}")

@@ -26,6 +26,8 @@ def purdah_now(comms):
         elections="Staffordshire County Council",
         starts_on=today - timedelta(days=3),
         ends_on=today + timedelta(days=20),
+        instructions="Nothing party political; do not promote individual councillors.",
+        now=timezone.now(),
     )
 
 
@@ -37,8 +39,8 @@ def test_the_purdah_banner_shows_on_every_page_while_in_force(client, officer, p
 
 def test_no_purdah_banner_outside_a_period(client, comms, officer):
     today = timezone.localdate()
-    ops.purdah_create(
-        by=comms,
+    PurdahPeriod.objects.create(
+        created_by=comms,
         name="Past",
         elections="Parish",
         starts_on=today - timedelta(days=30),
@@ -57,6 +59,8 @@ def test_only_communications_adds_purdah_periods(request, persona):
             elections="y",
             starts_on=date(2026, 4, 1),
             ends_on=date(2026, 5, 7),
+            instructions="x",
+            now=timezone.now(),
         )
 
 
@@ -98,7 +102,7 @@ def test_the_councillors_list_is_kept_by_communications(client, comms):
 def test_during_purdah_the_checker_warns_about_a_named_councillor(comms, purdah_now):
     ops.word_list_replace(by=comms, kind=WordListKind.COUNCILLOR, lines=["Olivia Lyons"])
     findings = ops.check_draft(
-        text="Olivia Lyons opened the hub. Find out more online.", today=timezone.localdate()
+        user=comms, text="Olivia Lyons opened the hub. Find out more online.", today=timezone.localdate()
     )
     assert [f.code for f in findings] == ["names_councillor"]
 
@@ -106,7 +110,9 @@ def test_during_purdah_the_checker_warns_about_a_named_councillor(comms, purdah_
 def test_outside_purdah_naming_a_councillor_is_fine(comms):
     ops.word_list_replace(by=comms, kind=WordListKind.COUNCILLOR, lines=["Olivia Lyons"])
     assert (
-        ops.check_draft(text="Olivia Lyons opened the hub. Find out more online.", today=timezone.localdate())
+        ops.check_draft(
+            user=comms, text="Olivia Lyons opened the hub. Find out more online.", today=timezone.localdate()
+        )
         == []
     )
 
@@ -187,10 +193,15 @@ def test_a_valid_consent_reference_satisfies_the_children_check(officer, service
     )
     text = "Our reading challenge winners! Sign up at cannockchasedc.gov.uk/read"
     today = date(2026, 8, 1)
-    assert ops.check_draft(text=text, shows_children=True, consent_reference="pc-2026-014", today=today) == []
-    assert [
-        f.code for f in ops.check_draft(text=text, shows_children=True, consent_reference="PC-0", today=today)
-    ] == ["children_without_consent"]
+
+    def codes(reference):
+        findings = ops.check_draft(
+            user=officer, text=text, shows_children=True, consent_reference=reference, today=today
+        )
+        return [f.code for f in findings]
+
+    assert codes("pc-2026-014") == []
+    assert codes("PC-0") == ["children_without_consent"]
 
 
 def test_an_expired_consent_does_not_count(officer, service):
@@ -203,6 +214,7 @@ def test_an_expired_consent_does_not_count(officer, service):
         expires_on=date(2025, 12, 31),
     )
     findings = ops.check_draft(
+        user=officer,
         text="Fun day photos: see our website",
         shows_children=True,
         consent_reference="PC-1",
