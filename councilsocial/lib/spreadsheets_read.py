@@ -18,9 +18,8 @@ import zipfile
 
 from openpyxl import load_workbook
 
-# Text a spreadsheet would run as a formula. Our exports put a quote before it; reading strips that
-# quote again so an exported file imports back unchanged.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from councilsocial.lib.spreadsheets import is_formula_like
+
 # The most an XLSX may unpack to, as a multiple of the largest upload: a small zip can otherwise
 # expand to gigabytes ("zip bomb").
 XLSX_MAX_UNPACKED_RATIO = 20
@@ -51,7 +50,9 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = _CONTROL.sub("", str(value)).strip()
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_PREFIXES):
+    # Our exports put a quote before formula-looking text; reading strips it again so an exported
+    # file imports back unchanged.
+    if len(text) > 1 and text[0] == "'" and is_formula_like(text[1:]):
         text = text[1:]
     return text
 
