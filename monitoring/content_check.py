@@ -744,7 +744,10 @@ def _swear_token(raw: str) -> bool:
                 if all(len(part) > 2 for part in token.split("-")):
                     return False
         pattern = _masked_pattern(token)
-        return pattern is not None and any(pattern.fullmatch(word) for word in _MASKABLE_WORDS)
+        if pattern is not None and any(pattern.fullmatch(word) for word in _MASKABLE_WORDS):
+            return True
+        # Each part of a hyphenated word on its own: f**k-up, sh*t-hot.
+        return "-" in token.strip("-") and any(_swear_token(part) for part in token.split("-") if part)
     if token[0].isalpha() or token[0] in "$@":  # leetspeak: sh1t, b0ll0cks, pi$$ed, cr@p
         for plain in {token.translate(LEET), token.translate(LEET_L)}:
             if plain.isalpha() and plain != token:

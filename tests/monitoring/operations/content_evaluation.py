@@ -18,7 +18,12 @@ POSTS_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "content_posts.t
 HELD_OUT_BELOW = 102  # first byte of the SHA-256 of the text: 102/256, about 40 % held out
 
 # Issue 15's targets on posts written by someone else, for the four kinds that have them.
-TARGETS = {"swearing": (0.9, 0.85), "personal_data": (0.9, 0.85), "political": (0.9, 0.85), "campaign": (0.9, 0.85)}
+TARGETS = {
+    "swearing": (0.9, 0.85),
+    "personal_data": (0.9, 0.85),
+    "political": (0.9, 0.85),
+    "campaign": (0.9, 0.85),
+}
 KINDS = (
     "swearing",
     "personal_data",
