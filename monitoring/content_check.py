@@ -120,11 +120,8 @@ COLLAPSE_RE = re.compile(r"(.)\1+")
 LETTERS_RE = re.compile(r"[a-z]+")
 MASK_RUN_RE = re.compile(rf"([{re.escape(MASKS)}]+)")
 SPACED_SEPARATORS_RE = re.compile(r"[ .\-_]")
-# A token that may be a disguised word: a letter next to a mask, a digit or a symbol, or a letter three
-# times over.
-DISGUISE_CANDIDATE_RE = re.compile(
-    r"(?<!\S)[^\s]*?(?:[A-Za-z][*#•@$!|0-9_-][^\s]|[*#•@$|0-9][A-Za-z]|([A-Za-z])\1\1|[A-Za-z]\*)[^\s]*"
-)
+# Where a word may be disguised: a letter next to a mask, a digit or a symbol, or a letter three times.
+DISGUISE_HINT_RE = re.compile(r"[A-Za-z][*#•@$!|0-9_-]|[*#•@$|0-9][A-Za-z]|([A-Za-z])\1\1")
 LONG_RUN_RE = re.compile(r"(.)\1\1")
 
 # --- Political neutrality (001 §17; 004 Don't 3; 000 §14) and purdah (003 D10) ---------------------
@@ -316,6 +313,7 @@ _ONE_EMOJI = (
     rf"[{_EMOJI_CHAR}][\ufe0f\U0001f3fb-\U0001f3ff]*(?:\u200d[{_EMOJI_CHAR}][\ufe0f\U0001f3fb-\U0001f3ff]*)*"
 )
 SINGLE_EMOJI_RE = re.compile(_ONE_EMOJI)
+FLAG_RE = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
 EMOJI_RE = re.compile(rf"(?:{_ONE_EMOJI}\s*)*{_ONE_EMOJI}")
 STYLED_LETTERS_RE = re.compile(
     "[\U0001d400-\U0001d7ff\U0001f130-\U0001f189\u24b6-\u24e9\uff21-\uff3a\uff41-\uff5a]"
@@ -414,6 +412,7 @@ URL_RE = re.compile(
     re.I,
 )
 EMAIL_RE = re.compile(r"\b([A-Za-z0-9._%+-]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
+EMAIL_PARTS_RE = re.compile(r"[._+-]+")
 # National Insurance number: two letters (not D, F, I, Q, U, V; second not O; not BG, GB, KN, NK,
 # NT, TN, ZZ), six digits, a suffix A–D; after the words "NI" or "National Insurance" any two letters
 # (people quote the specimen QQ 12 34 56 C too).
@@ -609,18 +608,21 @@ def _compiled(rules: Rules) -> dict:
     ]
     political += [((term.lower(),), rf"(?i:\b{re.escape(term)}\b)") for term in extra_political]
     jargon = [(JARGON_KEYS.get(term, (term.rstrip("?s").lower(),)), term) for term, _ in JARGON_TERMS]
-    jargon += [((term.strip().lower(),), re.escape(term.strip())) for term, _ in rules.jargon if term.strip()]
+    # The lists' own terms are gated on their first word (a set lookup), the built-in ones on substrings.
+    jargon = _flat(jargon) + [
+        (_first_word(term), re.escape(term.strip())) for term, _ in rules.jargon if _first_word(term)
+    ]
     councillors = [
-        ((name.strip().lower(),), re.escape(name.strip())) for name in rules.councillors if name.strip()
+        (_first_word(name), re.escape(name.strip())) for name in rules.councillors if _first_word(name)
     ]
     return {
         "political": [(keys, re.compile(pattern)) for keys, pattern in political],
         "vote_for_name": re.compile(
             r"\b[Vv]ot(?:e|ing)\s+for\s+(?:Cllr\.?\s+|Councillor\s+)?([A-Z][a-z]+)\s+[A-Z][a-z]+"
         ),
-        "councillors": _flat(((key,), term) for (key,), term in councillors),
+        "councillors": councillors,
         "decided": re.compile(rf"(?:{_alternation(decided)})", re.I) if decided else None,
-        "jargon": _flat(jargon),
+        "jargon": jargon,
         "cta": re.compile(rf"\b(?:{_alternation(CALL_TO_ACTION)})\b", re.I),
     }
 
@@ -632,9 +634,26 @@ def _words_pattern(terms: tuple[str, ...]) -> re.Pattern:
 
 
 def _gated_terms(low: str, terms) -> re.Pattern | None:
-    """The pattern of those ``(keys, term)`` whose key is in the lower-cased draft, or None."""
-    active = tuple(dict.fromkeys(term for key, term in terms if key in low))
+    """The pattern of those ``(key, term)`` whose key is in the lower-cased draft, or None.
+
+    A key marked ``word:`` must be one of the draft's words; any other key may be part of a word."""
+    words = _word_set(low)
+    active = tuple(
+        dict.fromkeys(
+            term for key, term in terms if (key[5:] in words if key.startswith("word:") else key in low)
+        )
+    )
     return _words_pattern(active) if active else None
+
+
+@lru_cache(maxsize=8)
+def _word_set(low: str) -> frozenset[str]:
+    return frozenset(LETTERS_RE.findall(low))
+
+
+def _first_word(term: str) -> str:
+    words = LETTERS_RE.findall(term.lower())
+    return f"word:{words[0]}" if words else ""
 
 
 def _flat(terms) -> list[tuple[str, str]]:
@@ -756,6 +775,22 @@ def _swear_token(raw: str) -> bool:
     return False
 
 
+def _disguise_candidates(text: str):
+    """The whitespace-separated tokens around each hint of a disguise, once each."""
+    last_end = -1
+    for hint in DISGUISE_HINT_RE.finditer(text):
+        if hint.start() < last_end:
+            continue
+        start = hint.start()
+        while start and not text[start - 1].isspace():
+            start -= 1
+        end = hint.end()
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        last_end = end
+        yield text[start:end]
+
+
 def swear_words(text: str) -> tuple[str, ...]:
     """The swearing in ``text``, plain or disguised (003 D3.3), as it was written."""
     low = text.lower()
@@ -768,9 +803,9 @@ def swear_words(text: str) -> tuple[str, ...]:
             found.append(match.group())
     if "off" in low or "cock" in low or "bitch" in low:
         found += [m.group() for m in SWEAR_PHRASE_RE.finditer(text)]
-    for match in DISGUISE_CANDIDATE_RE.finditer(text):  # sh1t, f***ing, shiiiit, a-holes
-        if _swear_token(match.group()):
-            found.append(match.group().strip(EDGE_PUNCTUATION))
+    for token in _disguise_candidates(text):  # sh1t, f***ing, shiiiit, a-holes
+        if _swear_token(token):
+            found.append(token.strip(EDGE_PUNCTUATION))
     for match in SPACED_LETTERS_RE.finditer(text):  # f u c k, s.h.i.t
         joined = SPACED_SEPARATORS_RE.sub("", match.group()).lower().translate(LEET)
         if _is_swear_word(joined, disguised=True):
@@ -811,9 +846,9 @@ def phone_numbers(text: str, council_numbers=()) -> tuple[str, ...]:
 def personal_email_addresses(text: str, council_domains=()) -> tuple[str, ...]:
     """Email addresses that name a person (first.last@, a given name@) or are a personal mailbox."""
     found = []
-    for match in EMAIL_RE.finditer(text):
+    for match in _around(EMAIL_RE, text, "@", before=64, after=255):
         local, domain = match.group(1).lower(), match.group(2).lower()
-        parts = [part for part in re.split(r"[._+-]+", local.rstrip("0123456789")) if part]
+        parts = [part for part in EMAIL_PARTS_RE.split(local.rstrip("0123456789")) if part]
         if domain in PERSONAL_EMAIL_DOMAINS:
             found.append(match.group())
         elif not parts or any(part in GENERIC_MAILBOX_WORDS or not part.isalpha() for part in parts):
@@ -823,9 +858,28 @@ def personal_email_addresses(text: str, council_domains=()) -> tuple[str, ...]:
     return _unique(found)
 
 
+def _around(pattern: re.Pattern, text: str, anchor: str, *, before: int, after: int):
+    """``pattern``'s matches that contain ``anchor``, searched only near each ``anchor``: a full scan of a
+    long draft costs more than a few short ones."""
+    seen = set()
+    index = text.find(anchor)
+    while index != -1:
+        start = max(0, index - before)
+        for match in pattern.finditer(text, start, min(len(text), index + after)):
+            if match.start() <= index < match.end() and match.span() not in seen:
+                seen.add(match.span())
+                yield match
+        index = text.find(anchor, index + 1)
+
+
 def home_addresses(text: str) -> tuple[str, ...]:
     found = []
-    for match in HOUSE_ADDRESS_RE.finditer(text):
+    for postcode in POSTCODE_RE.finditer(text):  # search back from each postcode only
+        window_start = max(0, postcode.start() - 160)
+        ends_here = [m for m in HOUSE_ADDRESS_RE.finditer(text, window_start, postcode.end())]
+        match = next((m for m in ends_here if m.end() == postcode.end()), None)
+        if match is None:
+            continue
         before = text[max(0, match.start() - 40) : match.start()]
         venue = VENUE_BEFORE_ADDRESS_RE.search(before)
         if venue and not TITLE_BEFORE_RE.search(before[: venue.start()]):  # "Mrs Patricia Hall, 12 …"
@@ -971,14 +1025,16 @@ def emoji_advice(text: str) -> tuple[tuple[str, ...], int]:
         return (), 0
     placed = []
     for match in EMOJI_RE.finditer(text):
-        before = text[: match.start()].rstrip(" \t")
-        after = text[match.end() :].lstrip(" \t")
-        words_follow = re.match(r"[A-Za-z0-9£]", after) is not None
-        at_start = not before or before.endswith("\n")
-        after_a_word = bool(before) and before[-1] not in ".!?\n"
-        if words_follow and (at_start or after_a_word):
+        start, end = match.start(), match.end()
+        while start and text[start - 1] in " \t":
+            start -= 1
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        words_follow = end < len(text) and (text[end].isalnum() or text[end] == "£")
+        previous = text[start - 1] if start else "\n"
+        if words_follow and previous not in ".!?":  # at the start of a line, or after a word
             placed.append(match.group())
-    flags = len(re.findall("[\U0001f1e6-\U0001f1ff]{2}", text))
+    flags = len(FLAG_RE.findall(text))
     return _unique(placed), len(SINGLE_EMOJI_RE.findall(text)) - flags
 
 
