@@ -53,7 +53,7 @@ POLICY_PURDAH = "003 D10"
 POLICY_CAMPAIGN = "004 Don't 2"
 POLICY_EMERGENCY = "003 D9.1"
 POLICY_FLOODING = "004 Part C; 003 D5.2"
-GUIDANCE_GCS = "GCS guidance: accessible social media campaigns"
+GUIDANCE_GCS = "GCS, Planning, creating and publishing accessible social media campaigns"
 GUIDANCE_GDS = "GDS social media playbook"
 
 # Character limits of a post's text, by platform (as of 2026). Platforms not listed have no

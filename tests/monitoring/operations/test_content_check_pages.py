@@ -199,7 +199,7 @@ def test_the_form_asks_for_alt_text_and_captions(client, officer, service, data,
         assert expected in codes
     assert absent not in codes
     if expected:
-        assert "Guidance: GCS guidance: accessible social media campaigns" in page
+        assert "Guidance: GCS, Planning, creating and publishing accessible social media campaigns" in page
 
 
 def test_the_api_asks_for_alt_text(officer):
