@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from .models import (
     ClosureDay,
+    DecidedCampaign,
     Enquiry,
     GovernanceFlag,
     Notification,
@@ -110,3 +111,17 @@ class GovernanceFlagAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DecidedCampaign)
+class DecidedCampaignAdmin(admin.ModelAdmin):
+    """Campaigns cabinet or council decided to support: the checker never flags them (004 Don't 2)."""
+
+    list_display = ("name", "decided_by", "decided_on", "minute_reference", "added_by")
+    search_fields = ("name", "minute_reference")
+    readonly_fields = ("added_by", "added_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)

@@ -29,8 +29,9 @@ from councilsocial.lib import spreadsheets_read
 from councilsocial.permissions import is_communications, is_corporate_director, is_service_officer
 
 from .checks import account_flags_reconcile_on_commit
-from .content_check import Draft, Finding, Rules, check_post
+from .content_check import Context, Draft, Finding, Rules, check_post
 from .models import (
+    DecidedCampaign,
     Emergency,
     EmergencySuspension,
     Incident,
@@ -43,6 +44,8 @@ from .models import (
     PolicyAcknowledgement,
     PolicyReview,
     PolicyVersion,
+    Post,
+    PostKind,
     PurdahPeriod,
     Severity,
     WordListEntry,
@@ -426,19 +429,80 @@ def word_list_replace(*, by, kind: str, lines: list[str]) -> int:
     return len(entries)
 
 
-def content_check_rules(*, today: date) -> Rules:
-    """The checker's lists and today's context, read in two queries."""
+def decided_campaign_add(
+    *, by, name: str, decided_by: str, decided_on: date, minute_reference: str = ""
+) -> DecidedCampaign:
+    """Add a campaign or petition cabinet or council has decided to support (004 Don't 2). Comms only."""
+    _require_communications(by)
+    name = " ".join(name.split())
+    if DecidedCampaign.objects.filter(name__iexact=name).exists():
+        raise OperationRefused(f"{name} is already on the list.")
+    try:
+        with transaction.atomic():
+            return DecidedCampaign.objects.create(
+                name=name,
+                decided_by=decided_by,
+                decided_on=decided_on,
+                minute_reference=minute_reference.strip(),
+                added_by=by,
+            )
+    except IntegrityError as exc:
+        raise OperationRefused(f"{name} is already on the list.") from exc
+
+
+def decided_campaign_remove(*, by, campaign: DecidedCampaign) -> None:
+    _require_communications(by)
+    campaign.delete()
+
+
+def content_check_rules() -> Rules:
+    """The lists Communications keeps for the checker, read in two queries."""
     lists: dict[str, list] = defaultdict(list)
     for kind, text, suggestion in WordListEntry.objects.values_list("kind", "text", "suggestion"):
         lists[kind].append((text, suggestion))
     return Rules(
-        purdah=PurdahPeriod.objects.active_on(today).exists(),
         councillors=tuple(text for text, _ in lists[WordListKind.COUNCILLOR]),
         political_terms=tuple(text for text, _ in lists[WordListKind.POLITICAL]),
         jargon=tuple(lists[WordListKind.JARGON]),
         council_phone_numbers=tuple(settings.COUNCIL_PHONE_NUMBERS),
         council_email_domains=tuple(settings.COUNCIL_EMAIL_DOMAINS),
+        decided_campaigns=tuple(DecidedCampaign.objects.values_list("name", flat=True)),
     )
+
+
+def account_posts_today(account: SocialMediaAccount, *, now: datetime) -> int:
+    """The account's original posts so far today, local time (004 Part C; ``post_account_time_idx``)."""
+    start_of_day = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    return Post.objects.filter(
+        account=account, kind=PostKind.ORIGINAL, posted_at__gte=start_of_day, posted_at__lte=now
+    ).count()
+
+
+def posting_guideline(platform: str) -> tuple[int, int] | None:
+    """The platform's posting guideline as (posts, per days), the one the governance check uses (003 D5.2)."""
+    return settings.MONITORING_POSTING_GUIDELINES.get(platform)
+
+
+def content_check_context(*, user, account: SocialMediaAccount | None, now: datetime) -> Context:
+    """What is in force and who is writing: purdah (003 D10), an emergency and whether ``user`` is one of
+    its named Communications officers (003 D9.1), the account's posts today and its guideline."""
+    emergency = emergency_in_force()
+    return Context(
+        purdah=PurdahPeriod.objects.active_on(timezone.localdate(now)).exists(),
+        emergency=emergency is not None,
+        named_officer=emergency is not None and emergency.named_officers.filter(pk=user.pk).exists(),
+        posts_today=None if account is None else account_posts_today(account, now=now),
+        posting_guideline=None if account is None else posting_guideline(account.platform),
+        platform_name="" if account is None else account.get_platform_display(),
+    )
+
+
+@dataclass(frozen=True)
+class ContentCheck:
+    """The checker's answer: its findings, and the chosen account's posts today (004 Part C)."""
+
+    findings: list[Finding]
+    context: Context
 
 
 def check_draft(
@@ -450,13 +514,18 @@ def check_draft(
     announcement_for_x: bool = False,
     shows_children: bool = False,
     consent_reference: str = "",
-    today: date,
-) -> list[Finding]:
+    has_image: bool = False,
+    alt_text: str = "",
+    has_video: bool = False,
+    has_captions: bool = False,
+    now: datetime,
+) -> ContentCheck:
     """Advice on a draft before posting (003 D4.1): never posts anything.
 
     A consent reference counts only if it is the account's service's (or, with no account, one of
     the person's own services'): see ``photo_consent_find``.
     """
+    today = timezone.localdate(now)
     if account is not None:
         platform = account.platform
     consent_valid = None
@@ -473,8 +542,13 @@ def check_draft(
         shows_children=shows_children,
         consent_reference=consent_reference,
         consent_valid=consent_valid,
+        has_image=has_image,
+        alt_text=alt_text,
+        has_video=has_video,
+        has_captions=has_captions,
     )
-    return check_post(draft, content_check_rules(today=today))
+    context = content_check_context(user=user, account=account, now=now)
+    return ContentCheck(findings=check_post(draft, content_check_rules(), context), context=context)
 
 
 def may_check_content(user) -> bool:

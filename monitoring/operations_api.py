@@ -26,6 +26,10 @@ class ContentCheckRequestSerializer(serializers.Serializer):
     announcement_for_x = serializers.BooleanField(default=False)
     shows_children = serializers.BooleanField(default=False)
     consent_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    has_image = serializers.BooleanField(default=False)
+    alt_text = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    has_video = serializers.BooleanField(default=False)
+    has_captions = serializers.BooleanField(default=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +51,9 @@ class FindingSerializer(serializers.Serializer):
 
 class ContentCheckResponseSerializer(serializers.Serializer):
     findings = FindingSerializer(many=True)
+    posts_today = serializers.IntegerField(
+        allow_null=True, help_text="The account's original posts so far today, if an account was given."
+    )
 
 
 class ContentCheckView(APIView):
@@ -58,7 +65,7 @@ class ContentCheckView(APIView):
         serializer = ContentCheckRequestSerializer(data=request.data, user=request.user)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        findings = ops.check_draft(
+        result = ops.check_draft(
             user=request.user,
             text=data["text"],
             platform=data.get("platform") or "",
@@ -66,9 +73,18 @@ class ContentCheckView(APIView):
             announcement_for_x=data["announcement_for_x"],
             shows_children=data["shows_children"],
             consent_reference=data["consent_reference"],
-            today=timezone.localdate(),
+            has_image=data["has_image"],
+            alt_text=data["alt_text"],
+            has_video=data["has_video"],
+            has_captions=data["has_captions"],
+            now=timezone.now(),
         )
-        return Response({"findings": [finding.as_dict() for finding in findings]})
+        return Response(
+            {
+                "findings": [finding.as_dict() for finding in result.findings],
+                "posts_today": result.context.posts_today,
+            }
+        )
 
 
 class MonitoringTermSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from accounts_register.platforms import Platform
 from councilsocial.forms import GovukDateField, InputLimitsMixin
 from councilsocial.permissions import COMMUNICATIONS
 
-from .models import IncidentKind, Severity
+from .models import DecidedBy, IncidentKind, Severity
 from .operations import photo_consent_find
 
 
@@ -195,6 +195,21 @@ class ContentCheckForm(InputLimitsMixin, forms.Form):
         max_length=100,
         help_text="Needed if the picture shows children (004 Don't 9).",
     )
+    media = forms.ChoiceField(
+        label="Does the post have an image or a video?",
+        choices=[("", "No, text only"), ("image", "An image"), ("video", "A video")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    alt_text = forms.CharField(
+        label="Alt text for the image",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Describe the image for people who cannot see it.",
+        error_messages={"max_length": "The alt text must be 1,000 characters or fewer"},
+    )
+    has_captions = forms.BooleanField(label="The video has captions", required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +223,39 @@ class ContentCheckForm(InputLimitsMixin, forms.Form):
             Field.checkbox("announcement_for_x"),
             Field.checkbox("shows_children"),
             Field.text("consent_reference", field_width=20),
+            Field.radios("media", legend_size=Size.SMALL),
+            Field.textarea("alt_text"),
+            Field.checkbox("has_captions"),
             Button("submit", "Check the post"),
+        )
+
+
+class DecidedCampaignForm(InputLimitsMixin, forms.Form):
+    name = forms.CharField(
+        label="Name of the campaign or petition",
+        max_length=200,
+        help_text="As posts name it, for example Save Cannock Chase Hospital.",
+        error_messages={"required": "Enter the name of the campaign or petition"},
+    )
+    decided_by = forms.ChoiceField(
+        label="Who decided the council supports it?",
+        choices=DecidedBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether Cabinet or Full Council decided"},
+    )
+    decided_on = _date("Date of the decision")
+    minute_reference = forms.CharField(
+        label="Minute or report reference", required=False, max_length=100, help_text="For example C/2026/41."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"),
+            Field.radios("decided_by", legend_size=Size.SMALL, inline=True),
+            Field("decided_on"),
+            Field.text("minute_reference", field_width=20),
+            Button("submit", "Add the campaign"),
         )
 
 

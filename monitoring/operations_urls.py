@@ -13,6 +13,12 @@ urlpatterns = [
     path("operations/purdah/", views.purdah, name="operations-purdah"),
     path("operations/purdah/<int:pk>/delete/", views.purdah_delete, name="operations-purdah-delete"),
     path("operations/checker-lists/", views.word_lists, name="operations-word-lists"),
+    path("operations/decided-campaigns/", views.decided_campaigns, name="operations-decided-campaigns"),
+    path(
+        "operations/decided-campaigns/<int:pk>/remove/",
+        views.decided_campaign_remove,
+        name="operations-decided-campaign-remove",
+    ),
     path("check-a-post/", views.content_check, name="content-check"),
     path("operations/incidents/", views.incident_list, name="incident-list"),
     path("operations/incidents/new/", views.incident_report, name="incident-report"),

@@ -20,6 +20,7 @@ from councilsocial.permissions import is_communications
 from . import operations as ops
 from . import operations_forms as forms
 from .models import (
+    DecidedCampaign,
     Emergency,
     EmergencySuspension,
     IncidentAction,
@@ -211,10 +212,10 @@ def content_check(request):
     if not request.user.has_perm("monitoring.check_content"):
         raise PermissionDenied
     form = forms.ContentCheckForm(_bound(request), user=request.user)
-    findings = None
+    result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        findings = ops.check_draft(
+        result = ops.check_draft(
             user=request.user,
             text=data["text"],
             platform=data["platform"],
@@ -222,9 +223,49 @@ def content_check(request):
             announcement_for_x=data["announcement_for_x"],
             shows_children=data["shows_children"],
             consent_reference=data["consent_reference"],
-            today=timezone.localdate(),
+            has_image=data["media"] == "image",
+            alt_text=data["alt_text"],
+            has_video=data["media"] == "video",
+            has_captions=data["has_captions"],
+            now=timezone.now(),
         )
-    return render(request, "monitoring/operations/content_check.html", {"form": form, "findings": findings})
+    context = {
+        "form": form,
+        "findings": None if result is None else result.findings,
+        "account": form.cleaned_data.get("account") if result is not None else None,
+        "check": None if result is None else result.context,
+    }
+    return render(request, "monitoring/operations/content_check.html", context)
+
+
+@login_required
+def decided_campaigns(request):
+    """Communications' list of campaigns and petitions cabinet or council decided to support (004 Don't 2)."""
+    _communications_only(request)
+    form = forms.DecidedCampaignForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = ops.decided_campaign_add(by=request.user, **form.cleaned_data)
+        except ops.OperationRefused as refusal:
+            form.add_error("name", str(refusal))
+        else:
+            messages.success(request, f"{campaign.name} added. The checker will not flag posts backing it.")
+            return redirect("operations-decided-campaigns")
+    return render(
+        request,
+        "monitoring/operations/decided_campaigns.html",
+        {"form": form, "campaigns": DecidedCampaign.objects.all()},
+    )
+
+
+@login_required
+@require_POST
+def decided_campaign_remove(request, pk: int):
+    _communications_only(request)
+    campaign = get_object_or_404(DecidedCampaign, pk=pk)
+    ops.decided_campaign_remove(by=request.user, campaign=campaign)
+    messages.success(request, f"{campaign.name} removed.")
+    return redirect("operations-decided-campaigns")
 
 
 # --- Incidents --------------------------------------------------------------------------------

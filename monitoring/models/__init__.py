@@ -20,6 +20,8 @@ from .activity import (
 from .calendar import ClosureDay, OfficeHours, PolicyReview, ResponsePolicy, Weekday, WorkingCalendar
 from .flags import FlagKind, GovernanceFlag, GovernanceFlagQuerySet
 from .operations import (
+    DecidedBy,
+    DecidedCampaign,
     Emergency,
     EmergencyStatus,
     EmergencySuspension,
@@ -42,6 +44,8 @@ from .outbox import Notification, NotificationQuerySet
 __all__ = [
     "ActivityImport",
     # operations (issue 7)
+    "DecidedBy",
+    "DecidedCampaign",
     "Emergency",
     "EmergencyStatus",
     "EmergencySuspension",

@@ -167,6 +167,36 @@ class WordListEntry(models.Model):
         return self.text
 
 
+class DecidedBy(models.TextChoices):
+    CABINET = "cabinet", "Cabinet"
+    COUNCIL = "council", "Full Council"
+
+
+class DecidedCampaign(models.Model):
+    """A campaign or petition cabinet or council has decided the council supports (004 Don't 2).
+
+    Communications keeps the list; the content checker never flags a post backing one of these."""
+
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="As posts name it, for example 'Save Cannock Chase Hospital'.",
+    )
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices)
+    decided_on = models.DateField()
+    minute_reference = models.CharField(
+        max_length=100, blank=True, help_text="The minute or report that records the decision."
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- Photo consent (004 Don't 9) --------------------------------------------------------------
 class PhotoConsentQuerySet(models.QuerySet):
     def with_reference(self, reference: str) -> PhotoConsentQuerySet:

@@ -46,7 +46,8 @@ def _enquiry(request):
 
 def _purdah(request):
     return {"name": "Parish elections", "elections": "Parish", "ends_on_0": "1", "ends_on_1": "1"} | {
-        "ends_on_2": "2027"
+        "ends_on_2": "2027",
+        "instructions": "No posts that name a candidate until the count is declared.",
     }
 
 

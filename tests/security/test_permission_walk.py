@@ -139,6 +139,7 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     from monitoring import operations as ops
     from monitoring.models import (
         ActivityImport,
+        DecidedCampaign,
         Emergency,
         FlagKind,
         GovernanceFlag,
@@ -213,6 +214,9 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
         starts_on=now.date() - timedelta(days=400),
         ends_on=now.date() - timedelta(days=370),
         created_by=comms,
+    )
+    w["decided_campaign"] = DecidedCampaign.objects.create(
+        name="Save Cannock Chase Hospital", decided_by="council", decided_on=now.date(), added_by=comms
     )
     w["incident"] = incident = ops.incident_report(
         by=officer,
@@ -330,6 +334,7 @@ def url_for(route: Route, w: dict) -> str:
         "api-enquiry-responses": {"pk": w["enquiry"].pk},
         "operations-emergency-lift": {"pk": w["emergency"].pk},
         "operations-purdah-delete": {"pk": w["purdah"].pk},
+        "operations-decided-campaign-remove": {"pk": w["decided_campaign"].pk},
         "incident-detail": {"pk": w["incident"].pk},
         "incident-step": {"pk": w["incident"].pk, "step": w["incident_step"]},
         "incident-close": {"pk": w["incident"].pk},
@@ -448,6 +453,8 @@ EXPECTED: dict[str, tuple] = {
     "operations-emergency-lift": POST_ONLY,
     "operations-purdah": COMMS_ONLY,
     "operations-purdah-delete": POST_ONLY,
+    "operations-decided-campaigns": COMMS_ONLY,
+    "operations-decided-campaign-remove": POST_ONLY,
     "operations-word-lists": COMMS_ONLY,
     "content-check": (A, 200, 200, 403, 200, 403, 403, 200),  # 003 D4.1: officers and Comms
     "incident-list": (A, 200, 200, 200, 200, 403, 403, 200),
@@ -544,6 +551,8 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     # Enquiries may be corrected by Comms (a mistyped import); their deadlines are read-only.
     "monitoring_enquiry": ("vac", ""),  # never deleted: the evidence behind response times
     "monitoring_governanceflag": ("v", ""),  # raised and resolved by the checks only
+    # Communications keeps the decided campaigns on its own page (issue 15); superusers in admin.
+    "monitoring_decidedcampaign": ("", ""),
     # django-axes' own admin, left as the package registers it (superusers only here).
     "axes_accessattempt": ("", ""),
     "axes_accesslog": ("", ""),

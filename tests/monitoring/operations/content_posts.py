@@ -168,7 +168,7 @@ POSTS = [
         "sort everything. Find out more at cannockchasedc.gov.uk/recycling",
         "x",
         False,
-        {"too_long"},
+        {"too_long", "long_sentence"},
     ),
     (
         "Bluesky friends: our summer events programme is here. "

@@ -1,17 +1,16 @@
 """The content checker on real-style posts (003 D3.3, D10; 004 rule 2, Part C, Don't 9).
 
-Precision and recall are counted over (post, finding) pairs in ``content_posts.py``.
-Reached on the development fixture (POSTS, 44 posts, written alongside the checker): precision 1.0
-(no false alarm on ordinary council news), recall 1.0.
-Reached on the held-out posts (HELD_OUT_POSTS, 12 posts written afterwards and not used for tuning):
-precision 7/9 = 0.78, recall 7/8 = 0.875. Its known failures: a venue's street address with a postcode
-is taken for a home address; "Text Sarah on …" is not seen as a call to action; "the Conservative
-group" (singular) is missed during purdah.
+Precision and recall are counted over (post, finding) pairs in ``content_posts.py``, the first, smaller
+fixture (issue 7). The labelled evaluation of issue 15 is ``test_content_evaluation.py``.
+On POSTS (44 posts written alongside the checker): precision 1.0, recall 1.0.
+On HELD_OUT_POSTS (12 posts written after issue 7's checker): precision 8/9, recall 8/8 since issue 15;
+its one remaining false alarm is a venue's street address with a postcode taken for a home address.
 """
 
 import pytest
 
 from monitoring.content_check import (
+    Context,
     Draft,
     Rules,
     check_post,
@@ -24,13 +23,14 @@ from .content_posts import CHILDREN_POSTS, COUNCIL_PHONE_NUMBERS, COUNCILLORS, H
 
 PRECISION = 1.0
 RECALL = 1.0
-HELD_OUT_PRECISION = 0.77
-HELD_OUT_RECALL = 0.87
+HELD_OUT_PRECISION = 0.88
+HELD_OUT_RECALL = 1.0
 
 
 def _codes(text, platform, purdah):
-    rules = Rules(purdah=purdah, councillors=COUNCILLORS, council_phone_numbers=COUNCIL_PHONE_NUMBERS)
-    return {finding.code for finding in check_post(Draft(text=text, platform=platform), rules)}
+    rules = Rules(councillors=COUNCILLORS, council_phone_numbers=COUNCIL_PHONE_NUMBERS)
+    findings = check_post(Draft(text=text, platform=platform), rules, Context(purdah=purdah))
+    return {finding.code for finding in findings}
 
 
 def test_the_fixture_has_at_least_forty_posts_good_and_bad():
@@ -62,7 +62,7 @@ def test_precision_and_recall_on_the_held_out_posts_are_as_stated():
         true_positive += len(found & expected)
         false_positive += len(found - expected)
         false_negative += len(expected - found)
-    assert (true_positive, false_positive, false_negative) == (7, 2, 1)
+    assert (true_positive, false_positive, false_negative) == (8, 1, 0)
     assert true_positive / (true_positive + false_positive) >= HELD_OUT_PRECISION
     assert true_positive / (true_positive + false_negative) >= HELD_OUT_RECALL
 
@@ -119,10 +119,10 @@ def test_generic_council_mailboxes_are_not_personal_data(address, found):
     assert bool(personal_email_addresses(f"Email {address}")) is found
 
 
-def test_party_political_terms_are_only_flagged_during_purdah():
+def test_party_political_terms_are_flagged_all_year():
     text = "The Conservatives' plan for the town centre. Read it at cannockchasedc.gov.uk/plan"
     assert "party_political" in _codes(text, "x", True)
-    assert "party_political" not in _codes(text, "x", False)
+    assert "party_political" in _codes(text, "x", False)
 
 
 SHAREABLE = "New recycling centre opens Monday 2 March, with longer hours. Find out more: "
@@ -159,7 +159,9 @@ def test_a_picture_of_children_needs_a_valid_consent_reference(text, consent_val
 
 
 def test_every_finding_names_its_policy_paragraph():
-    findings = check_post(Draft(text=POSTS[-1][0], platform="x"), Rules(purdah=True, councillors=COUNCILLORS))
+    findings = check_post(
+        Draft(text=POSTS[-1][0], platform="x"), Rules(councillors=COUNCILLORS), Context(purdah=True)
+    )
     assert findings and all(f.policy for f in findings)
 
 

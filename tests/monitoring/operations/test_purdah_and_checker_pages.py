@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -102,8 +102,8 @@ def test_the_councillors_list_is_kept_by_communications(client, comms):
 def test_during_purdah_the_checker_warns_about_a_named_councillor(comms, purdah_now):
     ops.word_list_replace(by=comms, kind=WordListKind.COUNCILLOR, lines=["Olivia Lyons"])
     findings = ops.check_draft(
-        user=comms, text="Olivia Lyons opened the hub. Find out more online.", today=timezone.localdate()
-    )
+        user=comms, text="Olivia Lyons opened the hub. Find out more online.", now=timezone.now()
+    ).findings
     assert [f.code for f in findings] == ["names_councillor"]
 
 
@@ -111,8 +111,8 @@ def test_outside_purdah_naming_a_councillor_is_fine(comms):
     ops.word_list_replace(by=comms, kind=WordListKind.COUNCILLOR, lines=["Olivia Lyons"])
     assert (
         ops.check_draft(
-            user=comms, text="Olivia Lyons opened the hub. Find out more online.", today=timezone.localdate()
-        )
+            user=comms, text="Olivia Lyons opened the hub. Find out more online.", now=timezone.now()
+        ).findings
         == []
     )
 
@@ -145,7 +145,7 @@ def test_the_api_checks_a_draft_for_an_account(officer, account, purdah_now):
     assert response.json()["findings"] == [
         {
             "code": "names_councillor",
-            "message": "It is purdah: do not promote individual councillors.",
+            "message": "It is purdah: do not name or promote individual councillors.",
             "policy": "003 D10",
             "matches": ["Cllr Adamson"],
         }
@@ -192,13 +192,13 @@ def test_a_valid_consent_reference_satisfies_the_children_check(officer, service
         expires_on=None,
     )
     text = "Our reading challenge winners! Sign up at cannockchasedc.gov.uk/read"
-    today = date(2026, 8, 1)
+    now = timezone.make_aware(datetime(2026, 8, 1, 12))
 
     def codes(reference):
-        findings = ops.check_draft(
-            user=officer, text=text, shows_children=True, consent_reference=reference, today=today
+        result = ops.check_draft(
+            user=officer, text=text, shows_children=True, consent_reference=reference, now=now
         )
-        return [f.code for f in findings]
+        return [f.code for f in result.findings]
 
     assert codes("pc-2026-014") == []
     assert codes("PC-0") == ["children_without_consent"]
@@ -218,8 +218,8 @@ def test_an_expired_consent_does_not_count(officer, service):
         text="Fun day photos: see our website",
         shows_children=True,
         consent_reference="PC-1",
-        today=date(2026, 8, 1),
-    )
+        now=timezone.make_aware(datetime(2026, 8, 1, 12)),
+    ).findings
     assert [f.code for f in findings] == ["children_without_consent"]
 
 
