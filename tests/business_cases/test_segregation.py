@@ -158,3 +158,49 @@ def test_a_case_whose_risk_assessment_was_accepted_by_a_decider_does_not_go_live
             comms_has_admin_access=True,
         )
     assert BusinessCase.objects.get(pk=case.pk).status == "approved"
+
+
+# --- The rule, every pair of stages (the issue's safeguard) ---------------------------------------
+STAGES = ["advice", "director", "comms", "risk_assessment"]
+STATE_OF_STAGE = {"advice": "advice_requested", "director": "awaiting_director", "comms": "awaiting_comms"}
+
+
+def act_at(stage, case, person):
+    """Act at one stage of the case through its service, putting the case where that stage happens."""
+    from risk_assessments.models import RiskAssessment
+    from risk_assessments.services import risk_assessment_accept
+
+    if stage == "risk_assessment":
+        assessment = RiskAssessment.objects.create(
+            business_case=case, status="submitted", created_by=case.author, created_at=now()
+        )
+        return risk_assessment_accept(assessment=assessment, by=person, now=now())
+    BusinessCase.objects.filter(pk=case.pk).update(status=STATE_OF_STAGE[stage])  # wherever the case was
+    case = BusinessCase.objects.get(pk=case.pk)
+    if stage == "advice":
+        return services.business_case_advise(case=case, by=person, comment="Advice.", now=now())
+    return services.business_case_approve(case=case, by=person, now=now())
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [(a, b) for a in STAGES for b in STAGES if a != b], ids=lambda stage: stage
+)
+def test_one_person_acts_at_only_one_stage_of_a_case(make_case, director, first, second):
+    """The directorate's Corporate Director is in Communications too, so holds every stage's role."""
+    from django.core.exceptions import PermissionDenied
+
+    person = also_communications(director)
+    case = make_case("draft")
+    act_at(first, case, person)
+    with pytest.raises((services.NotAllowed, PermissionDenied), match="someone else must"):
+        act_at(second, case, person)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_author_acts_at_no_stage_of_their_own_case(make_case, director, stage):
+    from django.core.exceptions import PermissionDenied
+
+    also_communications(director)
+    case = make_case("draft", author=director)
+    with pytest.raises((services.NotAllowed, PermissionDenied), match="You wrote this case"):
+        act_at(stage, case, director)
