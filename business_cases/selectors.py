@@ -125,6 +125,11 @@ def next_step(case: BusinessCase, user, actions: list[str]) -> NextStep:
     if status == CaseStatus.AWAITING_DIRECTOR:
         if "approve" in actions:
             return NextStep("Read the case and Communications’ advice, then approve, return or reject it.")
+        if director is not None and director.pk == user.pk:
+            return NextStep(
+                "You acted at another stage of this case, so you cannot also decide it as Corporate "
+                "Director. Ask Communications how the decision should be made."
+            )
         return NextStep(f"Waiting for {director_name} to decide. They have a link in their email.")
     if status == CaseStatus.AWAITING_COMMS:
         if "approve" in actions:

@@ -204,3 +204,12 @@ def test_the_author_acts_at_no_stage_of_their_own_case(make_case, director, stag
     case = make_case("draft", author=director)
     with pytest.raises((services.NotAllowed, PermissionDenied), match="You wrote this case"):
         act_at(stage, case, director)
+
+
+def test_the_director_who_gave_the_advice_is_told_why_they_cannot_decide(
+    client, director_who_advised, director
+):
+    client.force_login(director)
+    page = client.get(reverse("business-case-detail", args=[director_who_advised.pk])).content.decode()
+    step = page[page.index('id="next-step"') :]
+    assert "cannot also decide it as Corporate Director" in step[: step.index("</div>")]
