@@ -96,7 +96,15 @@ class StateLogInline(GenericTabularInline):
 
 class DirectorApprovalLinkInline(admin.TabularInline):
     model = DirectorApprovalLink
-    fields = ["director", "case_version", "created_at", "used_at", "voided_at"]
+    fields = [
+        "director",
+        "case_version",
+        "created_at",
+        "used_at",
+        "used_from_ip",
+        "used_user_agent",
+        "voided_at",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

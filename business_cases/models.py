@@ -13,11 +13,14 @@ way to move a case, and ``services.py`` runs each one in a transaction with its 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from django_fsm_log.models import StateLog
 
 from accounts_register.models import AccountKind
 from accounts_register.platforms import Platform
@@ -59,6 +62,55 @@ COMMS_STATES = (
     CaseStatus.APPROVED,
     CaseStatus.RISK_ASSESSMENT_ACCEPTED,
 )
+
+
+# --- Segregation of duties (000 §6b–e, 001 §19) -----------------------------------------------------
+class ApprovalStage(models.TextChoices):
+    """The separate judgements a case needs; one person gives at most one of them (and never on a
+    case they wrote). The label completes "You … for this case"."""
+
+    AUTHOR = "author", "wrote this case"
+    ADVICE = "advice", "gave Communications’ advice on this case"
+    DIRECTOR = "director", "made the Corporate Director’s decision on this case"
+    COMMS = "comms", "made Communications’ decision on this case"
+    RISK_ASSESSMENT = "risk_assessment", "accepted or returned the risk assessment for this case"
+
+
+#: The stage a decision belongs to, by the state the case was waiting in when it was made.
+STAGE_OF_STATE = {
+    CaseStatus.ADVICE_REQUESTED: ApprovalStage.ADVICE,
+    CaseStatus.AWAITING_DIRECTOR: ApprovalStage.DIRECTOR,
+    CaseStatus.AWAITING_COMMS: ApprovalStage.COMMS,
+}
+#: Transitions that are nobody's approval: the author's withdrawal, and setting the account up.
+NOT_APPROVALS = ("withdraw", "go_live", "accept_risk_assessment")
+#: What the person is asked to leave to someone else, by stage.
+STAGE_ACTS = {
+    ApprovalStage.ADVICE: "give Communications’ advice",
+    ApprovalStage.DIRECTOR: "make the Corporate Director’s decision",
+    ApprovalStage.COMMS: "make Communications’ decision",
+    ApprovalStage.RISK_ASSESSMENT: "accept the risk assessment",
+}
+
+
+def holds_stage_role(case, user, stage) -> bool:
+    """Whether the person holds the role that acts at ``stage`` (leaving segregation aside)."""
+    if stage == ApprovalStage.DIRECTOR:
+        return is_case_director(case, user)
+    return is_comms(case, user)
+
+
+def approval_stage(transition_name: str, source: str) -> ApprovalStage | None:
+    """The approval stage that making ``transition_name`` from ``source`` acts at, if any."""
+    if transition_name in NOT_APPROVALS:
+        return None
+    return STAGE_OF_STATE.get(source)
+
+
+def validate_one_line(value: str) -> None:
+    """Text that goes into an email subject is one line: a line break there stops the email."""
+    if any(ch in str(value) for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        raise ValidationError("Enter the name on one line, without line breaks")
 
 
 # --- The key questions (000 Appendix 1, 003 D6.1) ---------------------------------------------------
@@ -175,6 +227,30 @@ def is_comms(case, user) -> bool:
     return bool(user) and is_communications(user)
 
 
+def _independent(case, user, stage) -> bool:
+    return case.segregation_refusal(user, stage) is None
+
+
+def may_advise(case, user) -> bool:
+    """Communications, unless they wrote the case or acted at another stage of it."""
+    return is_comms(case, user) and _independent(case, user, ApprovalStage.ADVICE)
+
+
+def may_decide_as_director(case, user) -> bool:
+    """The directorate's Corporate Director, unless they acted at another stage of the case."""
+    return is_case_director(case, user) and _independent(case, user, ApprovalStage.DIRECTOR)
+
+
+def may_decide_for_comms(case, user) -> bool:
+    """Communications, unless they wrote the case or acted at another stage of it (000 §6d)."""
+    return is_comms(case, user) and _independent(case, user, ApprovalStage.COMMS)
+
+
+def recorded_automatically(case, user) -> bool:
+    """Nobody records the risk assessment's acceptance by hand: going live records it (000 §6e)."""
+    return False
+
+
 # --- Conditions (no side effects) -------------------------------------------------------------------
 def answers_complete(case) -> bool:
     """Every key question is answered (000 Appendix 1, 003 D6.1)."""
@@ -186,6 +262,11 @@ def risk_assessment_is_accepted(case) -> bool:
     from .services import has_accepted_risk_assessment
 
     return has_accepted_risk_assessment(case)
+
+
+def risk_assessment_accepted_independently(case) -> bool:
+    """Whoever accepted the case's risk assessment acted at no other stage of it (000 §6e)."""
+    return not case.risk_assessment_conflicts()
 
 
 def joint_admin_ready(case) -> bool:
@@ -252,7 +333,7 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="business_cases_written"
     )
-    title = models.CharField("name of the proposed account", max_length=200)
+    title = models.CharField("name of the proposed account", max_length=200, validators=[validate_one_line])
     platform = models.CharField(max_length=20, choices=Platform.choices)
     handle = models.CharField(
         "proposed handle", max_length=200, help_text="Without the @, as it will appear on the register."
@@ -341,6 +422,72 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES
 
+    # --- Segregation of duties -------------------------------------------------------------------
+    def stage_actors(self) -> dict[str, set[int]]:
+        """Who has acted at each approval stage of this case: from its log, and from the decisions
+        on its risk assessment (accepted or returned)."""
+        actors: dict[str, set[int]] = {stage: set() for stage in ApprovalStage}
+        actors[ApprovalStage.AUTHOR].add(self.author_id)
+        if self.pk is None:
+            return actors
+        for source, name, by_id in (
+            StateLog.objects.for_(self)
+            .filter(by__isnull=False)
+            .values_list("source_state", "transition", "by_id")
+        ):
+            stage = approval_stage(name, source)
+            if stage is not None:
+                actors[stage].add(by_id)
+        actors[ApprovalStage.RISK_ASSESSMENT] |= self._risk_assessment_deciders()
+        return actors
+
+    def _risk_assessment_deciders(self) -> set[int]:
+        assessments = self.risk_assessments.all()  # the reverse relation: no import of that app
+        deciders = set(assessments.filter(decided_by__isnull=False).values_list("decided_by_id", flat=True))
+        deciders |= set(
+            StateLog.objects.filter(
+                content_type=ContentType.objects.get_for_model(assessments.model),
+                object_id__in=assessments.values("pk"),
+                transition__in=["accept", "send_back"],
+                by__isnull=False,
+            ).values_list("by_id", flat=True)
+        )
+        return deciders
+
+    def segregation_refusal(self, user, stage: str | None, *, actors=None) -> str | None:
+        """Why ``user`` may not act at ``stage`` of this case, or None if they may.
+
+        Segregation of duties: the advice, the Corporate Director's decision, Communications'
+        decision and the acceptance of the risk assessment are each someone else's, and none of them
+        is the author's (000 §6b–e, 001 §19). Every route — the pages, the emailed link, the admin —
+        goes through the services, which ask this.
+        """
+        if stage is None or user is None or not user.is_authenticated:
+            return None
+        actors = self.stage_actors() if actors is None else actors
+        for other in ApprovalStage:
+            if other != stage and user.pk in actors[other]:
+                return (
+                    f"You {other.label}, so someone else must {STAGE_ACTS[stage]}. "
+                    "One person can act at only one stage of a business case."
+                )
+        return None
+
+    def refusal_to_decide_risk_assessment(self, user) -> str | None:
+        """Asked by the risk assessment app before Communications accept or return the assessment
+        written for this case, while the case is still open."""
+        if self.status not in OPEN_STATES:
+            return None
+        return self.segregation_refusal(user, ApprovalStage.RISK_ASSESSMENT)
+
+    def risk_assessment_conflicts(self) -> set[int]:
+        """People who decided the case's risk assessment and also acted at another stage of it."""
+        actors = self.stage_actors()
+        others = set().union(
+            *(people for stage, people in actors.items() if stage != ApprovalStage.RISK_ASSESSMENT)
+        )
+        return self._risk_assessment_deciders() & others
+
     # --- Transitions: each names who may make it and what must hold first ------------------------
     @fsm_log_by
     @fsm_log_description
@@ -357,7 +504,7 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(
-        field=status, source=CaseStatus.ADVICE_REQUESTED, target=CaseStatus.ADVISED, permission=is_comms
+        field=status, source=CaseStatus.ADVICE_REQUESTED, target=CaseStatus.ADVISED, permission=may_advise
     )
     def advise(self, *, by=None, description=None):
         """Communications give their advice (000 §6b)."""
@@ -380,10 +527,13 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=CaseStatus.AWAITING_DIRECTOR,
         target=CaseStatus.AWAITING_COMMS,
-        permission=is_case_director,
+        permission=may_decide_as_director,
     )
     @transition(
-        field=status, source=CaseStatus.AWAITING_COMMS, target=CaseStatus.APPROVED, permission=is_comms
+        field=status,
+        source=CaseStatus.AWAITING_COMMS,
+        target=CaseStatus.APPROVED,
+        permission=may_decide_for_comms,
     )
     def approve(self, *, by=None, description=None):
         """The Director's approval (000 §6c, 001 §19), then Communications' (000 §6d)."""
@@ -394,13 +544,19 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=CaseStatus.AWAITING_DIRECTOR,
         target=CaseStatus.CHANGES_REQUESTED,
-        permission=is_case_director,
+        permission=may_decide_as_director,
     )
     @transition(
         field=status,
-        source=[CaseStatus.ADVICE_REQUESTED, CaseStatus.AWAITING_COMMS],
+        source=CaseStatus.ADVICE_REQUESTED,
         target=CaseStatus.CHANGES_REQUESTED,
-        permission=is_comms,
+        permission=may_advise,
+    )
+    @transition(
+        field=status,
+        source=CaseStatus.AWAITING_COMMS,
+        target=CaseStatus.CHANGES_REQUESTED,
+        permission=may_decide_for_comms,
     )
     def return_for_changes(self, *, by=None, description=None):
         """Send the case back to its author with a comment."""
@@ -411,10 +567,13 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=CaseStatus.AWAITING_DIRECTOR,
         target=CaseStatus.REJECTED,
-        permission=is_case_director,
+        permission=may_decide_as_director,
     )
     @transition(
-        field=status, source=CaseStatus.AWAITING_COMMS, target=CaseStatus.REJECTED, permission=is_comms
+        field=status,
+        source=CaseStatus.AWAITING_COMMS,
+        target=CaseStatus.REJECTED,
+        permission=may_decide_for_comms,
     )
     def reject(self, *, by=None, description=None):
         """Refuse the case, with a comment."""
@@ -425,11 +584,15 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=CaseStatus.APPROVED,
         target=CaseStatus.RISK_ASSESSMENT_ACCEPTED,
-        permission=is_comms,
-        conditions=[risk_assessment_is_accepted],
+        permission=recorded_automatically,
+        conditions=[risk_assessment_is_accepted, risk_assessment_accepted_independently],
     )
     def accept_risk_assessment(self, *, by=None, description=None):
-        """The risk assessment has been completed and accepted (000 §6e, §9)."""
+        """The risk assessment has been completed and accepted (000 §6e, §9).
+
+        Not a step anyone takes: the risk assessment app records the acceptance, and going live
+        records it on the case (``services.business_case_go_live``).
+        """
 
     @fsm_log_by
     @fsm_log_description
@@ -440,8 +603,24 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
         permission=is_comms,
         conditions=[joint_admin_ready, handle_not_on_register],
     )
+    @transition(
+        field=status,
+        source=CaseStatus.APPROVED,
+        target=CaseStatus.LIVE,
+        permission=is_comms,
+        conditions=[
+            risk_assessment_is_accepted,
+            risk_assessment_accepted_independently,
+            joint_admin_ready,
+            handle_not_on_register,
+        ],
+    )
     def go_live(self, *, by=None, description=None):
-        """The account is set up with joint admin access and goes on the register (000 §6f–g)."""
+        """The account is set up with joint admin access and goes on the register (000 §6f–g).
+
+        From ``approved`` the service first records the accepted risk assessment (000 §6e), so the
+        case passes through ``risk_assessment_accepted`` on its way.
+        """
 
     @fsm_log_by
     @fsm_log_description
@@ -470,6 +649,17 @@ class DirectorApprovalLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
+    # Where the decision made with the link came from, for the case's timeline (issue 11, defect 7c).
+    used_from_ip = models.GenericIPAddressField("used from address", null=True, blank=True)
+    used_user_agent = models.CharField("used from browser", max_length=500, blank=True)
+    decision_log = models.OneToOneField(
+        StateLog,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The timeline entry of the decision made with this link.",
+    )
 
     objects = DirectorApprovalLinkQuerySet.as_manager()
 

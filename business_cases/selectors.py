@@ -1,12 +1,21 @@
-"""Reads for business cases: working-day arithmetic and the similar-accounts lookup."""
+"""Reads for business cases: working-day arithmetic, the similar-accounts lookup, and what happens
+next for the person looking at a case."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django_fsm_log.models import StateLog
 
+from accounts_register.models import Service
+from councilsocial.permissions import is_communications
 from monitoring.calendar import working_days_between as calendar_working_days_between
+from risk_assessments.models import RiskAssessmentStatus
+
+from .models import DECISION_STATES, BusinessCase, CaseStatus
 
 
 def working_day_cutoff(now: datetime, days: int) -> datetime:
@@ -44,6 +53,160 @@ def similar_accounts(case) -> QuerySet:
 
 def waiting_count(user) -> int:
     """How many cases wait for this person's decision or advice: one query, for the navigation."""
-    from .models import BusinessCase
-
     return BusinessCase.objects.waiting_for(user).order_by().count()
+
+
+def decided_by(user) -> QuerySet:
+    """The cases this person has decided (as Corporate Director or for Communications), newest
+    decision first: the Director's own record of what they approved, returned or rejected."""
+    if not user.is_authenticated:
+        return BusinessCase.objects.none()
+    case_ids = StateLog.objects.filter(
+        content_type__app_label=BusinessCase._meta.app_label,
+        content_type__model=BusinessCase._meta.model_name,
+        by=user,
+        source_state__in=list(DECISION_STATES),
+    ).values("object_id")
+    return BusinessCase.objects.filter(pk__in=case_ids).select_related("service").order_by("-updated_at")
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What happens next with a case, said to the person looking at it (issue 11, defect 10).
+
+    ``start_risk_assessment`` asks the page for the button that starts the case's risk assessment;
+    ``link_url``/``link_label`` point at where the step is done.
+    """
+
+    text: str
+    link_url: str = ""
+    link_label: str = ""
+    start_risk_assessment: bool = False
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def next_step(case: BusinessCase, user, actions: list[str]) -> NextStep:
+    """The next step for this person, given the actions the page offers them (000 §6a–g)."""
+    status = case.status
+    author = case.author_id == user.pk
+    comms = is_communications(user)
+    director = case.service.directorate.corporate_director
+    director_name = f"{_name(director)}, the Corporate Director" if director else "the Corporate Director"
+
+    if status in (CaseStatus.DRAFT, CaseStatus.CHANGES_REQUESTED):
+        if author:
+            if status == CaseStatus.CHANGES_REQUESTED:
+                return NextStep(
+                    "Make the changes asked for (the history says what), then submit the case again."
+                )
+            return NextStep("Answer every question, then submit the case to Communications for advice.")
+        return NextStep(f"{_name(case.author)} is still writing the case. Nothing is needed from you yet.")
+    if status == CaseStatus.ADVICE_REQUESTED:
+        if "advise" in actions:
+            return NextStep(
+                "Give Communications’ advice on the case, or return it to the author for changes."
+            )
+        return NextStep("Waiting for Communications to give their advice on the case.")
+    if status == CaseStatus.ADVISED:
+        if author:
+            return NextStep(
+                "Read Communications’ advice in the history, then send the case to the Corporate Director."
+            )
+        return NextStep(f"Waiting for {_name(case.author)} to send the case to the Corporate Director.")
+    if status == CaseStatus.AWAITING_DIRECTOR:
+        if "approve" in actions:
+            return NextStep("Read the case and Communications’ advice, then approve, return or reject it.")
+        if director is not None and director.pk == user.pk:
+            return NextStep(
+                "You acted at another stage of this case, so you cannot also decide it as Corporate "
+                "Director. Ask Communications how the decision should be made."
+            )
+        return NextStep(f"Waiting for {director_name} to decide. They have a link in their email.")
+    if status == CaseStatus.AWAITING_COMMS:
+        if "approve" in actions:
+            return NextStep(
+                "The Corporate Director has approved the case. "
+                "Approve, return or reject it for Communications."
+            )
+        if comms:
+            return NextStep(
+                "Waiting for another member of Communications to decide: "
+                "you acted at another stage of this case."
+            )
+        return NextStep("Waiting for Communications to approve the case.")
+    if status == CaseStatus.APPROVED:
+        member = Service.objects.for_member(user).filter(pk=case.service_id).exists()
+        return _risk_assessment_step(case, comms=comms, member=member, actions=actions)
+    if status == CaseStatus.RISK_ASSESSMENT_ACCEPTED:
+        if "go_live" in actions:
+            return NextStep(
+                "Set the account live: record its web address, its shared mailbox and that Communications "
+                "hold admin access."
+            )
+        return NextStep(
+            "The risk assessment is accepted. Waiting for Communications to set the account live."
+        )
+    if status == CaseStatus.LIVE:
+        if case.account_id:
+            return NextStep(
+                "The account is live and on the register.",
+                link_url=reverse("account-detail", args=[case.account_id]),
+                link_label="See the account on the register",
+            )
+        return NextStep("The account is live and on the register.")
+    if status == CaseStatus.REJECTED:
+        return NextStep("The case was rejected, so nothing more can be done with it. The history says why.")
+    return NextStep("The case was withdrawn, so nothing more can be done with it.")
+
+
+def _risk_assessment_step(case: BusinessCase, *, comms: bool, member: bool, actions: list[str]) -> NextStep:
+    """000 §6e: after approval, the service writes the risk assessment and Communications accept it."""
+    assessment = case.risk_assessments.order_by("-version", "-pk").first()
+    if assessment is None:
+        if member:
+            return NextStep(
+                "The case is approved. Start the risk assessment for the account: Communications accept it "
+                "before the account goes live.",
+                start_risk_assessment=True,
+            )
+        return NextStep(
+            f"The case is approved. Waiting for {case.service.name} to write the risk assessment."
+        )
+    open_it = {"link_url": reverse("risk-assessment-detail", args=[assessment.pk])}
+    if assessment.status == RiskAssessmentStatus.ACCEPTED:
+        if "go_live" in actions:
+            return NextStep(
+                "The risk assessment is accepted. Set the account live: record its web address, its shared "
+                "mailbox and that Communications hold admin access.",
+                link_label="Read the risk assessment",
+                **open_it,
+            )
+        return NextStep(
+            "The risk assessment is accepted. Waiting for Communications to set the account live.",
+            link_label="Read the risk assessment",
+            **open_it,
+        )
+    if assessment.status == RiskAssessmentStatus.SUBMITTED:
+        if comms:
+            return NextStep(
+                "The service has sent the risk assessment. Accept it or return it.",
+                link_label="Open the risk assessment",
+                **open_it,
+            )
+        return NextStep(
+            "Waiting for Communications to accept the risk assessment.", link_label="Read it", **open_it
+        )
+    if member:
+        return NextStep(
+            "Finish the risk assessment and send it to Communications.",
+            link_label="Continue the risk assessment",
+            **open_it,
+        )
+    return NextStep(
+        f"Waiting for {case.service.name} to finish the risk assessment.",
+        link_label="Read it so far",
+        **open_it,
+    )

@@ -8,6 +8,7 @@ that it is still where the person saw it, check permission and conditions, call 
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,11 +21,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm_log.models import StateLog
 
 from accounts_register.models import AccountStatus, SocialMediaAccount
 from accounts_register.platforms import canonical_url
 from councilsocial.permissions import COMMUNICATIONS
+from monitoring.models import Notification
 from monitoring.services import FlagChanges, flags_reconcile, notification_enqueue
+from risk_assessments.models import RiskAssessmentStatus
 from risk_assessments.selectors import has_accepted_assessment
 
 from .models import (
@@ -34,9 +38,13 @@ from .models import (
     CaseStatus,
     DirectorApprovalLink,
     answers_complete,
+    approval_stage,
     handle_not_on_register,
+    holds_stage_role,
     joint_admin_ready,
+    risk_assessment_accepted_independently,
     risk_assessment_is_accepted,
+    validate_one_line,
 )
 
 logger = logging.getLogger(__name__)
@@ -89,10 +97,13 @@ ACTION_LABELS = {
     "approve": "Approve",
     "return_for_changes": "Return the case for changes",
     "reject": "Reject",
-    "accept_risk_assessment": "Record that the risk assessment is accepted",
     "go_live": "Set the account live",
     "withdraw": "Withdraw the case",
 }
+#: Transitions that take a comment from the person making them (kept in the timeline and the email).
+TAKES_COMMENT = frozenset(
+    {"submit", "advise", "send_to_director", "approve", "return_for_changes", "reject", "withdraw"}
+)
 #: Returning, rejecting and advising need words from the person deciding (issue 4).
 COMMENT_REQUIRED = {
     "return_for_changes": "Enter a comment saying what needs to change",
@@ -105,6 +116,10 @@ CONDITION_MESSAGES: dict[Callable, Callable[[BusinessCase], str]] = {
         + "; ".join(case.missing_answers())
     ),
     risk_assessment_is_accepted: lambda case: "There is no accepted risk assessment for this case yet",
+    risk_assessment_accepted_independently: lambda case: (
+        "The risk assessment was accepted by someone who also acted at another stage of this case. "
+        "Someone else in Communications must accept it"
+    ),
     joint_admin_ready: lambda case: (
         "Confirm that Communications holds admin access and enter the "
         "administering mailbox before the account goes live"
@@ -152,7 +167,11 @@ def _run_transition(
             if not can_proceed(method, check_conditions=False):
                 raise NotAllowed(f"You cannot do this while the case is ‘{case.get_status_display()}’")
             if not meta.has_transition_perm(case, case.status, by):
-                raise NotAllowed("You do not have permission to do this with this case")
+                # Segregation of duties is part of the transition's permission; say it plainly to
+                # someone who holds the role but acted at another stage of this case (000 §6).
+                stage = approval_stage(name, case.status)
+                refusal = case.segregation_refusal(by, stage) if holds_stage_role(case, by, stage) else None
+                raise NotAllowed(refusal or "You do not have permission to do this with this case")
             if prepare is not None:
                 prepare(case)
             failed = _failed_conditions(case, name)
@@ -206,7 +225,9 @@ def _entry_key(case: BusinessCase) -> str:
 def business_case_create(
     *, service, author, title: str, platform: str, handle: str, kind: str, now
 ) -> BusinessCase:
-    """Start a draft case for one of the author's services (000 §6a)."""
+    """Start a draft case for one of the author's services (000 §6a). Its name goes into email
+    subjects, so it is one line (a ``ValidationError`` otherwise)."""
+    validate_one_line(title)
     return BusinessCase.objects.create(
         service=service,
         author=author,
@@ -229,6 +250,8 @@ def business_case_update(*, case: BusinessCase, by, data: dict, now) -> Business
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
+    if "title" in data:
+        validate_one_line(data["title"])
     with transaction.atomic():
         locked = _locked(case.pk)
         if locked.author_id != by.pk:
@@ -244,20 +267,36 @@ def business_case_update(*, case: BusinessCase, by, data: dict, now) -> Business
 
 
 # --- One service per transition ----------------------------------------------------------------------
-def business_case_submit(*, case: BusinessCase, by, now, expected_status=None) -> BusinessCase:
+def _with_comment(text: str, comment: str, heading: str) -> str:
+    comment = (comment or "").strip()
+    return f"{text}\n\n{heading}:\n{comment}\n" if comment else text
+
+
+def business_case_submit(
+    *, case: BusinessCase, by, now, comment: str = "", expected_status=None
+) -> BusinessCase:
     """The author asks Communications for advice (000 §6b); every answer must be there."""
 
     def after(c):
+        body = (
+            f"{c.author.get_full_name() or c.author.username} of {c.service} asks for advice on a "
+            f"new {c.get_platform_display()} account."
+        )
         _tell_communications(
             c,
             f"Business case for advice: {c.title}",
-            f"{c.author.get_full_name() or c.author.username} of {c.service} asks for advice on a "
-            f"new {c.get_platform_display()} account.\n\n{_case_url(c)}\n",
+            _with_comment(body, comment, "Their comment") + f"\n{_case_url(c)}\n",
             _entry_key(c),
         )
 
     return _run_transition(
-        case_pk=case.pk, name="submit", by=by, expected_status=expected_status, now=now, after=after
+        case_pk=case.pk,
+        name="submit",
+        by=by,
+        comment=comment,
+        expected_status=expected_status,
+        now=now,
+        after=after,
     )
 
 
@@ -284,16 +323,17 @@ def business_case_advise(*, case, by, comment: str, now, expected_status=None) -
     )
 
 
-def business_case_send_to_director(*, case, by, now, expected_status=None) -> BusinessCase:
+def business_case_send_to_director(*, case, by, now, comment: str = "", expected_status=None) -> BusinessCase:
     """The author sends the case to the Corporate Director, who gets an approval link (000 §6c)."""
 
     def after(c):
-        _director_link_issue(c, now=now)
+        _director_link_issue(c, now=now, comment=comment)
 
     return _run_transition(
         case_pk=case.pk,
         name="send_to_director",
         by=by,
+        comment=comment,
         expected_status=expected_status,
         now=now,
         after=after,
@@ -336,10 +376,32 @@ DECISIONS = {
 }
 
 
+@dataclass(frozen=True)
+class LinkUse:
+    """The emailed link a decision came by, and where it came from (issue 11, defect 7c)."""
+
+    link: DirectorApprovalLink
+    ip: str | None = None
+    user_agent: str = ""
+
+
+def _valid_ip(ip: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        return None
+
+
 def _decide(name, *, case, by, comment, now, expected_status, link) -> BusinessCase:
     def after(c):
         if link is not None:
-            DirectorApprovalLink.objects.filter(pk=link.pk).update(used_at=now)
+            use = link if isinstance(link, LinkUse) else LinkUse(link)
+            DirectorApprovalLink.objects.filter(pk=use.link.pk).update(
+                used_at=now,
+                used_from_ip=_valid_ip(use.ip),
+                used_user_agent=(use.user_agent or "")[:500],
+                decision_log=StateLog.objects.for_(c).order_by("-pk").first(),
+            )
         if c.status == CaseStatus.AWAITING_COMMS:
             _tell_communications(
                 c,
@@ -372,11 +434,20 @@ def _decide(name, *, case, by, comment, now, expected_status, link) -> BusinessC
     )
 
 
-def business_case_accept_risk_assessment(*, case, by, now, expected_status=None) -> BusinessCase:
-    """Communications record that the risk assessment is accepted (000 §6e)."""
-    return _run_transition(
-        case_pk=case.pk, name="accept_risk_assessment", by=by, expected_status=expected_status, now=now
+def _record_risk_assessment_accepted(case: BusinessCase) -> None:
+    """Move an approved case on once its risk assessment is accepted (000 §6e): not a step anyone
+    takes by hand. Recorded by the system, naming who accepted the assessment and when."""
+    assessment = (
+        case.risk_assessments.filter(status=RiskAssessmentStatus.ACCEPTED, accepted_at__isnull=False)
+        .order_by("-accepted_at")
+        .first()
     )
+    who = ""
+    if assessment is not None and assessment.decided_by_id:
+        who = f" by {assessment.decided_by.get_full_name() or assessment.decided_by.username}"
+    when = f" on {timezone.localtime(assessment.accepted_at):%-d %B %Y}" if assessment is not None else ""
+    case.accept_risk_assessment(by=None, description=f"The risk assessment was accepted{who}{when}.")
+    case.save()
 
 
 def business_case_withdraw(*, case, by, comment: str = "", now, expected_status=None) -> BusinessCase:
@@ -409,6 +480,9 @@ def business_case_go_live(
     """Set the account up: it goes on the register as active, linked to the case, and the Corporate
     Director and the Committee Chairman are told (000 §6f–g) — all in one transaction.
 
+    From ``approved``, the accepted risk assessment is first recorded on the case (000 §6e): nobody
+    records it by hand.
+
     Joint admin access and the generic mailbox must be recorded first (000 §6f, §11; 004 Do 1).
     A repeated request finds the case already live and changes nothing.
     """
@@ -420,6 +494,8 @@ def business_case_go_live(
             c.comms_has_admin_access = comms_has_admin_access
         if url is not None:
             c.url = url
+        if c.status == CaseStatus.APPROVED and can_proceed(c.accept_risk_assessment):
+            _record_risk_assessment_accepted(c)
 
     def after(c):
         try:
@@ -492,8 +568,24 @@ def director_link_url(link: DirectorApprovalLink) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _director_link_issue(case: BusinessCase, *, now) -> DirectorApprovalLink | None:
-    """Void the case's open links, make a new one for the current Director and version, and email it."""
+def latest_advice(case: BusinessCase) -> StateLog | None:
+    """Communications' most recent advice on the case (000 §6b): the log entry, with who and when."""
+    return (
+        StateLog.objects.for_(case)
+        .filter(transition="advise")
+        .exclude(description=None)
+        .select_related("by")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+
+
+def _director_link_issue(case: BusinessCase, *, now, comment: str = "") -> DirectorApprovalLink | None:
+    """Void the case's open links, make a new one for the current Director and version, and email it.
+
+    The link goes into the outbox as its secret: it is in the email and nowhere a reader of the
+    outbox can see it (issue 11, defect 7a).
+    """
     DirectorApprovalLink.objects.filter(case=case).open().update(voided_at=now)
     director = case.service.directorate.corporate_director
     to = case.service.directorate.approval_email
@@ -504,16 +596,25 @@ def _director_link_issue(case: BusinessCase, *, now) -> DirectorApprovalLink | N
         case=case, director=director, case_version=case.version, created_at=now
     )
     days = settings.BUSINESS_CASE_LINK_MAX_AGE_DAYS
+    body = (
+        f"Dear {director.get_full_name() or director.username},\n\n"
+        f"{case.service} asks for your approval of a new {case.get_platform_display()} account, "
+        f"{case.title} (000 §6c)."
+    )
+    body = _with_comment(body, comment, f"{case.author.get_full_name() or case.author.username} adds")
+    advice = latest_advice(case)
+    if advice is not None:
+        body = _with_comment(body, advice.description, "Communications’ advice")
+    body += (
+        f"\n\nRead the case and approve, return or reject it here:\n{Notification.SECRET_PLACEHOLDER}\n\n"
+        f"The link works once, for {days} days, and only for you. "
+        "Opening it changes nothing until you choose.\n"
+    )
     notification_enqueue(
         to=to,
         subject=f"Business case for your approval: {case.title}",
-        body=(
-            f"Dear {director.get_full_name() or director.username},\n\n"
-            f"{case.service} asks for your approval of a new {case.get_platform_display()} account, "
-            f"{case.title} (000 §6c).\n\nRead the case and approve, return or reject it here:\n"
-            f"{director_link_url(link)}\n\nThe link works once, for {days} days, and only for you. "
-            "Opening it changes nothing until you choose.\n"
-        ),
+        body=body,
+        secret=director_link_url(link),
         dedupe_key=f"business_case:{case.pk}:director_link:{link.pk}",
     )
     return link
@@ -624,9 +725,21 @@ def director_link_check(*, token: str, case_pk: int, user=None, lock: bool = Fal
 
 
 def business_case_decide_by_link(
-    *, token: str, case_pk: int, decision: str, comment: str, user, now
+    *,
+    token: str,
+    case_pk: int,
+    decision: str,
+    comment: str,
+    user,
+    now,
+    ip: str | None = None,
+    user_agent: str = "",
 ) -> BusinessCase:
-    """The Director decides from the emailed link: the link itself authorises that one decision."""
+    """The Director decides from the emailed link: the link itself authorises that one decision.
+
+    The timeline records that the decision came by the link, with the time, the address and the
+    browser it came from (issue 11, defect 7c).
+    """
     with transaction.atomic():
         check = director_link_check(token=token, case_pk=case_pk, user=user, lock=True)
         if check.problem in ("decided", "used"):  # the other session got there first
@@ -640,7 +753,7 @@ def business_case_decide_by_link(
             comment=comment,
             now=now,
             expected_status=CaseStatus.AWAITING_DIRECTOR,
-            link=link,
+            link=LinkUse(link, ip=ip, user_agent=user_agent),
         )
 
 
@@ -670,9 +783,13 @@ def send_reminders(*, now) -> int:
                 to = case.service.directorate.approval_email
                 if to:
                     link = DirectorApprovalLink.objects.filter(case=case).open().first()
-                    extra = f"\nYour approval link: {director_link_url(link)}\n" if link else ""
+                    extra = f"\nYour approval link: {Notification.SECRET_PLACEHOLDER}\n" if link else ""
                     notification_enqueue(
-                        to=to, subject=subject, body=body + extra, dedupe_key=f"{_entry_key(case)}:reminder"
+                        to=to,
+                        subject=subject,
+                        body=body + extra,
+                        secret=director_link_url(link) if link else "",
+                        dedupe_key=f"{_entry_key(case)}:reminder",
                     )
             else:
                 _tell_communications(case, subject, body, f"{_entry_key(case)}:reminder")
@@ -703,7 +820,6 @@ TRANSITION_SERVICES = {
     "approve": business_case_approve,
     "return_for_changes": business_case_return,
     "reject": business_case_reject,
-    "accept_risk_assessment": business_case_accept_risk_assessment,
     "go_live": business_case_go_live,
     "withdraw": business_case_withdraw,
 }

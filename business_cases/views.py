@@ -14,6 +14,7 @@ from django_fsm_log.models import StateLog
 
 from accounts_register.models import Service
 from councilsocial.permissions import is_communications
+from councilsocial.signin import client_ip
 
 from . import services
 from .forms import (
@@ -26,10 +27,9 @@ from .forms import (
     fields_of,
 )
 from .models import KEY_QUESTIONS, BusinessCase, CaseStatus, DirectorApprovalLink
-from .selectors import similar_accounts, working_days_between
+from .selectors import decided_by, next_step, similar_accounts, working_days_between
 
 ACTION_SERVICES = services.TRANSITION_SERVICES
-TAKES_COMMENT = {"advise", "approve", "return_for_changes", "reject", "withdraw"}
 
 
 def get_case_for_user(user, pk: int, *, write: bool = False) -> BusinessCase:
@@ -47,10 +47,19 @@ def get_case_for_user(user, pk: int, *, write: bool = False) -> BusinessCase:
 
 
 def available_actions(case: BusinessCase, user) -> list[tuple[str, str]]:
-    """The transitions this person may make from the case's state (conditions are checked on doing)."""
+    """The transitions this person may make from the case's state (conditions are checked on doing).
+
+    Going live from ``approved`` is offered once the risk assessment is accepted: before that, the
+    next step is the risk assessment.
+    """
     seen: list[tuple[str, str]] = []
     for transition in case.get_all_status_transitions():
         if transition.source in (case.status, "*") and transition.name not in dict(seen):
+            if transition.name not in services.ACTION_LABELS:
+                continue  # recorded by the system, never offered
+            if transition.name == "go_live" and case.status == CaseStatus.APPROVED:
+                if not services.has_accepted_risk_assessment(case):
+                    continue
             if transition.has_perm(case, user):
                 seen.append((transition.name, services.ACTION_LABELS[transition.name]))
     return seen
@@ -74,7 +83,7 @@ def case_list(request):
     return render(
         request,
         "business_cases/case_list.html",
-        {"waiting": waiting, "mine": mine, "can_start": can_start},
+        {"waiting": waiting, "mine": mine, "decided": decided_by(request.user)[:50], "can_start": can_start},
     )
 
 
@@ -105,6 +114,13 @@ def case_detail(request, pk: int):
     ]
     answers = [(label, getattr(case, name), section) for name, section, label, _help in KEY_QUESTIONS]
     labels = dict(CaseStatus.choices)
+    entries = list(StateLog.objects.for_(case).select_related("by").order_by("-timestamp", "-pk"))
+    by_link = {}  # decisions made with the emailed link, by their timeline entry (issue 11, 7c)
+    if any(entry.source_state == CaseStatus.AWAITING_DIRECTOR for entry in entries):
+        by_link = {
+            link.decision_log_id: link
+            for link in DirectorApprovalLink.objects.filter(case=case, decision_log__isnull=False)
+        }
     timeline = [
         {
             "to": labels.get(entry.state, entry.state),
@@ -112,9 +128,11 @@ def case_detail(request, pk: int):
             "by": (entry.by.get_full_name() or entry.by.username) if entry.by else "the system",
             "at": entry.timestamp,
             "comment": entry.description,
+            "link": by_link.get(entry.pk),
         }
-        for entry in StateLog.objects.for_(case).select_related("by").order_by("-timestamp", "-pk")
+        for entry in entries
     ]
+    actions = available_actions(case, request.user)
     open_link = None
     if is_communications(request.user) and case.status == CaseStatus.AWAITING_DIRECTOR:
         open_link = DirectorApprovalLink.objects.filter(case=case).open().first()
@@ -127,7 +145,8 @@ def case_detail(request, pk: int):
             "answers": answers,
             "can_edit": case.is_editable and case.author_id == request.user.pk,
             "similar": similar_accounts(case) if case.is_editable else None,
-            "actions": available_actions(case, request.user),
+            "actions": actions,
+            "next_step": next_step(case, request.user, [name for name, _label in actions]),
             "timeline": timeline,
             "missing": case.missing_answers(),
             "open_link": open_link,
@@ -198,7 +217,7 @@ def case_action(request, pk: int, action: str):
             "now": timezone.now(),
             "expected_status": form.cleaned_data["expected_status"],
         }
-        if action in TAKES_COMMENT:
+        if action in services.TAKES_COMMENT:
             kwargs["comment"] = form.cleaned_data["comment"]
         if action == "go_live":
             kwargs.update(
@@ -219,7 +238,14 @@ def case_action(request, pk: int, action: str):
     return render(
         request,
         "business_cases/case_action.html",
-        {"case": case, "form": form, "action": action, "label": label, "problems": problems},
+        {
+            "case": case,
+            "form": form,
+            "action": action,
+            "label": label,
+            "problems": problems,
+            "advice": services.latest_advice(case) if case.status == CaseStatus.AWAITING_DIRECTOR else None,
+        },
         status=400 if problems else 200,
     )
 
@@ -274,6 +300,8 @@ def director_link(request, pk: int, token: str):
                 comment=form.cleaned_data["comment"],
                 user=request.user,
                 now=timezone.now(),
+                ip=client_ip(request),
+                user_agent=request.headers.get("user-agent", ""),
             )
         except services.AlreadyDecided:
             problem = services.LINK_PROBLEMS["decided"]
@@ -307,5 +335,6 @@ def director_link(request, pk: int, token: str):
             "director": check.link.director,
             "answers": answers,
             "problems": problems,
+            "advice": services.latest_advice(case),
         },
     )

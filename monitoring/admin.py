@@ -17,12 +17,16 @@ from .services import calendar_changed
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """The outbox is read-only here: messages are written by events and sent by the job."""
+    """The outbox is read-only here: messages are written by events and sent by the job.
 
-    list_display = ["created_at", "to", "subject", "status", "attempts", "sent_at"]
+    A message's secret (a one-use approval link) is never shown: the body holds a placeholder.
+    """
+
+    list_display = ["created_at", "to", "subject", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status"]
     search_fields = ["to", "subject"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    exclude = ["secret"]
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "secret"]
 
     def has_add_permission(self, request):
         return False

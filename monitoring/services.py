@@ -37,15 +37,36 @@ from .selectors import calendar_current, calendar_forget, fixed_hours_by_account
 logger = logging.getLogger(__name__)
 
 
+def one_line(text: str) -> str:
+    """Text for an email header: line breaks and runs of spaces become one space.
+
+    A line break in a header makes Django refuse the whole message (``BadHeaderError``), and an
+    injected ``Bcc:`` line is an attack; a header is one line, always.
+    """
+    return " ".join(str(text).split())
+
+
 def notification_enqueue(
-    *, to: str, subject: str, body: str, dedupe_key: str | None = None, now: datetime | None = None
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+    secret: str = "",
 ) -> Notification:
     """Write an email to the outbox in the caller's transaction; it is sent after commit.
 
     With a ``dedupe_key`` (the event and the recipient), writing the same notification again
     returns the one already there, so a repeated request or a second job run sends nothing twice.
+
+    ``secret`` (a one-use approval link) is kept apart from the body, which must hold
+    ``Notification.SECRET_PLACEHOLDER`` where it goes; it is erased once the message is sent or given
+    up, and never shown (issue 11, defect 7).
     """
-    fields = {"to": to, "subject": subject[:300], "body": body}
+    if secret and Notification.SECRET_PLACEHOLDER not in body:
+        raise ValueError("A secret needs Notification.SECRET_PLACEHOLDER in the body to go in.")
+    fields = {"to": to.strip(), "subject": one_line(subject)[:300], "body": body, "secret": secret}
     if now is not None:
         fields.update(created_at=now, send_after=now)
     if dedupe_key is None:
@@ -81,6 +102,7 @@ def notifications_send_due(*, now: datetime, batch_size: int = 200) -> SendRepor
     Each message is claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` inside its own transaction and
     marked sent before the lock is released, so two workers never send the same message. A failure
     is recorded and retried later with back-off; after ``OUTBOX_MAX_ATTEMPTS`` it is marked failed.
+    A message that can never be sent (a header or address Django refuses) is failed at once.
     """
     sent = retried = failed = 0
     candidate_ids = list(
@@ -94,17 +116,23 @@ def notifications_send_due(*, now: datetime, batch_size: int = 200) -> SendRepor
             if message is None:  # another worker has it, or it was sent meanwhile
                 continue
             message.attempts += 1
+            body = message.body
+            if message.secret:
+                body = body.replace(Notification.SECRET_PLACEHOLDER, message.secret)
             try:
                 EmailMessage(
                     subject=message.subject,
-                    body=message.body,
+                    body=body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     to=[message.to],
                 ).send()
             except Exception as exc:  # any mail failure is recorded on the message, never lost
                 message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                # A header Django refuses (BadHeaderError) or an address it cannot parse is a
+                # ValueError: the message itself is at fault, so trying again can never work.
+                if isinstance(exc, ValueError) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                     message.status = Notification.Status.FAILED
+                    message.secret = ""  # a message given up never needs its link again
                     failed += 1
                     logger.error("Gave up sending notification %s: %s", message.pk, message.last_error)
                 else:
@@ -114,8 +142,11 @@ def notifications_send_due(*, now: datetime, batch_size: int = 200) -> SendRepor
                 message.status = Notification.Status.SENT
                 message.sent_at = now
                 message.last_error = ""
+                message.secret = ""  # sent: the link is in the recipient's mailbox and nowhere else
                 sent += 1
-            message.save(update_fields=["attempts", "status", "sent_at", "send_after", "last_error"])
+            message.save(
+                update_fields=["attempts", "status", "sent_at", "send_after", "last_error", "secret"]
+            )
     return SendReport(sent=sent, retried=retried, failed=failed)
 
 

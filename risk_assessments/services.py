@@ -171,6 +171,15 @@ def _transition(assessment: RiskAssessment, name: str, by, description: str = ""
     method(by=by, description=description or None)
 
 
+def _check_segregation(assessment: RiskAssessment, by) -> None:
+    """Whoever acted at another approval stage of the business case behind the assessment may not
+    decide it too; the business case says who did what (issue 11, defect 7b; 000 §6)."""
+    case = assessment.business_case
+    refusal = case.refusal_to_decide_risk_assessment(by) if case is not None else None
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
 def _save(assessment: RiskAssessment) -> None:
     """Save after a transition; someone else's transition in the meantime is refused, not lost."""
     try:
@@ -213,6 +222,7 @@ def risk_assessment_return(*, assessment: RiskAssessment, by, comment: str, now:
     if not comment:
         raise RiskAssessmentError({"comment": "Enter what the service needs to change"})
     with transaction.atomic():
+        _check_segregation(assessment, by)
         _transition(assessment, "send_back", by, comment)
         assessment.return_comment = comment
         assessment.decided_by = by
@@ -259,6 +269,7 @@ def risk_assessment_accept(
     The next review date is set from the highest residual score (sooner when a risk stays high).
     """
     with transaction.atomic():
+        _check_segregation(assessment, by)
         _transition(assessment, "accept", by, comment.strip())
         previous = (
             RiskAssessment.objects.select_for_update()

@@ -19,6 +19,16 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
+    """One email. A one-use secret (an approval link) is kept apart from the body, only until sending.
+
+    The body holds ``SECRET_PLACEHOLDER`` where the secret goes; sending puts the secret in its place
+    and then empties ``secret``, so nobody reading the outbox (the admin, the outbox page) can use
+    the link, before or after it is sent.
+    """
+
+    #: Stands in the stored body for the secret; it is also what the stored copy shows once sent.
+    SECRET_PLACEHOLDER = "[link sent by email only: not kept here]"  # noqa: S105 (not a password)
+
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
         SENT = "sent", "Sent"
@@ -27,6 +37,11 @@ class Notification(models.Model):
     to = models.EmailField("to")
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    secret = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Put in the body's placeholder when sending, then erased. Never shown.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     send_after = models.DateTimeField(
         default=timezone.now, help_text="The next attempt is made at or after this time."

@@ -9,11 +9,13 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
 from business_cases.models import KEY_QUESTIONS, BusinessCase
+from monitoring.models import Notification
 from tests.browser.conftest import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,20 +97,25 @@ def test_an_officers_idea_becomes_a_live_account_on_the_register(demo, page, scr
     assert status_of(page) == "Advised"
     sign_out(page)
 
-    # 3. The officer sends it to the Corporate Director.
+    # 3. The officer sends it to the Corporate Director, with a comment.
     sign_in(page, base, "officer")
     page.goto(f"{base}/business-cases/{case.pk}/")
-    do_action(page, "Send the case to the Corporate Director")
+    do_action(page, "Send the case to the Corporate Director", comment="We would like it before the summer.")
     assert status_of(page) == "Waiting for the Corporate Director"
+    assert "We would like it before the summer." in page.locator("#timeline").inner_text()
     sign_out(page)
 
-    # 4. The Director follows the link in the email, without signing in, and approves.
+    # 4. The Director follows the link in the email, without signing in, reads Communications'
+    # advice and approves. The outbox never shows the link.
     emails = [m for m in mail.outbox if m.to == ["director@cannockchasedc.gov.uk"] and "/decide/" in m.body]
     assert len(emails) == 1
+    assert "Worth doing: post walks weekly" in emails[0].body
     link = re.search(r"(http\S+/decide/\S+/)", emails[0].body).group(1)
     assert link.startswith(base)
+    assert not Notification.objects.filter(body__contains=link.rstrip("/").rsplit("/", 1)[1]).exists()
     page.goto(link)
     assert "You are deciding as Chris Walker" in page.locator("#deciding-as").inner_text()
+    assert "Worth doing: post walks weekly" in page.locator("#communications-advice").inner_text()
     screenshot("business-case-3-director-link")
     assert BusinessCase.objects.get(pk=case.pk).status == "awaiting_director"  # opening changed nothing
     page.get_by_label("Approve the case").check()
@@ -119,34 +126,52 @@ def test_an_officers_idea_becomes_a_live_account_on_the_register(demo, page, scr
     assert "This link has already been used" in page.locator("h1").inner_text()
     screenshot("business-case-link-used")
 
-    # 5. Communications approve, the risk assessment is accepted, and the account goes live.
+    # 5. Whoever gave the advice cannot also approve for Communications: a second person approves.
     sign_in(page, base, "comms")
+    page.goto(f"{base}/business-cases/{case.pk}/")
+    assert "By the emailed approval link" in page.locator("#timeline").inner_text()
+    assert "another member of Communications" in page.locator("#next-step").inner_text()
+    assert page.get_by_role("button", name="Approve").count() == 0
+    sign_out(page)
+    sign_in(page, base, "comms.approver")
     page.goto(f"{base}/business-cases/{case.pk}/")
     do_action(page, "Approve")
     assert status_of(page) == "Approved"
+    sign_out(page)
 
-    from django.contrib.auth import get_user_model
+    # 6. The officer's next step is the risk assessment, started from the case page.
+    sign_in(page, base, "officer")
+    page.goto(f"{base}/business-cases/{case.pk}/")
+    screenshot("business-case-5-next-step-risk-assessment")
+    page.locator("#next-step").get_by_role("button", name="Start the risk assessment").click()
+    assert "/risk-assessments/" in page.url
+    sign_out(page)
 
     from risk_assessments.models import RiskAssessment
 
-    RiskAssessment.objects.create(
-        business_case=case,
+    # Scoring and accepting the assessment is the risk assessment pages' own journey; here it is
+    # recorded as accepted by a third person in Communications.
+    RiskAssessment.objects.filter(business_case=case).update(
         status="accepted",
-        created_by=get_user_model().objects.get(username="officer"),
-        created_at=timezone.now(),
         accepted_at=timezone.now(),
+        decided_at=timezone.now(),
+        decided_by=get_user_model().objects.get(username="comms.risk"),
     )
-    do_action(page, "Record that the risk assessment is accepted")
-    assert status_of(page) == "Risk assessment accepted"
 
+    # 7. No manual "risk assessment accepted" step: Communications set the account live.
+    sign_in(page, base, "comms.approver")
+    page.goto(f"{base}/business-cases/{case.pk}/")
+    assert "Record that the risk assessment is accepted" not in page.content()
     page.get_by_role("button", name="Set the account live").click()
     page.get_by_label("Administering mailbox").fill("countryside@cannockchasedc.gov.uk")
     page.get_by_label(re.compile("Communications holds admin access")).check()
-    screenshot("business-case-5-go-live")
+    screenshot("business-case-6-go-live")
     page.locator("form button.govuk-button").last.click()
     assert status_of(page) == "Live"
-    assert "From Risk assessment accepted, by Jordan Hughes" in page.locator("#timeline").inner_text()
-    screenshot("business-case-6-live")
+    timeline = page.locator("#timeline").inner_text()
+    assert "From Risk assessment accepted, by Taylor Brooks" in timeline
+    assert "The risk assessment was accepted by Casey Lin" in timeline
+    screenshot("business-case-7-live")
 
     # The account is on the register, and on the public register.
     page.goto(f"{base}/accounts/")
@@ -154,7 +179,7 @@ def test_an_officers_idea_becomes_a_live_account_on_the_register(demo, page, scr
     sign_out(page)
     page.goto(f"{base}/register/")
     assert "chasewalks" in page.locator("main").inner_text()
-    screenshot("business-case-7-public-register")
+    screenshot("business-case-8-public-register")
 
     live_emails = {m.to[0] for m in mail.outbox if m.subject.startswith("New social media account live")}
     assert live_emails == {"director@cannockchasedc.gov.uk", "edp.chair@cannockchasedc.gov.uk"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from django_fsm_log.models import StateLog
 
 from business_cases import services
 from business_cases.models import BusinessCase
@@ -30,10 +31,13 @@ def test_submitting_with_every_answer_succeeds(make_case, officer):
     )
 
 
-def test_accepting_without_a_risk_assessment_is_refused(make_case, comms):
+SET_UP = {"admin_mailbox": "countryside@cannockchasedc.gov.uk", "comms_has_admin_access": True}
+
+
+def test_going_live_without_an_accepted_risk_assessment_is_refused(make_case, comms):
     case = make_case("approved")
     with pytest.raises(services.ConditionsNotMet, match="no accepted risk assessment"):
-        services.business_case_accept_risk_assessment(case=case, by=comms, now=timezone.now())
+        services.business_case_go_live(case=case, by=comms, now=timezone.now(), **SET_UP)
     assert BusinessCase.objects.get(pk=case.pk).status == "approved"
 
 
@@ -44,12 +48,13 @@ def test_a_risk_assessment_that_is_not_accepted_does_not_count(make_case, comms)
     assert services.has_accepted_risk_assessment(case) is False
 
 
-def test_accepting_with_an_accepted_risk_assessment_succeeds(make_case, comms):
+def test_going_live_with_an_accepted_risk_assessment_records_it_first(make_case, comms):
     case = make_case("approved")
     accept_risk_assessment_for(case, comms)
     assert services.has_accepted_risk_assessment(case) is True
-    result = services.business_case_accept_risk_assessment(case=case, by=comms, now=timezone.now())
-    assert result.status == "risk_assessment_accepted"
+    result = services.business_case_go_live(case=case, by=comms, now=timezone.now(), **SET_UP)
+    assert result.status == "live"
+    assert StateLog.objects.for_(case).filter(state="risk_assessment_accepted", by=None).exists()
 
 
 @pytest.mark.parametrize(

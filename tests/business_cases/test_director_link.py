@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,8 @@ from django_fsm_log.models import StateLog
 from business_cases import services
 from business_cases.models import BusinessCase, DirectorApprovalLink
 from monitoring.models import Notification
+
+from .helpers import emailed_link_path
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,9 @@ def sent(make_case, officer):
 
 
 def link_path(case) -> str:
-    """The path of the latest link emailed for the case, read from the outbox."""
-    body = Notification.objects.filter(dedupe_key__contains=":director_link:").latest("created_at").body
-    return re.search(r"https?://[^/\s]+(/business-cases/\S+/)", body).group(1)
+    """The path of the latest link emailed for the case, read from the email: the outbox keeps the
+    link only until it is sent, and never shows it (issue 11, defect 7a)."""
+    return emailed_link_path(case)
 
 
 def approve(client, path, **extra):

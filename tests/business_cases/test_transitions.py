@@ -40,7 +40,13 @@ TRANSITIONS = [
     (services.business_case_return, "awaiting_comms", "comms", "changes_requested", {"comment": "Audience?"}),
     (services.business_case_reject, "awaiting_director", "director", "rejected", {"comment": "Not now."}),
     (services.business_case_reject, "awaiting_comms", "comms", "rejected", {"comment": "Duplicate."}),
-    (services.business_case_accept_risk_assessment, "approved", "comms", "risk_assessment_accepted", {}),
+    (
+        services.business_case_go_live,
+        "approved",
+        "comms",
+        "live",
+        {"admin_mailbox": "countryside@cannockchasedc.gov.uk", "comms_has_admin_access": True},
+    ),
     (
         services.business_case_go_live,
         "risk_assessment_accepted",
@@ -74,7 +80,7 @@ def test_each_transition_is_made_only_by_its_role(
     make_case, roles, action, source, allowed, target, kwargs, role
 ):
     case = make_case(source)
-    if action is services.business_case_accept_risk_assessment:
+    if action is services.business_case_go_live and source == "approved":
         accept_risk_assessment_for(case, roles["comms"])
     logs_before = StateLog.objects.for_(case).count()
 
@@ -83,7 +89,10 @@ def test_each_transition_is_made_only_by_its_role(
         assert result.status == target
         assert BusinessCase.objects.get(pk=case.pk).status == target
         entry = StateLog.objects.for_(case).latest("timestamp")
-        assert (entry.source_state, entry.state, entry.by) == (source, target, roles[role])
+        # From approved, going live first records the accepted risk assessment (issue 11, defect 10).
+        recorded_first = action is services.business_case_go_live and source == "approved"
+        expected_source = "risk_assessment_accepted" if recorded_first else source
+        assert (entry.source_state, entry.state, entry.by) == (expected_source, target, roles[role])
         assert entry.description == (kwargs.get("comment") or None)
     else:
         with pytest.raises(services.NotAllowed):

@@ -182,3 +182,108 @@ def test_a_broker_outage_loses_nothing_and_the_next_run_sends(settings):
     assert report.sent == 1
     assert message.status == Notification.Status.SENT
     assert len(mail.outbox) == 1
+
+
+# --- Secrets in the outbox (issue 11, defect 7a) --------------------------------------------------
+SECRET_LINK = "https://social.example.gov.uk/business-cases/1/decide/secret-token-abc/"
+
+
+def with_secret():
+    """A message carrying a one-use link: the stored body holds a placeholder, never the link."""
+    return write(
+        body=f"Decide here:\n{Notification.SECRET_PLACEHOLDER}\nThanks.",
+        secret=SECRET_LINK,
+        dedupe_key="secret-message",
+    )
+
+
+@pytest.mark.django_db
+def test_a_secret_link_is_sent_in_the_email_but_not_kept_once_sent():
+    message = with_secret()
+    notifications_send_due(now=timezone.now() + timedelta(seconds=1))
+
+    message.refresh_from_db()
+    assert message.status == Notification.Status.SENT
+    assert SECRET_LINK in mail.outbox[-1].body
+    assert SECRET_LINK not in message.body and SECRET_LINK not in message.secret
+    assert Notification.SECRET_PLACEHOLDER in message.body
+
+
+@pytest.mark.django_db
+def test_a_secret_link_is_dropped_when_the_message_fails_for_good(flaky_mail, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    flaky_mail.failures_left = 1
+    message = with_secret()
+    notifications_send_due(now=timezone.now() + timedelta(seconds=1))
+
+    message.refresh_from_db()
+    assert message.status == Notification.Status.FAILED
+    assert message.secret == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["comms", "administrator"])
+def test_the_admin_never_shows_a_secret_link(client, request, role):
+    message = with_secret()  # not yet sent: sending still needs the link
+    client.force_login(request.getfixturevalue(role))
+    for url in ["/admin/monitoring/notification/", f"/admin/monitoring/notification/{message.pk}/change/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "secret-token-abc" not in response.content.decode()
+
+
+def test_a_secret_needs_its_placeholder_in_the_body():
+    with pytest.raises(ValueError):
+        notification_enqueue(to="a@example.gov.uk", subject="s", body="No placeholder", secret=SECRET_LINK)
+
+
+# --- Messages that can never be sent (issue 11, defect 24) ----------------------------------------
+@pytest.mark.django_db
+def test_a_subject_with_a_line_break_is_written_on_one_line_and_sent():
+    message = write(subject="Business case: Walks\r\nBcc: everyone@example.com")
+    notifications_send_due(now=timezone.now() + timedelta(seconds=1))
+
+    message.refresh_from_db()
+    assert message.subject == "Business case: Walks Bcc: everyone@example.com"
+    assert message.status == Notification.Status.SENT
+    assert mail.outbox[-1].subject == message.subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [{"subject": "Walks\nBcc: x@example.com"}, {"to": "someone@example.gov.uk\nBcc: x@example.com"}],
+)
+def test_a_message_that_can_never_be_sent_fails_at_once(fields, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 5
+    message = pending(**fields)  # as already stored before the line-break guard
+
+    report = notifications_send_due(now=timezone.now() + timedelta(seconds=1))
+
+    message.refresh_from_db()
+    assert (report.failed, report.retried) == (1, 0)
+    assert message.status == Notification.Status.FAILED
+    assert message.attempts == 1
+    assert message.last_error
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_links_written_before_the_change_are_taken_out_of_the_stored_bodies():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("monitoring.migrations.0010_cases_notification_secret")
+    link = "https://social.example.gov.uk/business-cases/7/decide/abc.def:ghi/"
+    waiting = pending(body=f"Decide here:\n{link}\n", dedupe_key="old-waiting")
+    sent = pending(body=f"Decide here:\n{link}\n", dedupe_key="old-sent", status=Notification.Status.SENT)
+
+    migration.scrub_approval_links(apps, None)
+
+    waiting.refresh_from_db()
+    sent.refresh_from_db()
+    assert (waiting.secret, sent.secret) == (link, "")
+    assert link not in waiting.body and link not in sent.body
+    notifications_send_due(now=timezone.now() + timedelta(seconds=1))
+    assert link in mail.outbox[-1].body

@@ -158,6 +158,10 @@ PEOPLE = {
     "director.ceo": ("Morgan Reid", CORPORATE_DIRECTORS, [], [], False),
     "director.communities": ("Priya Shah", CORPORATE_DIRECTORS, [], [], False),
     "comms": ("Jordan Hughes", COMMUNICATIONS, ["Policy and Communications"], [], True),
+    # A second person in Communications: whoever advised on a business case may not also approve it
+    # for Communications or accept its risk assessment (segregation of duties, 000 §6).
+    "comms.approver": ("Taylor Brooks", COMMUNICATIONS, ["Policy and Communications"], [], True),
+    "comms.risk": ("Casey Lin", COMMUNICATIONS, ["Policy and Communications"], [], True),
     "admin": ("Robin Clarke", ADMINISTRATORS, [], [], True),
 }
 SIGN_IN_ROLES = [
@@ -165,6 +169,8 @@ SIGN_IN_ROLES = [
     ("manager", "Service manager (Countryside Service, Economic Development)"),
     ("director", "Corporate Director (Place and Economy)"),
     ("comms", "Communications and Marketing"),
+    ("comms.approver", "Communications and Marketing (a second person, for approvals)"),
+    ("comms.risk", "Communications and Marketing (a third person, for risk assessments)"),
     ("admin", "Administrator"),
 ]
 
