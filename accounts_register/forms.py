@@ -169,12 +169,21 @@ class AccountForm(GovukFormMixin, forms.ModelForm):
         return clean_account(self, super().clean())
 
 
+def duplicate_handle_message(existing: SocialMediaAccount) -> str:
+    """A plain sentence naming the account that already has the handle (one per platform)."""
+    return (
+        f"{existing.display_handle} is already on the register as {existing.display_name} "
+        f"({existing.service.name}, {existing.get_status_display().lower()}). "
+        "Change that account instead of adding it again"
+    )
+
+
 def clean_account(form: forms.ModelForm, cleaned: dict) -> dict:
-    """The register's rules for an account's fields, shared by the register form and the admin."""
-    if any("password" in key.lower() or "passwd" in key.lower() for key in form.data):
-        raise ValidationError(
-            "Passwords are never recorded in the register. Say where the password is kept instead."
-        )
+    """The register's rules for an account's fields, shared by the register form and the admin.
+
+    The guard against pasted passwords (004 Do 3) reads what people type in the free-text fields;
+    it never looks at field names, so our own "password last changed" date is not mistaken for one.
+    """
     for name in FREE_TEXT_FIELDS:
         if name in form.fields and cleaned.get(name):
             try:
@@ -198,9 +207,9 @@ def clean_account(form: forms.ModelForm, cleaned: dict) -> dict:
         clash = SocialMediaAccount.objects.filter(platform=platform, handle__iexact=handle)
         if form.instance.pk:
             clash = clash.exclude(pk=form.instance.pk)
-        existing = clash.first()
+        existing = clash.select_related("service").first()
         if existing is not None:
-            form.add_error("handle", f"{existing.display_handle} is already on the register")
+            form.add_error("handle", duplicate_handle_message(existing))
     mailbox = cleaned.get("admin_mailbox")
     if mailbox:
         try:
