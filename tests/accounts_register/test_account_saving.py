@@ -142,9 +142,7 @@ def existing(service):
 @pytest.mark.parametrize("handle", ["CCDCParks", "ccdcparks", "@CCDCPARKS"])
 def test_a_duplicate_handle_on_the_page_names_the_existing_account(client, comms, service, existing, handle):
     client.force_login(comms)
-    response = client.post(
-        "/accounts/new/", full_form(service, handle=handle, url="https://x.com/ccdcparks")
-    )
+    response = client.post("/accounts/new/", full_form(service, handle=handle, url="https://x.com/ccdcparks"))
 
     page = response.content.decode()
     assert response.status_code == 200
