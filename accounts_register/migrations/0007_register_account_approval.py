@@ -7,66 +7,126 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts_register', '0006_account_activity_index'),
+        ("accounts_register", "0006_account_activity_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='directorpermission',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, help_text='Who entered it: the Director, or Communications from the signed document.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="directorpermission",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Who entered it: the Director, or Communications from the signed document.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldirectorpermission',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Who entered it: the Director, or Communications from the signed document.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicaldirectorpermission",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="Who entered it: the Director, or Communications from the signed document.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsocialmediaaccount',
-            name='approval_reference',
-            field=models.CharField(blank=True, help_text='Such as a document, minute or email reference.', max_length=200, verbose_name='where the approval is recorded'),
+            model_name="historicalsocialmediaaccount",
+            name="approval_reference",
+            field=models.CharField(
+                blank=True,
+                help_text="Such as a document, minute or email reference.",
+                max_length=200,
+                verbose_name="where the approval is recorded",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsocialmediaaccount',
-            name='approval_route',
-            field=models.CharField(blank=True, choices=[('business_case', 'Its business case went live'), ('existing_account', 'An existing account, approved by the Corporate Director')], max_length=20),
+            model_name="historicalsocialmediaaccount",
+            name="approval_route",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("business_case", "Its business case went live"),
+                    ("existing_account", "An existing account, approved by the Corporate Director"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsocialmediaaccount',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='For an account that existed before the app: the Corporate Director who approved it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by (Corporate Director)'),
+            model_name="historicalsocialmediaaccount",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="For an account that existed before the app: the Corporate Director who approved it.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="approved by (Corporate Director)",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsocialmediaaccount',
-            name='approved_on',
+            model_name="historicalsocialmediaaccount",
+            name="approved_on",
             field=models.DateField(blank=True, null=True, verbose_name="date of the Director's approval"),
         ),
         migrations.AddField(
-            model_name='socialmediaaccount',
-            name='approval_reference',
-            field=models.CharField(blank=True, help_text='Such as a document, minute or email reference.', max_length=200, verbose_name='where the approval is recorded'),
+            model_name="socialmediaaccount",
+            name="approval_reference",
+            field=models.CharField(
+                blank=True,
+                help_text="Such as a document, minute or email reference.",
+                max_length=200,
+                verbose_name="where the approval is recorded",
+            ),
         ),
         migrations.AddField(
-            model_name='socialmediaaccount',
-            name='approval_route',
-            field=models.CharField(blank=True, choices=[('business_case', 'Its business case went live'), ('existing_account', 'An existing account, approved by the Corporate Director')], max_length=20),
+            model_name="socialmediaaccount",
+            name="approval_route",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("business_case", "Its business case went live"),
+                    ("existing_account", "An existing account, approved by the Corporate Director"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='socialmediaaccount',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, help_text='For an account that existed before the app: the Corporate Director who approved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by (Corporate Director)'),
+            model_name="socialmediaaccount",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For an account that existed before the app: the Corporate Director who approved it.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="approved by (Corporate Director)",
+            ),
         ),
         migrations.AddField(
-            model_name='socialmediaaccount',
-            name='approved_on',
+            model_name="socialmediaaccount",
+            name="approved_on",
             field=models.DateField(blank=True, null=True, verbose_name="date of the Director's approval"),
         ),
         migrations.AlterConstraint(
-            model_name='socialmediaaccount',
-            name='account_unique_handle_per_platform',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('handle'), models.F('platform'), name='account_unique_handle_per_platform', violation_error_message='An account with this handle is already on the register for this platform'),
+            model_name="socialmediaaccount",
+            name="account_unique_handle_per_platform",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("handle"),
+                models.F("platform"),
+                name="account_unique_handle_per_platform",
+                violation_error_message="An account with this handle is already on the register for this platform",
+            ),
         ),
     ]
