@@ -92,7 +92,9 @@ def _status_action(transition: str, label: str):
                             reason=form.cleaned_data["reason"],
                         )
                         changed += 1
-                    except (ValidationError, PermissionDenied, services.StaleAccount):
+                    except ValidationError as exc:
+                        refused.append(f"{account} ({' '.join(exc.messages)})")
+                    except (PermissionDenied, services.StaleAccount):
                         refused.append(str(account))
                 if changed:
                     modeladmin.message_user(
@@ -101,7 +103,7 @@ def _status_action(transition: str, label: str):
                 if refused:
                     modeladmin.message_user(
                         request,
-                        f"Not changed (not allowed from their status): {', '.join(refused)}",
+                        f"Not changed: {'; '.join(refused)}",
                         messages.WARNING,
                     )
                 return None
@@ -132,7 +134,18 @@ class SocialMediaAccountAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["platform", "status", "kind", "service__directorate"]
     search_fields = ["handle", "display_name"]
     list_select_related = ["service"]
-    readonly_fields = ["status", "last_activity_at", "created_at", "updated_at"]
+    # Status moves only through the actions (the register's one rule); the approval is recorded
+    # through the business case or the register's "existing account" page, never typed here.
+    readonly_fields = [
+        "status",
+        "approval_route",
+        "approved_by",
+        "approved_on",
+        "approval_reference",
+        "last_activity_at",
+        "created_at",
+        "updated_at",
+    ]
     actions = [_status_action(name, label) for name, label in services.STATUS_TRANSITIONS.items()]
 
     def has_delete_permission(self, request, obj=None):

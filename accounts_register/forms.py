@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from councilsocial.forms import GovukDateField, InputLimitsMixin
+from councilsocial.permissions import CORPORATE_DIRECTORS
 
 from . import platforms
 from .models import AccessEndReason, AccessRole, Service, SocialMediaAccount
-from .services import STATUS_TRANSITIONS
-from .validators import refuse_pasted_password, validate_council_mailbox
+from .services import STATUS_TRANSITIONS, account_with_handle, duplicate_handle_message
+from .validators import refuse_pasted_password, validate_shared_mailbox
 
 FREE_TEXT_FIELDS = [
     "display_name",
@@ -160,11 +161,11 @@ class AccountForm(GovukFormMixin, forms.ModelForm):
 
 
 def clean_account(form: forms.ModelForm, cleaned: dict) -> dict:
-    """The register's rules for an account's fields, shared by the register form and the admin."""
-    if any("password" in key.lower() or "passwd" in key.lower() for key in form.data):
-        raise ValidationError(
-            "Passwords are never recorded in the register. Say where the password is kept instead."
-        )
+    """The register's rules for an account's fields, shared by the register form and the admin.
+
+    The guard against pasted passwords (004 Do 3) reads what people type in the free-text fields;
+    it never looks at field names, so our own "password last changed" date is not mistaken for one.
+    """
     for name in FREE_TEXT_FIELDS:
         if name in form.fields and cleaned.get(name):
             try:
@@ -187,16 +188,13 @@ def clean_account(form: forms.ModelForm, cleaned: dict) -> dict:
                 form.add_error("url", exc)
     handle = cleaned.get("handle")
     if platform and handle and "handle" not in form.errors:
-        clash = SocialMediaAccount.objects.filter(platform=platform, handle__iexact=handle)
-        if form.instance.pk:
-            clash = clash.exclude(pk=form.instance.pk)
-        existing = clash.first()
+        existing = account_with_handle(platform, handle, exclude_pk=form.instance.pk)
         if existing is not None:
-            form.add_error("handle", f"{existing.display_handle} is already on the register")
+            form.add_error("handle", duplicate_handle_message(existing))
     mailbox = cleaned.get("admin_mailbox")
     if mailbox:
         try:
-            validate_council_mailbox(mailbox)
+            validate_shared_mailbox(mailbox)
         except ValidationError as exc:
             form.add_error("admin_mailbox", exc)
         if not cleaned.get("admin_mailbox_is_shared"):
@@ -326,19 +324,86 @@ class DirectorPermissionForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter where the signed permission is kept"},
     )
 
-    def __init__(self, *args, **kwargs):
+    director = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="The Director who gave the permission",
+        empty_label="Choose a Director",
+        error_messages={
+            "required": "Choose the Director who gave the permission",
+            "invalid_choice": "Choose a Corporate Director from the list",
+        },
+    )
+
+    def __init__(self, *args, choose_director: bool = True, **kwargs):
+        """``choose_director``: Communications name the Director; a Director records their own."""
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
-        self.fields["person"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.username})"
-        )
+        people = get_user_model().objects.filter(is_active=True)
+        self.fields["person"].queryset = people.order_by("username")
+        self.fields["person"].label_from_instance = person_label
+        if choose_director:
+            self.fields["director"].queryset = corporate_directors()
+            self.fields["director"].label_from_instance = person_label
+        else:
+            del self.fields["director"]
         self.helper = self.make_helper(
             Field.select("person"),
+            *([Field.select("director")] if choose_director else []),
             Field.checkboxes("platforms", small=True),
             Field("granted_on"),
             Field.text("document_reference"),
             Button("submit", "Record the permission"),
         )
+
+
+def person_label(user) -> str:
+    return f"{user.get_full_name() or user.username} ({user.username})"
+
+
+def corporate_directors():
+    """The people who may approve as a Corporate Director: active members of the Directors' group."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=CORPORATE_DIRECTORS)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class ExistingApprovalForm(GovukFormMixin, forms.Form):
+    """Communications record the Corporate Director's approval of an account that existed before the app."""
+
+    director = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="The Corporate Director who approved the account",
+        empty_label="Choose a Director",
+        error_messages={
+            "required": "Choose the Corporate Director who approved the account",
+            "invalid_choice": "Choose a Corporate Director from the list",
+        },
+    )
+    approved_on = date_field("Date of the Director's approval", required=True)
+    reference = forms.CharField(
+        label="Where the approval is recorded",
+        max_length=200,
+        help_text="Such as a document, a meeting's minutes or an email, so that anyone can check it.",
+        error_messages={"required": "Enter where the Director's approval is recorded"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["director"].queryset = corporate_directors()
+        self.fields["director"].label_from_instance = person_label
+        self.helper = self.make_helper(
+            Field.select("director"),
+            Field("approved_on"),
+            Field.text("reference"),
+            Button("submit", "Record the approval"),
+        )
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"]
+        refuse_pasted_password(reference)
+        return reference
 
 
 class AcceptStatementForm(GovukFormMixin, forms.Form):

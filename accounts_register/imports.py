@@ -9,9 +9,11 @@ Three steps, none of them HTTP:
    will create an account, update one (matched by platform and handle, ignoring case and ``@``) or
    cannot be imported, and why. Nothing is written.
 3. ``import_apply(batch=..., by=..., expected_digest=...)`` writes the valid rows in one transaction,
-   after checking the plan still matches what the person previewed. New accounts are active (an
-   account on an existing register is in use); updates keep their history with the reason
-   "Imported from <file>".
+   after checking the plan still matches what the person previewed. New accounts are proposed:
+   like any other, an imported account becomes active only through the register's one rule
+   (``services.account_change_status``: an approval, an accepted risk assessment, Communications'
+   admin access and a shared mailbox; 000 §6, §10, §11). Updates never change an account's status and
+   keep their history with the reason "Imported from <file>".
 
 A cell is only ever text: a formula in a spreadsheet (``=HYPERLINK(…)``) is read as the text of the
 formula and stored as text; exports neutralise it again (``exports.neutralise``).
@@ -45,7 +47,7 @@ from .platforms import (
     normalise_handle,
     normalise_url,
 )
-from .validators import refuse_pasted_password, validate_council_mailbox
+from .validators import refuse_pasted_password, sign_in_addresses, validate_shared_mailbox
 
 
 @dataclass(frozen=True)
@@ -359,8 +361,13 @@ class _Services:
         )
 
 
-def _check_row(cells: dict[str, str], services: _Services) -> tuple[dict, list[str], str]:
-    """The model values of one row, every error in it, and its label. Pure apart from ``services``."""
+def _check_row(
+    cells: dict[str, str], services: _Services, personal_addresses: set[str]
+) -> tuple[dict, list[str], str]:
+    """The model values of one row, every error in it, and its label. Pure apart from ``services``.
+
+    ``personal_addresses`` are people's sign-in addresses, never allowed as the mailbox (000 §11).
+    """
     values: dict = {}
     errors: list[str] = []
 
@@ -429,7 +436,7 @@ def _check_row(cells: dict[str, str], services: _Services) -> tuple[dict, list[s
                     raise ValidationError("a whole number, like 12500")
                 values["followers"] = int(text.replace(",", ""))
             elif column.field == "admin_mailbox":
-                validate_council_mailbox(text)
+                validate_shared_mailbox(text, personal_addresses=personal_addresses)
                 values["admin_mailbox"] = text.lower()
             else:
                 values[column.field] = text
@@ -490,10 +497,11 @@ def plan_import(columns: list[str], rows: list) -> ImportPlan:
     known = [c for c in columns if c in COLUMNS_BY_NAME]
     ignored = [c for c in columns if c and c not in COLUMNS_BY_NAME]
     services = _Services()
+    personal_addresses = sign_in_addresses()
     checked = []
     for number, row in rows:
         cells = {name: value for name, value in zip(columns, row, strict=False) if name in COLUMNS_BY_NAME}
-        values, errors, label = _check_row(cells, services)
+        values, errors, label = _check_row(cells, services, personal_addresses)
         checked.append((number, values, errors, label))
 
     # The register's accounts with the same platform and handle, or the same address: one query each.
@@ -629,7 +637,7 @@ def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResul
             raise PlanChanged(plan)
 
         new_accounts = [
-            SocialMediaAccount(**row.values, status=AccountStatus.ACTIVE)
+            SocialMediaAccount(**row.values, status=AccountStatus.PROPOSED)
             for row in plan.rows
             if row.action == CREATE
         ]

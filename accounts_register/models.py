@@ -8,6 +8,7 @@ when an account goes live (000 §6g).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -15,7 +16,10 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
+from councilsocial.permissions import is_corporate_director
+
 from .platforms import Platform, display_handle
+from .validators import validate_shared_mailbox
 
 
 def can_change_status(instance, user) -> bool:
@@ -129,6 +133,72 @@ class AccountStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+class ApprovalRoute(models.TextChoices):
+    """How an account was approved before going on the register (000 §6, 001 §19)."""
+
+    BUSINESS_CASE = "business_case", "Its business case went live"
+    EXISTING_ACCOUNT = "existing_account", "An existing account, approved by the Corporate Director"
+
+
+# --- What must hold before an account becomes active (000 §6, §10, §11; 001 §19) ------------------
+def has_approval(account) -> bool:
+    """Approved through a business case that went live, or, for an account that existed before the
+    council used this app, the Corporate Director's approval recorded by Communications (who, when,
+    and where it is written down)."""
+    if account.approval_route == ApprovalRoute.BUSINESS_CASE:
+        return getattr(account, "business_case", None) is not None
+    if account.approval_route == ApprovalRoute.EXISTING_ACCOUNT:
+        return bool(
+            account.approved_by_id
+            and is_corporate_director(account.approved_by)
+            and account.approved_on
+            and account.approval_reference.strip()
+        )
+    return False
+
+
+def has_accepted_risk_assessment(account) -> bool:
+    """000 §6e, §9: Communications have accepted the account's risk assessment."""
+    return account.pk is not None and account.risk_assessments.in_force().exists()
+
+
+def has_comms_admin_access(account) -> bool:
+    """000 §6f, §10; 004 Do 1: Communications hold admin access to every council account."""
+    return account.comms_has_admin_access
+
+
+def has_shared_mailbox(account) -> bool:
+    """000 §11: the account is registered to a shared council mailbox, never to a person."""
+    if not (account.admin_mailbox and account.admin_mailbox_is_shared):
+        return False
+    try:
+        validate_shared_mailbox(account.admin_mailbox)
+    except ValidationError:
+        return False
+    return True
+
+
+#: Each condition of going active, with what to tell Communications when it does not hold.
+ACTIVATION_CONDITIONS = (
+    (
+        has_approval,
+        "It has no approval: it needs a business case that has gone live or, for an account that "
+        "existed before, the Corporate Director's approval recorded by Communications (000 §6, 001 §19)",
+    ),
+    (has_accepted_risk_assessment, "Its risk assessment has not been accepted by Communications (000 §6e)"),
+    (has_comms_admin_access, "Communications do not yet hold admin access to it (000 §6f, §10)"),
+    (
+        has_shared_mailbox,
+        "It is not registered to a shared council mailbox: record the shared mailbox first (000 §11)",
+    ),
+)
+
+
+def activation_missing(account) -> list[str]:
+    """What still stops the account becoming active, one sentence each; empty when nothing does."""
+    return [message for condition, message in ACTIVATION_CONDITIONS if not condition(account)]
+
+
 class SocialMediaAccountQuerySet(models.QuerySet):
     def visible_to(self, user) -> SocialMediaAccountQuerySet:
         """Accounts a person may see: their services', their directorate's, or all for Comms."""
@@ -203,6 +273,24 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
         "who holds account recovery", max_length=200, blank=True, help_text="A role or shared mailbox."
     )
     password_changed_on = models.DateField("password last changed", null=True, blank=True)
+    # How it was approved (000 §6, 001 §19): set by the register's services, never typed in admin.
+    approval_route = models.CharField(max_length=20, choices=ApprovalRoute.choices, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="approved by (Corporate Director)",
+        help_text="For an account that existed before the app: the Corporate Director who approved it.",
+    )
+    approved_on = models.DateField("date of the Director's approval", null=True, blank=True)
+    approval_reference = models.CharField(
+        "where the approval is recorded",
+        max_length=200,
+        blank=True,
+        help_text="Such as a document, minute or email reference.",
+    )
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
     internal_notes = models.TextField(blank=True)
     status = FSMField(
@@ -218,7 +306,13 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
         ordering = ["platform", "handle"]
         verbose_name = "social media account"
         constraints = [
-            models.UniqueConstraint(Lower("handle"), "platform", name="account_unique_handle_per_platform"),
+            models.UniqueConstraint(
+                Lower("handle"),
+                "platform",
+                name="account_unique_handle_per_platform",
+                violation_error_message="An account with this handle is already on the register for this "
+                "platform",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "platform"], name="account_status_platform_idx"),
@@ -241,10 +335,17 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(
-        field=status, source=AccountStatus.PROPOSED, target=AccountStatus.ACTIVE, permission=can_change_status
+        field=status,
+        source=AccountStatus.PROPOSED,
+        target=AccountStatus.ACTIVE,
+        permission=can_change_status,
+        conditions=[condition for condition, _message in ACTIVATION_CONDITIONS],
     )
     def activate(self, *, by=None, description=None):
-        """Proposed → active: the account is set up and on the register."""
+        """Proposed → active: approved, risk assessed, jointly administered and on a shared mailbox.
+
+        The only way onto the public register as an official account (000 §6, §10, §11; 001 §19).
+        """
 
     @fsm_log_by
     @fsm_log_description
@@ -311,6 +412,14 @@ class DirectorPermission(models.Model):
         max_length=200, help_text="Where the signed permission is kept, such as a document reference."
     )
     withdrawn_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who entered it: the Director, or Communications from the signed document.",
+    )
 
     history = HistoricalRecords()
 

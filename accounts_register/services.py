@@ -12,17 +12,23 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from councilsocial.permissions import is_communications, is_corporate_director
+
 from .models import (
     AccessEndReason,
     AccessRole,
     AccountStatus,
+    ApprovalRoute,
     AuthorisedUser,
     DirectorPermission,
     SocialMediaAccount,
     TrainingRecord,
     UsageStatement,
     UsageStatementAcceptance,
+    activation_missing,
 )
+from .platforms import Platform
+from .validators import validate_shared_mailbox
 
 STATUS_TRANSITIONS = {
     # name: (label, the verb in the confirmation)
@@ -43,8 +49,14 @@ def account_change_status(
 ) -> SocialMediaAccount:
     """Move an account's status (Communications only, always with a reason), and log it.
 
-    Raises PermissionDenied for anyone but Communications, ValidationError for a missing reason
-    or a move the current status does not allow, and StaleAccount when someone else moved it first.
+    The one way any account changes status: the pages, admin, the business case going live and
+    seed_demo all call it. Making a proposed account active needs every condition of
+    ``models.ACTIVATION_CONDITIONS`` (an approval, an accepted risk assessment, Communications' admin
+    access, a shared mailbox; 000 §6, §10, §11; 001 §19).
+
+    Raises PermissionDenied for anyone but Communications, ValidationError for a missing reason,
+    a move the current status does not allow or a condition that does not hold (one message each),
+    and StaleAccount when someone else moved it first.
     """
     if transition not in STATUS_TRANSITIONS:
         raise ValidationError("Choose a status change from the list")
@@ -56,18 +68,124 @@ def account_change_status(
         if locked.status != account.status:
             raise StaleAccount
         method = getattr(locked, transition)
-        if not has_transition_perm(method, by):
-            if not can_proceed(method):
-                raise ValidationError(
-                    f"A {locked.get_status_display().lower()} account cannot be changed that way"
-                )
+        if not can_proceed(method, check_conditions=False):
+            raise ValidationError(
+                f"A {locked.get_status_display().lower()} account cannot be changed that way"
+            )
+        if not method._django_fsm.has_transition_perm(locked, locked.status, by):
             raise PermissionDenied
+        if transition == "activate":
+            missing = activation_missing(locked)
+            if missing:
+                raise ValidationError(
+                    [f"{locked} cannot be made active yet. " + missing[0], *missing[1:]], code="not_ready"
+                )
+        if not has_transition_perm(method, by):  # any other condition of the transition
+            raise ValidationError(f"{locked} cannot be changed that way now")
         try:
             method(by=by, description=reason)
             locked._change_reason = f"{STATUS_TRANSITIONS[transition]}: {reason}"
             locked.save()
         except ConcurrentTransition as exc:
             raise StaleAccount from exc
+    return locked
+
+
+def account_create(
+    *,
+    by,
+    reason: str,
+    approval_route: str = "",
+    approval_reference: str = "",
+    **values,
+) -> SocialMediaAccount:
+    """Put an account on the register as proposed, with its history (who and why).
+
+    Every field is checked as the account form checks it (the model's own validation, and the
+    administering mailbox is a shared mailbox, 000 §11); a handle already on the register for the
+    platform is refused with a sentence naming that account. ValidationError, by field, otherwise.
+    """
+    account = SocialMediaAccount(
+        **values, approval_route=approval_route, approval_reference=approval_reference[:200]
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        account.full_clean(exclude=["status"], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if account.admin_mailbox and "admin_mailbox" not in errors:
+        try:
+            validate_shared_mailbox(account.admin_mailbox)
+        except ValidationError as exc:
+            errors["admin_mailbox"] = exc.messages
+    existing = account_with_handle(account.platform, account.handle)
+    if existing is not None:
+        errors["handle"] = [duplicate_handle_message(existing)]
+    if errors:
+        raise ValidationError(errors)
+    account._change_reason = reason
+    account._history_user = by
+    with transaction.atomic():
+        account.save()
+    return account
+
+
+def account_with_handle(platform: str, handle: str, *, exclude_pk=None) -> SocialMediaAccount | None:
+    """The account on the register with this handle on this platform, whatever its case."""
+    found = SocialMediaAccount.objects.filter(platform=platform, handle__iexact=handle)
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.select_related("service").first()
+
+
+def duplicate_handle_message(existing: SocialMediaAccount) -> str:
+    """A plain sentence naming the account that already has the handle (one per platform)."""
+    return (
+        f"{existing.display_handle} is already on the register as {existing.display_name} "
+        f"({existing.service.name}, {existing.get_status_display().lower()}). "
+        "Change that account instead of adding it again"
+    )
+
+
+def account_record_existing_approval(
+    *, account: SocialMediaAccount, director, approved_on: date, reference: str, by, today: date
+) -> SocialMediaAccount:
+    """Communications record the Corporate Director's approval of an account that existed before
+    the council used this app (001 §19, 000 §6c): who approved it, when, and where that is written down.
+
+    It is one of the conditions of making the account active; an account set up through a business
+    case has its approval there. Raises PermissionDenied for anyone but Communications and
+    ValidationError, by field, for anything else.
+    """
+    if not is_communications(by):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    reference = (reference or "").strip()
+    if director is None or not director.is_active or not is_corporate_director(director):
+        errors["director"] = "Choose the Corporate Director who approved the account"
+    if approved_on is None:
+        errors["approved_on"] = "Enter the date of the Director's approval"
+    elif approved_on > today:
+        errors["approved_on"] = "The date of the Director's approval must be today or in the past"
+    if not reference:
+        errors["reference"] = "Enter where the Director's approval is recorded"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = SocialMediaAccount.objects.select_for_update().get(pk=account.pk)
+        if locked.status != AccountStatus.PROPOSED:
+            raise ValidationError(
+                "Only a proposed account needs its approval recording: this one is already "
+                f"{locked.get_status_display().lower()}"
+            )
+        if getattr(locked, "business_case", None) is not None:
+            raise ValidationError("This account was approved through its business case")
+        locked.approval_route = ApprovalRoute.EXISTING_ACCOUNT
+        locked.approved_by = director
+        locked.approved_on = approved_on
+        locked.approval_reference = reference[:200]
+        locked._change_reason = "The Corporate Director's approval recorded (an existing account)"
+        locked.save()
     return locked
 
 
@@ -312,15 +430,32 @@ def may_manage_access(user, account: SocialMediaAccount) -> bool:
 
 
 def director_permission_record(
-    *, person, platforms: list[str], granted_on: date, document_reference: str, recorded_by
-):
-    """Record the Director's written permission (002 §2.6)."""
+    *, person, platforms: list[str], granted_on: date, document_reference: str, director, recorded_by
+) -> DirectorPermission:
+    """Record a Director's written permission for a person to use named platforms (002 §2.6).
+
+    A Director records their own permission; Communications record one from the signed document,
+    naming the Director who gave it. Nobody records a permission in another Director's name.
+    Raises PermissionDenied for anyone else, ValidationError for a missing or wrong detail.
+    """
+    if not (is_communications(recorded_by) or is_corporate_director(recorded_by)):
+        raise PermissionDenied
+    if not is_communications(recorded_by) and director != recorded_by:
+        raise PermissionDenied
+    if director is None or not is_corporate_director(director):
+        raise ValidationError({"director": "Choose a Corporate Director from the list"})
+    unknown = set(platforms) - set(Platform.values)
+    if not platforms or unknown:
+        raise ValidationError({"platforms": "Choose at least one platform from the list"})
+    if not (document_reference or "").strip():
+        raise ValidationError({"document_reference": "Enter where the signed permission is kept"})
     return DirectorPermission.objects.create(
         person=person,
         platforms=sorted(set(platforms)),
-        granted_by=recorded_by,
+        granted_by=director,
         granted_on=granted_on,
-        document_reference=document_reference,
+        document_reference=document_reference.strip(),
+        recorded_by=recorded_by,
     )
 
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.account_detail, name="account-detail"),
     path("accounts/<int:pk>/edit/", views.account_edit, name="account-edit"),
     path("accounts/<int:pk>/status/", views.account_status, name="account-status"),
+    path(
+        "accounts/<int:pk>/existing-approval/",
+        views.account_existing_approval,
+        name="account-existing-approval",
+    ),
     path("accounts/<int:pk>/access/new/", views.access_grant, name="access-grant"),
     path("accounts/<int:pk>/access/<int:access_pk>/end/", views.access_end, name="access-end"),
     path("accounts/<int:pk>/usage-statement/", views.statement_accept, name="statement-accept"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_fsm_log.models import StateLog
 
-from councilsocial.permissions import is_administrator, is_communications
+from councilsocial.permissions import is_administrator, is_communications, is_corporate_director
 
 from . import services
 from .forms import (
@@ -23,6 +23,7 @@ from .forms import (
     AccountForm,
     DirectorPermissionForm,
     EndAccessForm,
+    ExistingApprovalForm,
     GrantAccessForm,
     StatusChangeForm,
     services_for_proposal,
@@ -34,6 +35,7 @@ from .models import (
     Service,
     SocialMediaAccount,
     UsageStatement,
+    activation_missing,
 )
 from .platforms import Platform
 from .selectors import RegisterFilters, get_account_for_user, register_accounts, who_may_use_what
@@ -199,8 +201,20 @@ def account_detail(request, pk):
             "business_case": getattr(account, "business_case", None),
             "usage_statement_published": UsageStatement.objects.exists(),
             "risk_summary": _risk_summary(account),
+            **_activation_context(account, user),
         },
     )
+
+
+def _activation_context(account, user) -> dict:
+    """What still stops a proposed account becoming active, and whether the existing-account route fits."""
+    proposed = account.status == AccountStatus.PROPOSED
+    return {
+        "activation_missing": activation_missing(account) if proposed else [],
+        "can_record_existing_approval": proposed
+        and is_communications(user)
+        and getattr(account, "business_case", None) is None,
+    }
 
 
 def _about(account) -> dict:
@@ -286,7 +300,14 @@ def account_status(request, pk):
     return render(
         request,
         "accounts_register/account_status.html",
-        {"form": form, "account": account, "title": "Change the status", **_about(account)},
+        {
+            "form": form,
+            "account": account,
+            "title": "Change the status",
+            "is_comms": True,
+            **_activation_context(account, request.user),
+            **_about(account),
+        },
     )
 
 
@@ -384,27 +405,87 @@ def statement_accept(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def director_permission_record(request):
-    """Record a Director's written permission to use named platforms (002 §2.6)."""
-    from councilsocial.permissions import is_corporate_director
+    """Record a Director's written permission to use named platforms (002 §2.6).
 
+    Communications record it from the signed document and name the Director; a Director records
+    their own, in their own name only.
+    """
     if not (is_communications(request.user) or is_corporate_director(request.user)):
         raise PermissionDenied
-    initial = {"director": request.user.pk} if is_corporate_director(request.user) else {}
-    form = DirectorPermissionForm(request.POST or None, initial=initial)
+    comms = is_communications(request.user)
+    form = DirectorPermissionForm(request.POST or None, choose_director=comms)
     if request.method == "POST" and form.is_valid():
-        services.director_permission_record(
-            person=form.cleaned_data["person"],
-            platforms=form.cleaned_data["platforms"],
-            granted_on=form.cleaned_data["granted_on"],
-            document_reference=form.cleaned_data["document_reference"],
-            director=form.cleaned_data["director"],
-        )
-        messages.success(request, "The Director's permission has been recorded.")
-        return redirect("who-may-use-what")
+        try:
+            services.director_permission_record(
+                person=form.cleaned_data["person"],
+                platforms=form.cleaned_data["platforms"],
+                granted_on=form.cleaned_data["granted_on"],
+                document_reference=form.cleaned_data["document_reference"],
+                director=form.cleaned_data["director"] if comms else request.user,
+                recorded_by=request.user,
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, "The Director's permission has been recorded.")
+            return redirect("who-may-use-what" if comms else "home")
     return render(
         request,
         "accounts_register/director_permission.html",
-        {"form": form, "title": "Record a Director's permission", "back_url": reverse("who-may-use-what")},
+        {
+            "form": form,
+            "title": "Record a Director's permission",
+            "back_url": reverse("who-may-use-what" if comms else "home"),
+        },
+    )
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_existing_approval(request, pk):
+    """Communications record the Corporate Director's approval of an account that existed before
+    the council used this app (001 §19, 000 §6c): the other route to the register, beside a business case.
+    """
+    account = get_account_for_user(request.user, pk, write=True)
+    if account.status != AccountStatus.PROPOSED or getattr(account, "business_case", None) is not None:
+        messages.error(
+            request, "Only a proposed account without a business case needs this approval recording."
+        )
+        return redirect("account-detail", pk=account.pk)
+    form = ExistingApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_record_existing_approval(
+                account=account,
+                director=form.cleaned_data["director"],
+                approved_on=form.cleaned_data["approved_on"],
+                reference=form.cleaned_data["reference"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, "The Director's approval has been recorded.")
+            return redirect("account-detail", pk=account.pk)
+    return render(
+        request,
+        "accounts_register/existing_approval.html",
+        {
+            "form": form,
+            "account": account,
+            "title": "Record the Director's approval of an existing account",
+            **_about(account),
+        },
     )
 
 

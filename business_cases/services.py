@@ -17,14 +17,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 from django_fsm_log.models import StateLog
 
-from accounts_register.models import AccountStatus, SocialMediaAccount
+from accounts_register.models import ApprovalRoute
 from accounts_register.platforms import canonical_url
+from accounts_register.services import account_change_status, account_create
 from councilsocial.permissions import COMMUNICATIONS
 from monitoring.models import Notification
 from monitoring.services import FlagChanges, flags_reconcile, notification_enqueue
@@ -498,9 +500,15 @@ def business_case_go_live(
             _record_risk_assessment_accepted(c)
 
     def after(c):
+        # The register's own service and transition: proposed, linked, then made active under the
+        # register's one rule (approval, accepted risk assessment, admin access, shared mailbox).
         try:
             with transaction.atomic():
-                account = SocialMediaAccount.objects.create(
+                account = account_create(
+                    by=by,
+                    reason=f"Set up from business case {c.pk}",
+                    approval_route=ApprovalRoute.BUSINESS_CASE,
+                    approval_reference=f"Business case {c.pk}: {c.title}",
                     platform=c.platform,
                     handle=c.handle,
                     url=c.url or canonical_url(c.platform, c.handle),
@@ -512,16 +520,23 @@ def business_case_go_live(
                     launch_date=now.date(),
                     admin_mailbox=c.admin_mailbox,
                     admin_mailbox_is_shared=True,
-                    comms_has_admin_access=True,
-                    status=AccountStatus.ACTIVE,
+                    comms_has_admin_access=c.comms_has_admin_access,
                 )
         except IntegrityError as exc:  # another case took the handle a moment ago
             raise ConditionsNotMet(CONDITION_MESSAGES[handle_not_on_register](c)) from exc
+        except ValidationError as exc:
+            raise ConditionsNotMet(*exc.messages) from exc
         c.account = account
         c.save(update_fields=["account", "url", "admin_mailbox", "comms_has_admin_access", "updated_at"])
         from risk_assessments.services import risk_assessment_attach_to_account
 
         risk_assessment_attach_to_account(business_case=c, account=account)
+        try:
+            account = account_change_status(
+                account=account, transition="activate", by=by, reason=f"Business case {c.pk} went live"
+            )
+        except ValidationError as exc:
+            raise ConditionsNotMet(*exc.messages) from exc
         body = (
             f"A new council social media account is live: {account} ({account.url}), run by "
             f"{c.service}.\n\nThe business case: {_case_url(c)}\n"

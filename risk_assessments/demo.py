@@ -3,7 +3,9 @@
 Idempotent: an account that already has an assessment is left alone. Each assessment goes through
 the real services (start, score, submit, accept), so the demo shows logged transitions, review
 dates and a realistic council heat map. One account's assessment is accepted 13 months ago, so its
-review is overdue; the last two are left submitted and in draft, for Communications' queue.
+review is overdue; the last two have a review under way, left submitted and in draft, for
+Communications' queue. Every account has an accepted assessment in force, which a proposed account
+needs before it can be made active (000 §6e).
 """
 
 from __future__ import annotations
@@ -37,13 +39,15 @@ def _member(account):
 
 
 def seed_demo_assessments(*, now: datetime) -> int:
-    """Give each active demo account without an assessment one; returns how many were made."""
+    """Give each proposed or active demo account without an assessment one; returns how many."""
     comms = (
         get_user_model().objects.filter(groups__name=COMMUNICATIONS, is_active=True).order_by("pk").first()
     )
     accounts = [
         account
-        for account in SocialMediaAccount.objects.filter(status=AccountStatus.ACTIVE)
+        for account in SocialMediaAccount.objects.filter(
+            status__in=[AccountStatus.PROPOSED, AccountStatus.ACTIVE]
+        )
         .exclude(risk_assessments__isnull=False)
         .select_related("service")
         .order_by("pk")
@@ -66,10 +70,14 @@ def seed_demo_assessments(*, now: datetime) -> int:
                 residual_impact=residual_impact,
                 owner=owner,
             )
-        if index == len(accounts) - 1 and index > 1:
-            continue  # left in draft
         services.risk_assessment_submit(assessment=assessment, by=author, now=started + timedelta(days=1))
-        if index == len(accounts) - 2 and index > 1:
-            continue  # waiting for Communications
         services.risk_assessment_accept(assessment=assessment, by=comms, now=started + timedelta(days=2))
+        if index >= len(accounts) - 2 and index > 1:
+            review = services.risk_assessment_start_review(
+                assessment=assessment, by=author, now=started + timedelta(days=10)
+            )
+            if index == len(accounts) - 2:  # waiting for Communications; the last is left in draft
+                services.risk_assessment_submit(
+                    assessment=review, by=author, now=started + timedelta(days=11)
+                )
     return len(accounts)

@@ -51,7 +51,6 @@ def test_the_same_handle_in_another_form_is_a_duplicate(post, handle):
         ({"admin_mailbox_is_shared": None}, "Confirm the mailbox is a shared mailbox"),
         ({"purpose": "Login details: password: Parks2026!"}, "This looks like a password"),
         ({"display_name": "Parks pwd=hunter2"}, "This looks like a password"),
-        ({"password": "Parks2026!"}, "Passwords are never recorded"),
         ({"platform": "myspace"}, "Select a valid choice"),
         ({"service": "999999"}, "Select a valid choice"),
         ({"launch_date_0": "31", "launch_date_1": "2", "launch_date_2": "2026"}, "must be a real date"),
@@ -64,6 +63,13 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(post, chang
     assert "govuk-error-summary" in page
     assert message in page
     assert not SocialMediaAccount.objects.exists()
+
+
+def test_a_field_called_password_is_ignored_and_never_stored(post):
+    """Only the form's own fields are read: a stray ``password`` is dropped, not stored (004 Do 3)."""
+    assert post(password="Parks2026!").status_code == 302
+    account = SocialMediaAccount.objects.get()
+    assert "Parks2026!" not in str(SocialMediaAccount.objects.filter(pk=account.pk).values().get())
 
 
 def test_hostile_text_is_stored_as_text_and_escaped(post, client):

@@ -136,7 +136,8 @@ def test_confirming_imports_the_valid_rows_and_skips_the_rest(client, comms, reg
 
     assert response.status_code == 302
     created = SocialMediaAccount.objects.get(platform=Platform.X, handle="CountrysideCCDC")
-    assert created.status == AccountStatus.ACTIVE
+    # Proposed: it goes active only through the register's rule (issue 11 item 3).
+    assert created.status == AccountStatus.PROPOSED
     assert created.url == "https://x.com/CountrysideCCDC"
     assert created.followers == 1250
     assert str(created.review_date) == "2027-04-01"

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from business_cases.models import BusinessCase
 
+from .conftest import accept_risk_assessment_for
+
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:business_cases_businesscase_changelist")
@@ -66,6 +68,7 @@ def test_people_without_admin_access_cannot_open_it(client, make_case, roles, ro
 
 def test_communications_record_the_set_up_in_the_admin_then_go_live(client, make_case, comms):
     case = make_case("risk_assessment_accepted")
+    accept_risk_assessment_for(case, comms)
     client.force_login(comms)
     url = reverse("admin:business_cases_businesscase_change", args=[case.pk])
     form = {

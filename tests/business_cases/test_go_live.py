@@ -10,12 +10,17 @@ from business_cases import services
 from business_cases.models import BusinessCase
 from monitoring.models import Notification
 
+from .conftest import accept_risk_assessment_for
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ready_case(make_case):
-    return make_case("risk_assessment_accepted")
+def ready_case(make_case, comms):
+    """A case whose risk assessment is accepted, as the step before going live requires (000 §6e)."""
+    case = make_case("risk_assessment_accepted")
+    accept_risk_assessment_for(case, comms)
+    return case
 
 
 def go_live(case, comms):

@@ -11,6 +11,8 @@ from business_cases.models import BusinessCase
 from councilsocial.permissions import navigation_for
 from tests.factories import AccountFactory, BusinessCaseFactory, UserFactory
 
+from .conftest import accept_risk_assessment_for
+
 pytestmark = pytest.mark.django_db
 
 
@@ -179,6 +181,7 @@ def test_the_timeline_shows_who_when_and_the_comment(client, make_case, director
 
 def test_go_live_from_the_page_records_the_mailbox_and_creates_the_account(client, make_case, comms):
     case = make_case("risk_assessment_accepted")
+    accept_risk_assessment_for(case, comms)
     client.force_login(comms)
     response = client.post(
         reverse("business-case-action", args=[case.pk, "go_live"]),

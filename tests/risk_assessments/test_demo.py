@@ -14,7 +14,8 @@ def test_demo_assessments_are_made_once_with_one_overdue(service, comms):
     assert seed_demo_assessments(now=NOW) == 4
     assert seed_demo_assessments(now=NOW) == 0
     statuses = sorted(RiskAssessment.objects.values_list("status", flat=True))
-    assert statuses == ["accepted", "accepted", "draft", "submitted"]
+    # Every account has an assessment in force (000 §6e); two have a review under way.
+    assert statuses == ["accepted", "accepted", "accepted", "accepted", "draft", "submitted"]
     overdue = RiskAssessment.objects.review_overdue(now=NOW)
     assert overdue.count() == 1
     assert not RiskAssessment.objects.review_overdue(now=NOW - timedelta(days=60)).exists()

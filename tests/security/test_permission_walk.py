@@ -323,6 +323,7 @@ def url_for(route: Route, w: dict) -> str:
         "account-detail": {"pk": a.pk},
         "account-edit": {"pk": a.pk},
         "account-status": {"pk": a.pk},
+        "account-existing-approval": {"pk": a.pk},
         "access-grant": {"pk": a.pk},
         "access-end": {"pk": a.pk, "access_pk": w["access"].pk},
         "statement-accept": {"pk": a.pk},
@@ -418,6 +419,9 @@ EXPECTED: dict[str, tuple] = {
     "account-detail": OWN_SERVICE_OBJECT,
     "account-edit": (A, 403, 403, 403, 200, 404, 404, 404),
     "account-status": (A, 403, 403, 403, 200, 404, 404, 404),
+    # Communications record a Director's approval of a proposed existing account (issue 11 item 3);
+    # the walk's account is active, so Comms are sent back to its page.
+    "account-existing-approval": (A, 403, 403, 403, "302:/accounts/N/", 404, 404, 404),
     # Access is granted and ended by the service's manager or Comms (002 §5).
     "access-grant": (A, 403, 200, 403, 200, 404, 404, 404),
     "access-end": (A, 403, 200, 403, 200, 404, 404, 404),

@@ -24,6 +24,7 @@ from accounts_register.models import (
     SocialMediaAccount,
 )
 from accounts_register.platforms import Platform, canonical_url
+from accounts_register.services import account_change_status, account_record_existing_approval
 from councilsocial.permissions import (
     ADMINISTRATORS,
     COMMUNICATIONS,
@@ -154,6 +155,9 @@ ACCOUNTS = [
 PEOPLE = {
     "officer": ("Sam Patel", SERVICE_OFFICERS, ["Countryside Service"], [], False),
     "manager": ("Alex Morgan", SERVICE_OFFICERS, [], ["Countryside Service", "Economic Development"], False),
+    # Every service has someone to keep its accounts' risk assessments (000 §9).
+    "officer.buildingcontrol": ("Dana Price", SERVICE_OFFICERS, ["Building Control"], [], False),
+    "officer.communitysafety": ("Lee Evans", SERVICE_OFFICERS, ["Community Safety"], [], False),
     "director": ("Chris Walker", CORPORATE_DIRECTORS, [], [], False),
     "director.ceo": ("Morgan Reid", CORPORATE_DIRECTORS, [], [], False),
     "director.communities": ("Priya Shah", CORPORATE_DIRECTORS, [], [], False),
@@ -238,8 +242,6 @@ class Command(BaseCommand):
                     "vault_reference": f"Comms vault / Social media / {platform}-{handle}",
                     "mfa_enabled": True,
                     "recovery_contact": f"socialmedia@{MAIL_DOMAIN}",
-                    # Existing accounts enter the register already in use (003 §5.7).
-                    "status": AccountStatus.ACTIVE,
                 },
             )
             created += was_created
@@ -247,8 +249,10 @@ class Command(BaseCommand):
 
         from risk_assessments.demo import seed_demo_assessments
 
+        self._record_existing_approvals(users)
         self._access(users, timezone.now())
         seed_demo_assessments(now=timezone.now())
+        self._make_active(users)
         from monitoring.demo import seed_monitoring_demo
 
         seed_monitoring_demo(now=timezone.now())
@@ -261,6 +265,31 @@ class Command(BaseCommand):
         self.stdout.write("Sign in at /sign-in/ with one of these demo users:")
         for username, role in SIGN_IN_ROLES:
             self.stdout.write(f"  {role:<62} username: {username:<10} password: {password}")
+
+    def _record_existing_approvals(self, users: dict) -> None:
+        """The demo accounts existed before the app (003 §5.7): Communications record each one's
+        approval by its directorate's Corporate Director, the register's route for existing accounts."""
+        for account in SocialMediaAccount.objects.filter(
+            status=AccountStatus.PROPOSED, approval_route="", business_case__isnull=True
+        ).select_related("service__directorate__corporate_director"):
+            account_record_existing_approval(
+                account=account,
+                director=account.service.directorate.corporate_director,
+                approved_on=FIGURES_DATE,
+                reference="Register of the council's social media accounts (003 §5.7)",
+                by=users["comms"],
+                today=FIGURES_DATE,
+            )
+
+    def _make_active(self, users: dict) -> None:
+        """Every demo account goes active through the register's one rule (000 §6, §10, §11)."""
+        for account in SocialMediaAccount.objects.filter(status=AccountStatus.PROPOSED):
+            account_change_status(
+                account=account,
+                transition="activate",
+                by=users["comms"],
+                reason="An existing council account, in use before this app (003 §5.7)",
+            )
 
     def _access(self, users: dict, now) -> None:
         """Who may use which demo account, with the prerequisites of 002 §2.6 and §5.1 on record."""
