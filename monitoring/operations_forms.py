@@ -375,6 +375,13 @@ class TrainingImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError("The file must be smaller than 2 MB")
+        # A NUL byte anywhere means it is not a text file; the database cannot hold one either.
+        content = upload.read()
+        upload.seek(0)
+        if b"\x00" in content:
+            raise forms.ValidationError(
+                "The file is not a CSV file. Save it as CSV UTF-8 and upload it again"
+            )
         return upload
 
 
