@@ -352,7 +352,10 @@ def test_communications_day_add_edit_approve_and_activate_a_register_entry(desks
     assert SocialMediaAccount.objects.get(pk=account_pk).status == AccountStatus.PROPOSED
 
     # Admin access and the shared mailbox are recorded on the account's details.
-    comms.goto(f"{base}/accounts/{account_pk}/edit/")
+    comms.get_by_role(
+        "link", name=re.compile("Record the shared mailbox and Communications' admin access")
+    ).click()
+    assert comms.url == f"{base}/accounts/{account_pk}/edit/"
     comms.get_by_label("Administering mailbox").fill("countryside@cannockchasedc.gov.uk")
     comms.get_by_label("The mailbox is a shared mailbox").check()
     comms.get_by_label("Communications holds admin access").check()
@@ -364,8 +367,10 @@ def test_communications_day_add_edit_approve_and_activate_a_register_entry(desks
 
     # The service officer writes the risk assessment and submits it.
     officer = desks.of("officer")
-    menu(officer, "Risk assessments")
-    officer.get_by_role("button", name="Start the risk assessment for Instagram @cannockchaseparks").click()
+    menu(officer, "Register")
+    officer.get_by_role("link", name="@cannockchaseparks").click()
+    shot(officer, "officer", "8-proposed-account-start-risk-assessment")
+    officer.get_by_role("button", name="Start the risk assessment").click()
     expect(officer.get_by_role("heading", level=1)).to_contain_text("cannockchaseparks")
     score_every_risk(officer)
     officer.get_by_role("button", name="Submit to Communications").click()
