@@ -278,8 +278,13 @@ def normalise_handle(platform: str, handle: str) -> str:
     if rule is None:
         raise ValidationError("Choose a platform from the list")
     if not rule.handle_re.match(cleaned):
-        raise ValidationError(f"Enter a {Platform(platform).label} handle: {rule.handle_help}")
+        raise ValidationError(f"Enter {_a(Platform(platform).label)} handle: {rule.handle_help}")
     return cleaned
+
+
+def _a(label: str) -> str:
+    """The label with "a" or "an" before it, as it is said: an Instagram, an X ("ex"), a Facebook."""
+    return f"{'an' if label[:1] in 'AEIOUX' else 'a'} {label}"
 
 
 def _name_in_url(platform: str, url: str) -> tuple[str, str] | None:
@@ -334,7 +339,7 @@ def normalise_url(platform: str, url: str, *, handle: str | None = None) -> str:
         raise ValidationError("Choose a platform from the list")
     if _host(host) not in rule.hosts:
         hosts = " or ".join(rule.hosts)
-        raise ValidationError(f"Enter a {Platform(platform).label} address, on {hosts}")
+        raise ValidationError(f"Enter {_a(Platform(platform).label)} address, on {hosts}")
     named = _name_in_url(platform, url)
     if named is None:
         raise ValidationError(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +37,10 @@ from .models import (
     SocialMediaAccount,
     UsageStatement,
     activation_missing,
+    has_accepted_risk_assessment,
+    has_approval,
+    has_comms_admin_access,
+    has_shared_mailbox,
 )
 from .platforms import Platform
 from .selectors import RegisterFilters, get_account_for_user, register_accounts, who_may_use_what
@@ -164,9 +169,21 @@ def _access_history(account) -> list[dict]:
 
 
 def _shown(account, field_name: str, value):
-    """A stored value as people read it: the label of a choice, not its code."""
-    choices = dict(account._meta.get_field(field_name).flatchoices)
-    return choices.get(value, value)
+    """A stored value as people read it: the label of a choice, not its code; "Yes" or "No", not
+    True or False; the person or thing a reference points at, not its number."""
+    field = account._meta.get_field(field_name)
+    if value is None or value == "":
+        return value
+    if isinstance(field, BooleanField):
+        return "Yes" if value else "No"
+    if field.many_to_one:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        if related is None:
+            return value
+        if isinstance(related, get_user_model()):
+            return related.get_full_name() or related.get_username()
+        return str(related)
+    return dict(field.flatchoices).get(value, value)
 
 
 @login_required
@@ -184,6 +201,7 @@ def account_detail(request, pk):
 
     flags = GovernanceFlag.objects.filter(account=account, resolved_at__isnull=True).order_by("-raised_at")
     user = request.user
+    risk_summary = _risk_summary(account)
     return render(
         request,
         "accounts_register/account_detail.html",
@@ -200,20 +218,28 @@ def account_detail(request, pk):
             "my_access": next((a for a in access if a.person_id == user.pk and a.ended_at is None), None),
             "business_case": getattr(account, "business_case", None),
             "usage_statement_published": UsageStatement.objects.exists(),
-            "risk_summary": _risk_summary(account),
+            "risk_summary": risk_summary,
+            "can_start_risk_assessment": (risk_summary is None or not risk_summary.assessment_id)
+            and account.status in (AccountStatus.PROPOSED, AccountStatus.ACTIVE)
+            and Service.objects.for_member(user).filter(pk=account.service_id).exists(),
             **_activation_context(account, user),
         },
     )
 
 
 def _activation_context(account, user) -> dict:
-    """What still stops a proposed account becoming active, and whether the existing-account route fits."""
-    proposed = account.status == AccountStatus.PROPOSED
+    """What still stops a proposed account becoming active, and where each missing step is done."""
+    if account.status != AccountStatus.PROPOSED:
+        return {"activation_missing": []}
+    comms = is_communications(user)
     return {
-        "activation_missing": activation_missing(account) if proposed else [],
-        "can_record_existing_approval": proposed
-        and is_communications(user)
+        "activation_missing": activation_missing(account),
+        "can_record_existing_approval": comms
+        and not has_approval(account)
         and getattr(account, "business_case", None) is None,
+        "activation_needs_details": comms
+        and not (has_comms_admin_access(account) and has_shared_mailbox(account)),
+        "activation_needs_risk_assessment": not has_accepted_risk_assessment(account),
     }
 
 

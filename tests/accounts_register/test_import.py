@@ -67,7 +67,7 @@ def _plan_of_fixture():
 # --- The row-level report of the fixture file ---------------------------------------------------
 EXPECTED_ERRORS = {
     4: "service: There is no service called Parks and Gardens",
-    5: "handle: Enter a X (Twitter) handle",
+    5: "handle: Enter an X (Twitter) handle",
     6: "url: Enter a Facebook address, on facebook.com or fb.com",
     7: "duplicate: row 2 of this file is the same account",
     8: "duplicate: the address is already on the register as Blog news",

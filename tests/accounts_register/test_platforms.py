@@ -269,3 +269,24 @@ def test_a_lookalike_address_is_refused_on_entry(platform, typed, message):
 )
 def test_a_plain_handle_is_kept_as_typed(typed, stored):
     assert normalise_handle(Platform.X, typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("platform", "typed", "sentence"),
+    [
+        (Platform.X, "far_too_long_for_x_handles", "Enter an X (Twitter) handle"),
+        (Platform.INSTAGRAM, "no spaces allowed", "Enter an Instagram handle"),
+        (Platform.FACEBOOK, "no spaces allowed", "Enter a Facebook handle"),
+    ],
+)
+def test_the_refusal_of_a_handle_reads_as_plain_english(platform, typed, sentence):
+    """'an X (Twitter) handle', not 'a X (Twitter) handle' (found by the officer's day in the browser)."""
+    with pytest.raises(ValidationError) as refused:
+        normalise_handle(platform, typed)
+    assert refused.value.messages[0].startswith(sentence)
+
+
+def test_the_refusal_of_an_address_reads_as_plain_english():
+    with pytest.raises(ValidationError) as refused:
+        normalise_url(Platform.INSTAGRAM, "https://facebook.com/cannockchasedc")
+    assert refused.value.messages[0].startswith("Enter an Instagram address")
