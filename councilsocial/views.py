@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from accounts_register.models import Directorate, Service
-from monitoring.models import Notification
 
+from . import worklists
 from .permissions import (
     is_administrator,
     is_communications,
@@ -26,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    """The signed-in home page: what this person looks after, by role."""
+    """The signed-in home page: what needs this person now, by role, each item one click from
+    where it is done (issue 13)."""
     user = request.user
     context = {
         "is_communications": is_communications(user),
@@ -35,14 +37,8 @@ def home(request):
         "is_administrator": is_administrator(user),
         "my_services": Service.objects.for_member(user).select_related("directorate"),
         "my_directorates": Directorate.objects.filter(corporate_director=user),
+        "work": worklists.home_lists(user, now=timezone.now()),
     }
-    if context["is_communications"]:
-        context["counts"] = {
-            "directorates": Directorate.objects.count(),
-            "services": Service.objects.count(),
-            "notifications_waiting": Notification.objects.filter(status=Notification.Status.PENDING).count(),
-            "notifications_failed": Notification.objects.filter(status=Notification.Status.FAILED).count(),
-        }
     return render(request, "councilsocial/home.html", context)
 
 

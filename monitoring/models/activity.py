@@ -53,6 +53,10 @@ class EnquiryQuerySet(models.QuerySet):
         """No response at all and the deadline has passed (000 §25). A holding reply stops the clock."""
         return self.filter(status=EnquiryStatus.OPEN, response_due_at__lt=now)
 
+    def due_soon(self, *, now, until) -> EnquiryQuerySet:
+        """No response yet, not overdue, and due before ``until`` (the home page's "due today")."""
+        return self.filter(status=EnquiryStatus.OPEN, response_due_at__gte=now, response_due_at__lt=until)
+
     def for_user(self, user) -> EnquiryQuerySet:
         """Enquiries of the accounts a person works on: their services', or every one for Comms."""
         from accounts_register.models import Service
