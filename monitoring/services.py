@@ -22,6 +22,8 @@ from .calendar import Calendar, fixed_hours_due_at, response_due_at, working_sec
 from .models import (
     Enquiry,
     EnquiryStatus,
+    FlagEvent,
+    FlagEventKind,
     GovernanceFlag,
     NoResponseReason,
     Notification,
@@ -504,3 +506,66 @@ def response_stats_refresh(*, now: datetime, months: int = 2) -> int:
             for row in rows
         )
     return len(rows)
+
+
+# --- Acting on flags (issue 13 item 2) -------------------------------------------------------------
+class FlagRefused(Exception):
+    """The person may not do this to the flag; the message says why, in words."""
+
+
+def _flag_for_change(flag: GovernanceFlag, by) -> GovernanceFlag:
+    from councilsocial.permissions import is_communications
+
+    if not is_communications(by):
+        raise FlagRefused("Only Communications can assign flags or add notes to them.")
+    locked = GovernanceFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.resolved_at is not None:
+        raise FlagRefused("This flag has already cleared.")
+    return locked
+
+
+def flag_assign(*, flag: GovernanceFlag, to, by, note: str = "", now: datetime) -> FlagEvent:
+    """Communications asks a person to clear a flag (or, with ``to=None``, takes it back).
+
+    The assignment and its note go into the flag's history, and the person is emailed once through
+    the outbox. Assigning never clears the flag: that happens when its condition clears.
+    """
+    with transaction.atomic():
+        locked = _flag_for_change(flag, by)
+        locked.assigned_to = to
+        locked.save(update_fields=["assigned_to"])
+        event = FlagEvent.objects.create(
+            flag=locked,
+            kind=FlagEventKind.ASSIGNED if to is not None else FlagEventKind.UNASSIGNED,
+            by=by,
+            at=now,
+            assigned_to=to,
+            note=note.strip(),
+        )
+        if to is not None and to.email and to.pk != by.pk:
+            notification_enqueue(
+                to=to.email,
+                subject=f"A governance flag for you to clear: {locked.get_kind_display()}",
+                body=(
+                    f"Hello {to.get_full_name() or to.username},\n\n"
+                    f"{by.get_full_name() or by.username} has asked you to clear this flag:\n\n"
+                    f"- {_flag_line(locked)}\n"
+                    + (f"\nTheir note: {note.strip()}\n" if note.strip() else "")
+                    + f"\nSee it at {settings.SITE_URL}{reverse('flag-detail', kwargs={'pk': locked.pk})}\n"
+                ),
+                dedupe_key=f"flag-assigned:{event.pk}",
+                now=now,
+            )
+    flag.assigned_to = to
+    return event
+
+
+def flag_add_note(*, flag: GovernanceFlag, by, note: str, now: datetime) -> FlagEvent:
+    """A note in the flag's history (what was done, who was asked). It does not clear the flag."""
+    if not note.strip():
+        raise FlagRefused("Enter the note.")
+    with transaction.atomic():
+        locked = _flag_for_change(flag, by)
+        return FlagEvent.objects.create(
+            flag=locked, kind=FlagEventKind.NOTE, by=by, at=now, note=note.strip()
+        )

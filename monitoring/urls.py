@@ -11,6 +11,7 @@ urlpatterns = [
     path("inbox/upload/<uuid:batch_id>/", views.activity_import_preview, name="activity-import-preview"),
     path("dashboard/", views.council_dashboard, name="dashboard"),
     path("flags/", views.flag_list, name="flag-list"),
+    path("flags/<int:pk>/", views.flag_detail, name="flag-detail"),
     path("services/<int:pk>/dashboard/", views.service_dashboard, name="service-dashboard"),
     path("", include("monitoring.api")),
 ]

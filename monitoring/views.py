@@ -1,5 +1,7 @@
 import csv
 import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,12 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts_register.exports import export_csv
 from accounts_register.models import Service
 from councilsocial.permissions import is_communications
 
 from . import dashboard, imports, services
 from .calendar import deadline_in_words
-from .forms import ActivityUploadForm, EnquiryForm, NoResponseForm
+from .flag_guidance import flag_row
+from .forms import ActivityUploadForm, EnquiryForm, FlagAssignForm, FlagNoteForm, NoResponseForm
 from .models import EnquiryStatus, FlagKind, GovernanceFlag, Notification, ResponseKind
 from .selectors import calendar_current, get_enquiry_for_user, inbox_enquiries
 
@@ -353,23 +357,162 @@ def activity_import_preview(request, batch_id):
     return render(request, "monitoring/import_preview.html", {"batch": batch, "plan": plan})
 
 
+# --- Governance flags you can act on (issue 13 item 2) -------------------------------------------
+FLAG_AGES = {
+    "7": "Raised more than a week ago",
+    "30": "Raised more than 30 days ago",
+    "90": "Raised more than 90 days ago",
+}
+FLAG_CSV_COLUMNS = [
+    ("Kind", "label"),
+    ("Account", lambda row: row.flag.account.display_name if row.flag.account else ""),
+    ("Service", lambda row: row.flag.service.name if row.flag.service else ""),
+    ("Raised", lambda row: timezone.localtime(row.flag.raised_at)),
+    ("Assigned to", lambda row: _person(row.flag.assigned_to)),
+    ("How to clear it", "how_to_clear"),
+    ("Where", lambda row: f"{settings.SITE_URL}{row.action_url}"),
+]
+
+
+def _person(person) -> str:
+    return (person.get_full_name() or person.username) if person else ""
+
+
+def _flags_seen_by(user):
+    """Open flags the person may see: their services', or every one for Communications."""
+    flags = GovernanceFlag.objects.open()
+    if is_communications(user):
+        return flags
+    return flags.filter(service__in=Service.objects.visible_to(user).values("pk"))
+
+
+def _flag_people():
+    """Who a flag can be assigned to: active people in a role."""
+    from django.contrib.auth import get_user_model
+
+    from councilsocial.permissions import ROLE_GROUPS
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=ROLE_GROUPS)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 @login_required
 def flag_list(request):
-    """Open governance flags the person may see (their services', or all for Communications)."""
+    """Open governance flags the person may see (their services', or all for Communications).
+
+    Each row links to what the flag is about and says how to clear it; filters by kind, service,
+    assignee and age; ``?export=csv`` downloads the filtered list.
+    """
     services_seen = Service.objects.visible_to(request.user)
     if not is_communications(request.user) and not services_seen.exists():
         raise PermissionDenied
+    flags = _flags_seen_by(request.user).select_related("account", "service", "assigned_to")
+    chosen = {}
     kind = request.GET.get("kind", "")
-    flags = GovernanceFlag.objects.open().select_related("account", "service").order_by("-raised_at", "-pk")
-    if not is_communications(request.user):
-        flags = flags.filter(service__in=services_seen.values("pk"))
     if kind in FlagKind.values:
-        flags = flags.filter(kind=kind)
-    else:
-        kind = ""
+        flags, chosen["kind"] = flags.filter(kind=kind), kind
+    service = request.GET.get("service", "")
+    if service.isdigit() and len(service) < 12:
+        flags, chosen["service"] = flags.filter(service_id=int(service)), service
+    assignee = request.GET.get("assignee", "")
+    if assignee == "me":
+        flags, chosen["assignee"] = flags.filter(assigned_to=request.user), assignee
+    elif assignee == "nobody":
+        flags, chosen["assignee"] = flags.filter(assigned_to__isnull=True), assignee
+    elif assignee.isdigit() and len(assignee) < 12:
+        flags, chosen["assignee"] = flags.filter(assigned_to_id=int(assignee)), assignee
+    age = request.GET.get("age", "")
+    if age in FLAG_AGES:
+        flags = flags.filter(raised_at__lte=timezone.now() - timedelta(days=int(age)))
+        chosen["age"] = age
+    flags = flags.order_by("raised_at", "pk")
+    if request.GET.get("export") == "csv":
+        return export_csv(
+            (flag_row(flag) for flag in flags.iterator(chunk_size=2000)),
+            FLAG_CSV_COLUMNS,
+            filename="open-flags.csv",
+        )
     page = Paginator(flags, 50).get_page(request.GET.get("page"))
+    people = list(_flag_people()) if is_communications(request.user) else []
     return render(
         request,
         "monitoring/flag_list.html",
-        {"page": page, "kind": kind, "kinds": FlagKind.choices, "query": f"kind={kind}" if kind else ""},
+        {
+            "page": page,
+            "rows": [flag_row(flag) for flag in page.object_list],
+            "chosen": chosen,
+            "kind": chosen.get("kind", ""),
+            "kinds": FlagKind.choices,
+            "services": [
+                (str(pk), name) for pk, name in services_seen.order_by("name").values_list("pk", "name")
+            ],
+            "people": [(str(p.pk), _person(p)) for p in people],
+            "ages": list(FLAG_AGES.items()),
+            "query": urlencode(chosen),
+        },
+    )
+
+
+def _get_flag_for_user(user, pk: int) -> GovernanceFlag:
+    """The one access check for flags: one the person may see (open or cleared), else 404."""
+    flags = GovernanceFlag.objects.all()
+    if not is_communications(user):
+        flags = flags.filter(service__in=Service.objects.visible_to(user).values("pk"))
+    return get_object_or_404(flags.select_related("account", "service", "assigned_to"), pk=pk)
+
+
+@login_required
+def flag_detail(request, pk: int):
+    """One flag: what it is about, how to clear it, its history; Communications assign it and add
+    notes. Neither clears it: it clears when its condition clears."""
+    flag = _get_flag_for_user(request.user, pk)
+    comms = is_communications(request.user)
+    people = _flag_people()
+    assign_form = FlagAssignForm(initial={"assigned_to": flag.assigned_to_id}, people=people)
+    note_form = FlagNoteForm()
+    if request.method == "POST":
+        if not comms:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "assign":
+                assign_form = FlagAssignForm(request.POST, people=people)
+                if assign_form.is_valid():
+                    to = assign_form.cleaned_data["assigned_to"]
+                    services.flag_assign(
+                        flag=flag,
+                        to=to,
+                        by=request.user,
+                        note=assign_form.cleaned_data["note"],
+                        now=timezone.now(),
+                    )
+                    messages.success(
+                        request, f"Assigned to {_person(to)}." if to else "The flag is now unassigned."
+                    )
+                    return redirect("flag-detail", pk=flag.pk)
+            else:
+                note_form = FlagNoteForm(request.POST)
+                if note_form.is_valid():
+                    services.flag_add_note(
+                        flag=flag, by=request.user, note=note_form.cleaned_data["note"], now=timezone.now()
+                    )
+                    messages.success(request, "Note added.")
+                    return redirect("flag-detail", pk=flag.pk)
+        except services.FlagRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("flag-detail", pk=flag.pk)
+    return render(
+        request,
+        "monitoring/flag_detail.html",
+        {
+            "flag": flag,
+            "row": flag_row(flag),
+            "events": flag.events.select_related("by", "assigned_to"),
+            "is_comms": comms,
+            "assign_form": assign_form,
+            "note_form": note_form,
+        },
     )

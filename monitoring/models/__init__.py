@@ -18,7 +18,7 @@ from .activity import (
     ResponseTimeMonth,
 )
 from .calendar import ClosureDay, OfficeHours, PolicyReview, ResponsePolicy, Weekday, WorkingCalendar
-from .flags import FlagKind, GovernanceFlag, GovernanceFlagQuerySet
+from .flags import FlagEvent, FlagEventKind, FlagKind, GovernanceFlag, GovernanceFlagQuerySet
 from .operations import (
     Emergency,
     EmergencyStatus,
@@ -63,6 +63,8 @@ __all__ = [
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
+    "FlagEvent",
+    "FlagEventKind",
     "FlagKind",
     "GovernanceFlag",
     "GovernanceFlagQuerySet",

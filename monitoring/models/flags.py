@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
@@ -61,6 +62,14 @@ class GovernanceFlag(models.Model):
     raised_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who Communications has asked to clear it. Kept in the flag's history.",
+    )
 
     objects = GovernanceFlagQuerySet.as_manager()
 
@@ -88,3 +97,31 @@ class GovernanceFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.subject_type.model} {self.subject_id})"
+
+
+class FlagEventKind(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned"
+    UNASSIGNED = "unassigned", "Unassigned"
+    NOTE = "note", "Note"
+
+
+class FlagEvent(models.Model):
+    """The history of a flag beyond raising and resolving: who it was assigned to, and notes.
+
+    Assigning or noting never clears a flag: it clears when its condition clears (the checks).
+    """
+
+    flag = models.ForeignKey(GovernanceFlag, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=FlagEventKind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on flag {self.flag_id}"

@@ -258,7 +258,7 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
 
     # Something for every Django admin page that takes an object id.
     Token.objects.get_or_create(user=comms)
-    GovernanceFlag.objects.create(
+    w["flag"] = GovernanceFlag.objects.create(
         kind=FlagKind.values[0],
         subject_type=ContentType.objects.get_for_model(account),
         subject_id=account.pk,
@@ -327,6 +327,7 @@ def url_for(route: Route, w: dict) -> str:
         "enquiry-respond": {"pk": w["enquiry"].pk},
         "activity-import-preview": {"batch_id": w["activity_batch"].pk},
         "service-dashboard": {"pk": w["service"].pk},
+        "flag-detail": {"pk": w["flag"].pk},
         "api-enquiry-responses": {"pk": w["enquiry"].pk},
         "operations-emergency-lift": {"pk": w["emergency"].pk},
         "operations-purdah-delete": {"pk": w["purdah"].pk},
@@ -440,6 +441,7 @@ EXPECTED: dict[str, tuple] = {
     "activity-import-preview": (A, 200, 404, 404, 404, 404, 404, 404),  # the officer uploaded it
     "dashboard": COMMS_ONLY,
     "flag-list": (A, 200, 200, 200, 200, 403, 403, 200),
+    "flag-detail": OWN_SERVICE_OBJECT,  # Communications assign it and add notes (POST)
     "service-dashboard": OWN_SERVICE_OBJECT,
     # Operations (003 D9–D11, Section B).
     "operations": (A, 200, 200, 200, 200, 403, 403, 200),
