@@ -208,3 +208,16 @@ def test_the_flag_list_exports_formula_safe_csv(client, comms, service):
     assert len(lines) == 2
     assert "'=HYPERLINK(evil)" in lines[1]
     assert GUIDANCE[FlagKind.ACCOUNT_INACTIVE].how_to_clear in body
+
+
+def test_posting_to_the_flag_page_never_clears_or_reraises_it(client, comms, one_flag_of_each_kind):
+    flag = one_flag_of_each_kind[FlagKind.ACCOUNT_INACTIVE]
+    client.force_login(comms)
+    before = GovernanceFlag.objects.values("raised_at", "resolved_at").get(pk=flag.pk)
+    for data in (
+        {"resolved_at": "2026-01-01", "action": "delete"},
+        {"action": "assign", "assigned_to": "", "resolved_at": "2026-01-01"},
+        {"action": "note", "note": "done", "raised_at": "2020-01-01"},
+    ):
+        assert client.post(reverse("flag-detail", kwargs={"pk": flag.pk}), data).status_code in (200, 302)
+    assert GovernanceFlag.objects.values("raised_at", "resolved_at").get(pk=flag.pk) == before
