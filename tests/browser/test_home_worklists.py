@@ -62,3 +62,21 @@ def test_each_role_home_page_is_a_work_list(demo, page, axe, screenshot, usernam
         page.wait_for_load_state()
         assert page.url.endswith(href)
         assert page.locator("h1").count() == 1
+
+
+def test_the_public_start_page(demo, page, axe, screenshot):
+    """A visitor at "/" sees the council's accounts, the lookup and the answer times (issue 13)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{demo.url}/")
+    main = page.locator("main")
+    assert "on social media" in main.locator("h1").inner_text()
+    violations = axe()
+    assert not violations, describe(violations)
+    screenshot("start-page")
+    page.get_by_label("The account's handle or web address").fill("  @CannockChaseDC  ")
+    page.get_by_role("button", name="Check the account").click()
+    page.wait_for_url("**/register/check/**")
+    assert "Yes, this is an official council account" in page.locator("main").inner_text()
+    page.goto(f"{demo.url}/")
+    page.get_by_role("link", name="Sign in").click()
+    assert "/sign-in/" in page.url

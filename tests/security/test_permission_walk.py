@@ -405,7 +405,7 @@ EXPECTED: dict[str, tuple] = {
     "public-register-check": PUBLIC,
     "api-schema": PUBLIC,  # the OpenAPI description, for integrators
     # Everyone signed in has a home page; lists are filtered to what the person may see.
-    "home": (A, 200, 200, 200, 200, 200, 200, 200),
+    "home": PUBLIC,  # the public start page for a visitor (issue 13), the work lists when signed in
     "service-list": (A, 200, 200, 200, 200, 200, 200, 200),
     "register-list": (A, 200, 200, 200, 200, 200, 200, 200),
     # The register (001 §19, §28): services propose, Comms adds; the Director does neither.
