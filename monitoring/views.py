@@ -1,28 +1,32 @@
 import csv
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts_register.exports import export_csv
 from accounts_register.models import Service
-from councilsocial.permissions import is_communications
+from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communications
 
 from . import dashboard, imports, services
 from .calendar import deadline_in_words
 from .flag_guidance import flag_row
 from .forms import ActivityUploadForm, EnquiryForm, FlagAssignForm, FlagNoteForm, NoResponseForm
-from .models import EnquiryStatus, FlagKind, GovernanceFlag, Notification, ResponseKind
+from .models import DutyDay, EnquiryStatus, FlagKind, GovernanceFlag, Notification, Response, ResponseKind
 from .selectors import calendar_current, get_enquiry_for_user, inbox_enquiries
+from .services import UNDO_MINUTES, duty_officer_on
 
 
 @login_required
@@ -67,8 +71,18 @@ def inbox(request):
         service_id = 0
     now = timezone.now()
     calendar = calendar_current()
-    page = Paginator(inbox_enquiries(request.user, service_id=service_id), 50).get_page(
+    on_duty = duty_officer_on(timezone.localdate(now)) == request.user
+    page = Paginator(inbox_enquiries(request.user, service_id=service_id, duty_first=on_duty), 50).get_page(
         request.GET.get("page")
+    )
+    undoable = (
+        Response.objects.filter(
+            recorded_by=request.user,
+            undone_at__isnull=True,
+            recorded_at__gte=now - timedelta(minutes=UNDO_MINUTES),
+        )
+        .select_related("enquiry__account")
+        .order_by("-recorded_at")[:10]
     )
     rows = [
         {
@@ -88,6 +102,9 @@ def inbox(request):
             "is_comms": is_communications(request.user),
             "service_id": service_id,
             "query": f"service={service_id}" if service_id else "",
+            "on_duty": on_duty,
+            "undoable": undoable,
+            "undo_minutes": UNDO_MINUTES,
         },
     )
 
@@ -126,6 +143,7 @@ def enquiry_respond(request, pk: int):
         "monitoring/enquiry_respond.html",
         {
             "enquiry": enquiry,
+            "people": _enquiry_people(enquiry),
             "form": form,
             "words": deadline_in_words(enquiry.response_due_at, timezone.now(), calendar_current()),
         },
@@ -388,10 +406,6 @@ def _flags_seen_by(user):
 
 def _flag_people():
     """Who a flag can be assigned to: active people in a role."""
-    from django.contrib.auth import get_user_model
-
-    from councilsocial.permissions import ROLE_GROUPS
-
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name__in=ROLE_GROUPS)
@@ -514,5 +528,105 @@ def flag_detail(request, pk: int):
             "is_comms": comms,
             "assign_form": assign_form,
             "note_form": note_form,
+        },
+    )
+
+
+# --- The duty officer (000 Appendix 2; issue 13 item 3) ------------------------------------------
+def _enquiry_people(enquiry):
+    """Who an enquiry can be given to: its service's people and Communications."""
+    service = enquiry.account.service
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(services_managed=service) | Q(services_worked_in=service) | Q(groups__name=COMMUNICATIONS))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+@login_required
+@require_POST
+def enquiry_assign(request, pk: int):
+    """Give an enquiry to a person of its service; they are emailed once."""
+    enquiry = get_enquiry_for_user(request.user, pk, write=True)
+    person = (
+        _enquiry_people(enquiry).filter(pk=request.POST.get("assigned_to") or 0).first()
+        if ((request.POST.get("assigned_to") or "").isdigit())
+        else None
+    )
+    if person is None:
+        messages.error(request, "Choose who should answer it.")
+        return redirect("enquiry-respond", pk=enquiry.pk)
+    try:
+        services.enquiry_assign(enquiry=enquiry, to=person, by=request.user, now=timezone.now())
+    except services.DutyRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("enquiry-respond", pk=enquiry.pk)
+    messages.success(request, f"Given to {person.get_full_name() or person.username}.")
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def response_undo(request, pk: int):
+    """Undo a response recorded by mistake: its author, within 15 minutes."""
+    response = get_object_or_404(Response.objects.select_related("enquiry"), pk=pk, recorded_by=request.user)
+    try:
+        services.response_undo(response=response, by=request.user, now=timezone.now())
+    except services.DutyRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("inbox")
+    messages.success(request, "The response was undone. The enquiry is waiting for a response again.")
+    return redirect("enquiry-respond", pk=response.enquiry_id)
+
+
+@login_required
+def duty_rota(request):
+    """Communications set who is the duty officer on each working day (000 Appendix 2)."""
+    if not is_communications(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    calendar = calendar_current()
+    days = []
+    for day in calendar.working_days_from(today):
+        days.append(day)
+        if len(days) == 10:
+            break
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=ROLE_GROUPS)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    if request.method == "POST":
+        try:
+            day = date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            day = None
+        officer = (
+            people.filter(pk=request.POST.get("officer")).first()
+            if request.POST.get("officer", "").isdigit()
+            else None
+        )
+        if day is None or officer is None:
+            messages.error(request, "Choose a day and a person.")
+        else:
+            try:
+                services.duty_set(day=day, officer=officer, by=request.user, now=timezone.now())
+            except services.DutyRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(
+                    request, f"{officer.get_full_name() or officer.username} is on duty on {day:%A %-d %B}."
+                )
+                return redirect("duty-rota")
+    rota = {duty.day: duty.officer for duty in DutyDay.objects.filter(day__in=days).select_related("officer")}
+    return render(
+        request,
+        "monitoring/duty_rota.html",
+        {
+            "rows": [(day, rota.get(day)) for day in days],
+            "people": [(str(p.pk), p.get_full_name() or p.username) for p in people],
         },
     )

@@ -18,6 +18,7 @@ from .activity import (
     ResponseTimeMonth,
 )
 from .calendar import ClosureDay, OfficeHours, PolicyReview, ResponsePolicy, Weekday, WorkingCalendar
+from .duty import DutyDay
 from .flags import FlagEvent, FlagEventKind, FlagKind, GovernanceFlag, GovernanceFlagQuerySet
 from .operations import (
     Emergency,
@@ -60,6 +61,7 @@ __all__ = [
     "WordListKind",
     "Channel",
     "ClosureDay",
+    "DutyDay",
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",

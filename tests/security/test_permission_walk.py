@@ -325,6 +325,8 @@ def url_for(route: Route, w: dict) -> str:
         "account-import-preview": {"batch_id": w["import_batch"].pk},
         "api-account-detail": {"pk": a.pk},
         "enquiry-respond": {"pk": w["enquiry"].pk},
+        "enquiry-assign": {"pk": w["enquiry"].pk},
+        "response-undo": {"pk": w["enquiry"].pk},  # GET is refused before the id is looked up
         "activity-import-preview": {"batch_id": w["activity_batch"].pk},
         "service-dashboard": {"pk": w["service"].pk},
         "flag-detail": {"pk": w["flag"].pk},
@@ -437,6 +439,9 @@ EXPECTED: dict[str, tuple] = {
     "inbox": (A, 200, 200, 403, 200, 403, 403, 200),
     "enquiry-new": (A, 200, 200, 403, 200, 403, 403, 200),
     "enquiry-respond": (A, 200, 200, 404, 200, 404, 404, 404),
+    "enquiry-assign": POST_ONLY,  # hand an enquiry on (issue 13)
+    "response-undo": POST_ONLY,  # undo a response recorded by mistake, within 15 minutes
+    "duty-rota": COMMS_ONLY,  # 000 Appendix 2: Communications set the duty rota
     "activity-import": (A, 200, 200, 403, 200, 403, 403, 200),
     "activity-import-preview": (A, 200, 404, 404, 404, 404, 404, 404),  # the officer uploaded it
     "dashboard": COMMS_ONLY,
