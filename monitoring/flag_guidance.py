@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from .models import FlagKind, GovernanceFlag
+from .models.flags import FLAG_REFERENCES
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class FlagRow:
     how_to_clear: str
     action: str
     action_url: str
+    reference: str  # the policy paragraph, for a hint ("" when the rule is the council's own)
 
 
 def flag_row(flag: GovernanceFlag) -> FlagRow:
@@ -146,4 +148,5 @@ def flag_row(flag: GovernanceFlag) -> FlagRow:
         how_to_clear=guidance.how_to_clear,
         action=guidance.action,
         action_url=guidance.action_url(flag),
+        reference=FLAG_REFERENCES.get(flag.kind, ""),
     )

@@ -51,6 +51,12 @@ def test_each_role_home_page_is_a_work_list(demo, page, axe, screenshot, usernam
     violations = axe()
     assert not violations, describe(violations)
     screenshot(f"home-work-{username}")
+    # The navigation fits on one line at 1280 px (issue 13): every item at the same height.
+    tops = {
+        round(box["y"])
+        for box in (item.bounding_box() for item in page.locator(".govuk-service-navigation__item").all())
+    }
+    assert len(tops) == 1, tops
     # Every list either links to its items or says in words that there is nothing to do.
     for section in main.locator("section.app-worklist").all():
         assert section.locator("li a").count() or section.locator("p.govuk-hint").count()

@@ -20,7 +20,6 @@ NAVIGATION = {
         "Inbox",
         "Dashboard",
         "Operations",
-        "Administration",
     ],
     "admin": ["Home", "Access", "Administration"],
 }
