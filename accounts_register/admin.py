@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 from rest_framework.authtoken.admin import TokenAdmin
@@ -282,12 +283,109 @@ class CouncilTokenAdmin(TokenAdmin):
         super().save_model(request, obj, form, change)
 
 
+class _PersonServicesForm(forms.ModelForm):
+    """A person's services on their own admin page: the ones they manage and the ones they work in."""
+
+    services_managed = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.select_related("directorate"),
+        required=False,
+        label="Services they manage",
+        widget=admin.widgets.FilteredSelectMultiple("services", is_stacked=False),
+    )
+    services_worked_in = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.select_related("directorate"),
+        required=False,
+        label="Services they work in",
+        widget=admin.widgets.FilteredSelectMultiple("services", is_stacked=False),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["services_managed"].initial = self.instance.services_managed.all()
+            self.fields["services_worked_in"].initial = self.instance.services_worked_in.all()
+
+
+ROLE_AND_SERVICES = (
+    "Role and services",
+    {
+        "fields": ("groups", "services_managed", "services_worked_in"),
+        "description": "Their role is their group. Service officers and managers work on their services' "
+        "accounts; a Corporate Director is named on their directorate.",
+    },
+)
+
+
 @admin.register(User)
 class CouncilUserAdmin(UserAdmin):
     """Switching a person off ends all their access at once (003 D2.3).
 
-    People are switched off, never deleted: the audit trail records who made each change.
+    People are switched off, never deleted: the audit trail records who made each change. One page
+    sets a person up: their details, role and services (issue 13); the list shows whether their
+    e-learning (002 §5.1) and their Director's written permission (002 §2.6) are in place.
     """
+
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "services",
+        "training_in_place",
+        "permission_in_place",
+        "is_active",
+    ]
+    list_filter = ["is_active", "groups"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # the add page: username and password, then role and services
+            return (*fieldsets, ROLE_AND_SERVICES)
+        moved = []
+        for name, options in fieldsets:
+            fields = tuple(f for f in options.get("fields", ()) if f != "groups")
+            moved.append((name, {**options, "fields": fields}))
+        return (moved[0], ROLE_AND_SERVICES, *moved[1:])
+
+    def get_queryset(self, request):
+        now = timezone.now()
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups", "services_managed", "services_worked_in")
+            .annotate(
+                has_training=Exists(
+                    TrainingRecord.objects.filter(person=OuterRef("pk")).elearning_in_date(at=now)
+                ),
+                has_permission=Exists(
+                    DirectorPermission.objects.filter(person=OuterRef("pk")).in_force(
+                        today=timezone.localdate(now)
+                    )
+                ),
+            )
+        )
+
+    @admin.display(description="Name")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    @admin.display(description="Role")
+    def role(self, obj):
+        return ", ".join(sorted(group.name for group in obj.groups.all())) or "None"
+
+    @admin.display(description="Services")
+    def services(self, obj):
+        names = sorted(
+            {s.name for s in obj.services_managed.all()} | {s.name for s in obj.services_worked_in.all()}
+        )
+        return ", ".join(names) or "None"
+
+    @admin.display(description="E-learning done", boolean=True)
+    def training_in_place(self, obj):
+        return getattr(obj, "has_training", None)
+
+    @admin.display(description="Director's permission", boolean=True)
+    def permission_in_place(self, obj):
+        return getattr(obj, "has_permission", None)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -303,10 +401,19 @@ class CouncilUserAdmin(UserAdmin):
         return (*super().get_readonly_fields(request, obj), *locked_person_fields(request.user, obj))
 
     def get_form(self, request, obj=None, **kwargs):
+        base = self.add_form if obj is None else self.form
+        kwargs["form"] = type(base.__name__, (_PersonServicesForm, base), {})
         form = super().get_form(request, obj, **kwargs)
         if "groups" not in form.base_fields:
             return form
         return type(form.__name__, (_MembershipGuard, form), {"actor": request.user})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "services_managed" in form.cleaned_data:
+            form.instance.services_managed.set(form.cleaned_data["services_managed"])
+        if "services_worked_in" in form.cleaned_data:
+            form.instance.services_worked_in.set(form.cleaned_data["services_worked_in"])
 
     def save_model(self, request, obj, form, change):
         was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()

@@ -390,6 +390,14 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
 
 
 # --- Who may use an account (003 D2.3, D2.9; 002 §2.6, §5.1, §5.2) ------------------------------
+class DirectorPermissionQuerySet(models.QuerySet):
+    def in_force(self, *, today) -> DirectorPermissionQuerySet:
+        """Given on or before ``today`` and not withdrawn by then (002 §2.6)."""
+        return self.filter(granted_on__lte=today).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)
+        )
+
+
 class DirectorPermission(models.Model):
     """The Director's written permission for a person to use social media for work (002 §2.6).
 
@@ -422,12 +430,21 @@ class DirectorPermission(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = DirectorPermissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-granted_on"]
 
     def __str__(self) -> str:
         return f"Permission for {self.person} ({', '.join(self.platforms)})"
+
+
+class TrainingRecordQuerySet(models.QuerySet):
+    def elearning_in_date(self, *, at) -> TrainingRecordQuerySet:
+        """Completions of the social media e-learning that count at ``at``: done, not expired (002 §5.1)."""
+        return self.filter(
+            module__iexact=settings.SOCIAL_MEDIA_ELEARNING_MODULE, completed_at__lte=at
+        ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
 
 
 class TrainingRecord(models.Model):
@@ -447,6 +464,8 @@ class TrainingRecord(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = TrainingRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-completed_at"]

@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -241,11 +242,17 @@ def check_reference(query: str) -> CheckResult:
     return CheckResult(query, platform, handle, [_public_row(row) for row in accounts])
 
 
+ECHO_MAX_CHARS = 60
+
+
 @require_GET
 def register_check(request):
     """The "is this account really the council's?" page (000 §24)."""
     query = request.GET.get("q", "")
     result = check_reference(query) if "q" in request.GET else None
+    # What was typed, as the answer repeats it: without surrounding space, and cut short so a
+    # pasted page of text does not fill the answer (issue 13 item 5).
+    echo = Truncator(" ".join(query.split())).chars(ECHO_MAX_CHARS)
     platform = (result.platform if result else None) or ""
     return render(
         request,
@@ -253,6 +260,7 @@ def register_check(request):
         {
             "result": result,
             "query": query,
+            "echo": echo,
             "report_email": _report_email(),
             "report_to_platform": REPORT_TO_PLATFORM.get(platform, REPORT_TO_PLATFORM_DEFAULT),
             "platform_label": _PLATFORM_LABELS.get(platform, ""),

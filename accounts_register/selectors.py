@@ -134,3 +134,52 @@ def who_may_use_what(*, person=None) -> QuerySet[AuthorisedUser]:
     if person is not None:
         access = access.filter(person=person)
     return access
+
+
+# --- Does anything similar already exist? (000 Appendix 1; issue 13) --------------------------------
+#: Handles this many edits apart (after folding case and dropping punctuation) count as near matches.
+SIMILAR_HANDLE_DISTANCE = 2
+
+
+def handle_key(handle: str) -> str:
+    """A handle reduced to what a reader tells apart: case folded, only letters and digits kept
+    (``Cannock_Chase.DC`` and ``cannockchasedc`` are the same key)."""
+    from .platforms import fold
+
+    return "".join(char for char in fold(handle or "") if char.isalnum())
+
+
+def edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Levenshtein distance between ``a`` and ``b``, or ``limit + 1`` once it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def similar_accounts_by_handle(platform: str, handle: str) -> list[SocialMediaAccount]:
+    """The council's accounts (not closed or archived) on ``platform`` whose handle is the same as
+    ``handle`` or nearly so: equal once case and punctuation are set aside, or within
+    SIMILAR_HANDLE_DISTANCE edits. Two queries, whatever the number of accounts: the handles of the
+    platform, then the matching accounts."""
+    key = handle_key(handle)
+    if not key:
+        return []
+    candidates = SocialMediaAccount.objects.filter(platform=platform).exclude(
+        status__in=[AccountStatus.CLOSED, AccountStatus.ARCHIVED]
+    )
+    close = [
+        pk
+        for pk, other in candidates.values_list("pk", "handle")
+        if edit_distance(key, handle_key(other), limit=SIMILAR_HANDLE_DISTANCE) <= SIMILAR_HANDLE_DISTANCE
+    ]
+    if not close:
+        return []
+    return list(SocialMediaAccount.objects.filter(pk__in=close).select_related("service").order_by("handle"))

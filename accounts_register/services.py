@@ -191,9 +191,7 @@ def account_record_existing_approval(
 
 # --- Access prerequisites (002 §2.6, §5.1; 003 D2.9) ----------------------------------------------
 def director_permission_for(person, platform: str, *, today: date) -> DirectorPermission | None:
-    for permission in DirectorPermission.objects.filter(person=person, granted_on__lte=today).filter(
-        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)
-    ):
+    for permission in DirectorPermission.objects.filter(person=person).in_force(today=today):
         if platform in permission.platforms:
             return permission
     return None
@@ -201,13 +199,7 @@ def director_permission_for(person, platform: str, *, today: date) -> DirectorPe
 
 def has_completed_elearning(person, *, at: datetime) -> bool:
     """Completed the social media e-learning and it has not expired (002 §5.1)."""
-    return (
-        TrainingRecord.objects.filter(
-            person=person, module__iexact=settings.SOCIAL_MEDIA_ELEARNING_MODULE, completed_at__lte=at
-        )
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
-        .exists()
-    )
+    return TrainingRecord.objects.filter(person=person).elearning_in_date(at=at).exists()
 
 
 def current_statement_acceptance(person, account) -> UsageStatementAcceptance | None:

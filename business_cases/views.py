@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm_log.models import StateLog
 
 from accounts_register.models import Service
+from accounts_register.selectors import similar_accounts_by_handle
 from councilsocial.permissions import is_communications
 from councilsocial.signin import client_ip
 
@@ -96,11 +97,19 @@ def case_start(request):
         messages.error(request, "Only a member of a service can start a business case.")
         return redirect("business-case-list")
     form = form_class(request.POST or None, user=request.user)
+    similar, seen = [], ""
     if request.method == "POST" and form.is_valid():
-        case = services.business_case_create(author=request.user, now=timezone.now(), **form.cleaned_data)
-        messages.success(request, "Case started. Answer the questions in each section, then submit it.")
-        return redirect("business-case-detail", pk=case.pk)
-    return render(request, "business_cases/case_start.html", {"form": form})
+        # 000 Appendix 1: "Does anything similar already exist?" Warn at once, naming the accounts;
+        # starting the case anyway is the person's choice, made with the warning in front of them.
+        seen = f"{form.cleaned_data['platform']}:{form.cleaned_data['handle']}"
+        similar = similar_accounts_by_handle(form.cleaned_data["platform"], form.cleaned_data["handle"])
+        if not similar or request.POST.get("similar_seen") == seen:
+            case = services.business_case_create(author=request.user, now=timezone.now(), **form.cleaned_data)
+            messages.success(request, "Case started. Answer the questions in each section, then submit it.")
+            return redirect("business-case-detail", pk=case.pk)
+    return render(
+        request, "business_cases/case_start.html", {"form": form, "similar": similar, "similar_seen": seen}
+    )
 
 
 @login_required

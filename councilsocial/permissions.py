@@ -129,7 +129,9 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append(("operations", "Operations"))  # 003 D9–D11
     if is_administrator(user) and not comms:
         items.append(("who-may-use-what", "Access"))  # 002 §5.2
-    if comms or is_administrator(user):
+    if is_administrator(user) and not comms:
+        # Communications reach administration from the Operations page, so their navigation fits
+        # on one line at 1280 px (issue 13).
         items.append(("admin:index", "Administration"))
     return items
 

@@ -3,17 +3,18 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
-from accounts_register.models import Directorate, Service
-from monitoring.models import Notification
+from accounts_register.models import Directorate, Service, SocialMediaAccount
+from monitoring.selectors import calendar_current
 
+from . import worklists
 from .permissions import (
     is_administrator,
     is_communications,
@@ -24,9 +25,50 @@ from .permissions import (
 logger = logging.getLogger(__name__)
 
 
-@login_required
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def office_hours_in_words(calendar) -> list[str]:
+    """The office hours as the public reads them: "Monday to Friday, 9:00am to 5:00pm"."""
+
+    def clock(moment) -> str:
+        return f"{moment.hour % 12 or 12}:{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
+
+    runs: list[list] = []  # [first day, last day, opens, closes]
+    for day in range(7):
+        hours = calendar.hours.get(day)
+        if hours is None:
+            continue
+        if runs and runs[-1][1] == day - 1 and tuple(runs[-1][2:]) == hours:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, *hours])
+    return [
+        f"{WEEKDAYS[first] if first == last else WEEKDAYS[first] + ' to ' + WEEKDAYS[last]}, "
+        f"{clock(opens)} to {clock(closes)}"
+        for first, last, opens, closes in runs
+    ]
+
+
+def start(request):
+    """The public start page (000 §24, §25): the council's official accounts, "is this account
+    really ours?", how the accounts are run and how quickly enquiries are answered, and the way in
+    for staff."""
+    return render(
+        request,
+        "councilsocial/start.html",
+        {
+            "official_accounts": SocialMediaAccount.objects.public().count(),
+            "office_hours": office_hours_in_words(calendar_current()),
+        },
+    )
+
+
 def home(request):
-    """The signed-in home page: what this person looks after, by role."""
+    """``/``: the public start page for a visitor; for staff signed in, what needs them now, by
+    role, each item one click from where it is done (issue 13)."""
+    if not request.user.is_authenticated:
+        return start(request)
     user = request.user
     context = {
         "is_communications": is_communications(user),
@@ -35,14 +77,8 @@ def home(request):
         "is_administrator": is_administrator(user),
         "my_services": Service.objects.for_member(user).select_related("directorate"),
         "my_directorates": Directorate.objects.filter(corporate_director=user),
+        "work": worklists.home_lists(user, now=timezone.now()),
     }
-    if context["is_communications"]:
-        context["counts"] = {
-            "directorates": Directorate.objects.count(),
-            "services": Service.objects.count(),
-            "notifications_waiting": Notification.objects.filter(status=Notification.Status.PENDING).count(),
-            "notifications_failed": Notification.objects.filter(status=Notification.Status.FAILED).count(),
-        }
     return render(request, "councilsocial/home.html", context)
 
 

@@ -117,3 +117,36 @@ class ActivityUploadForm(forms.Form):
             Field("file"),
             Button("submit", "Upload and check"),
         )
+
+
+# --- Acting on flags (issue 13 item 2) -------------------------------------------------------------
+def _person_label(person) -> str:
+    return person.get_full_name() or person.username
+
+
+class FlagAssignForm(InputLimitsMixin, forms.Form):
+    """Communications asks a person to clear a flag, with a note for the flag's history."""
+
+    assigned_to = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Who should clear it?",
+        help_text="Leave empty to take the flag back from whoever has it.",
+        empty_label="Nobody",
+    )
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = people
+        self.fields["assigned_to"].label_from_instance = _person_label
+
+
+class FlagNoteForm(InputLimitsMixin, forms.Form):
+    """A note in a flag's history: what was done, or who was asked."""
+
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the note"},
+    )

@@ -56,11 +56,26 @@ def get_enquiry_for_user(user, pk: int, *, write: bool = False):
     return get_object_or_404(Enquiry.objects.for_user(user).select_related("account__service"), pk=pk)
 
 
-def inbox_enquiries(user, *, service_id: int | None = None):
-    """Open enquiries the person answers for, soonest deadline first (``enquiry_inbox_idx``)."""
+def inbox_enquiries(user, *, service_id: int | None = None, duty_first: bool = False):
+    """Open enquiries the person answers for, soonest deadline first (``enquiry_inbox_idx``).
+
+    With ``duty_first`` (the duty officer, 000 Appendix 2), the corporate accounts' enquiries that
+    nobody has been given come first.
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
+    from accounts_register.models import AccountKind
+
     from .models import Enquiry
 
-    enquiries = Enquiry.objects.for_user(user).open().select_related("account__service")
+    enquiries = Enquiry.objects.for_user(user).open().select_related("account__service", "assigned_to")
     if service_id:
         enquiries = enquiries.filter(account__service_id=service_id)
+    if duty_first:
+        first = Case(
+            When(assigned_to__isnull=True, account__kind=AccountKind.CORPORATE, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return enquiries.order_by(first, "response_due_at", "pk")
     return enquiries.order_by("response_due_at", "pk")

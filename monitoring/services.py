@@ -21,8 +21,11 @@ from councilsocial.tasking import enqueue_on_commit
 
 from .calendar import Calendar, fixed_hours_due_at, response_due_at, working_seconds_between
 from .models import (
+    DutyDay,
     Enquiry,
     EnquiryStatus,
+    FlagEvent,
+    FlagEventKind,
     FlagKind,
     GovernanceFlag,
     NoResponseReason,
@@ -564,3 +567,172 @@ def response_stats_refresh(*, now: datetime, months: int = 2) -> int:
             for row in rows
         )
     return len(rows)
+
+
+# --- Acting on flags (issue 13 item 2) -------------------------------------------------------------
+class FlagRefused(Exception):
+    """The person may not do this to the flag; the message says why, in words."""
+
+
+def _flag_for_change(flag: GovernanceFlag, by) -> GovernanceFlag:
+    from councilsocial.permissions import is_communications
+
+    if not is_communications(by):
+        raise FlagRefused("Only Communications can assign flags or add notes to them.")
+    locked = GovernanceFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.resolved_at is not None:
+        raise FlagRefused("This flag has already cleared.")
+    return locked
+
+
+def flag_assign(*, flag: GovernanceFlag, to, by, note: str = "", now: datetime) -> FlagEvent:
+    """Communications asks a person to clear a flag (or, with ``to=None``, takes it back).
+
+    The assignment and its note go into the flag's history, and the person is emailed once through
+    the outbox. Assigning never clears the flag: that happens when its condition clears.
+    """
+    with transaction.atomic():
+        locked = _flag_for_change(flag, by)
+        locked.assigned_to = to
+        locked.save(update_fields=["assigned_to"])
+        event = FlagEvent.objects.create(
+            flag=locked,
+            kind=FlagEventKind.ASSIGNED if to is not None else FlagEventKind.UNASSIGNED,
+            by=by,
+            at=now,
+            assigned_to=to,
+            note=note.strip(),
+        )
+        if to is not None and to.email and to.pk != by.pk:
+            notification_enqueue(
+                to=to.email,
+                subject=f"A governance flag for you to clear: {locked.get_kind_display()}",
+                body=(
+                    f"Hello {to.get_full_name() or to.username},\n\n"
+                    f"{by.get_full_name() or by.username} has asked you to clear this flag:\n\n"
+                    f"- {_flag_line(locked)}\n"
+                    + (f"\nTheir note: {note.strip()}\n" if note.strip() else "")
+                    + f"\nSee it at {settings.SITE_URL}{reverse('flag-detail', kwargs={'pk': locked.pk})}\n"
+                ),
+                dedupe_key=f"flag-assigned:{event.pk}",
+                now=now,
+            )
+    flag.assigned_to = to
+    return event
+
+
+def flag_add_note(*, flag: GovernanceFlag, by, note: str, now: datetime) -> FlagEvent:
+    """A note in the flag's history (what was done, who was asked). It does not clear the flag."""
+    if not note.strip():
+        raise FlagRefused("Enter the note.")
+    with transaction.atomic():
+        locked = _flag_for_change(flag, by)
+        return FlagEvent.objects.create(
+            flag=locked, kind=FlagEventKind.NOTE, by=by, at=now, note=note.strip()
+        )
+
+
+# --- The duty officer's inbox (000 Appendix 2; issue 13 item 3) -------------------------------------
+#: A response recorded by mistake can be undone by its author for this long.
+UNDO_MINUTES = 15
+
+
+class DutyRefused(Exception):
+    """What the rota, an assignment or an undo cannot do, in words."""
+
+
+def duty_set(*, day, officer, by, now: datetime) -> DutyDay:
+    """Communications puts ``officer`` on duty on ``day``, a working day of the council's calendar."""
+    from councilsocial.permissions import is_communications
+
+    if not is_communications(by):
+        raise DutyRefused("Only Communications sets the duty rota.")
+    if not calendar_current().is_working_day(day):
+        raise DutyRefused(f"{day:%A} {day.day} {day:%B %Y} is not a working day: nobody is on duty.")
+    duty, _ = DutyDay.objects.update_or_create(
+        day=day, defaults={"officer": officer, "set_by": by, "set_at": now}
+    )
+    return duty
+
+
+def duty_officer_on(day):
+    """Who is on duty on ``day``: nobody on a weekend, bank holiday or closure day."""
+    if not calendar_current().is_working_day(day):
+        return None
+    duty = DutyDay.objects.filter(day=day).select_related("officer").first()
+    return duty.officer if duty else None
+
+
+def enquiry_assign(*, enquiry: Enquiry, to, by, now: datetime) -> Enquiry:
+    """Hand an enquiry to a person of its service (or Communications), who is emailed once."""
+    from councilsocial.permissions import is_communications
+
+    service = enquiry.account.service
+    if not (is_communications(to) or Service.objects.for_member(to).filter(pk=service.pk).exists()):
+        raise DutyRefused(f"{to.get_full_name() or to.username} does not work on {service.name}'s accounts.")
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        if not locked.is_open:
+            raise DutyRefused("This enquiry is already closed.")
+        Enquiry.objects.filter(pk=locked.pk).update(assigned_to=to, assigned_at=now)
+        if to.email and to.pk != by.pk:
+            link = f"{settings.SITE_URL}{reverse('enquiry-respond', kwargs={'pk': locked.pk})}"
+            said = f"{locked.get_channel_display()} from {locked.author or 'someone'}: {locked.text[:500]}"
+            notification_enqueue(
+                to=to.email,
+                subject=f"An enquiry for you to answer on {locked.account.display_name}",
+                body=(
+                    f"Hello {to.get_full_name() or to.username},\n\n"
+                    f"{by.get_full_name() or by.username} has asked you to answer this enquiry:\n\n"
+                    f"{said}\n\nAnswer it at {link}\n"
+                ),
+                # Once per enquiry and person: assigning it to them again sends nothing more.
+                dedupe_key=f"enquiry-assigned:{locked.pk}:{to.pk}",
+                now=now,
+            )
+    enquiry.assigned_to, enquiry.assigned_at = to, now
+    return enquiry
+
+
+def response_undo(*, response: Response, by, now: datetime) -> Enquiry:
+    """Undo a response recorded by mistake: its author, within UNDO_MINUTES, the latest one only.
+
+    The response is kept, marked undone (the log); the enquiry goes back to where the responses
+    left standing put it, and its clock figures are worked out again from them.
+    """
+    with transaction.atomic():
+        enquiry = Enquiry.objects.select_for_update().get(pk=response.enquiry_id)
+        response = Response.objects.get(pk=response.pk)
+        if response.recorded_by_id != by.pk:
+            raise DutyRefused("Only the person who recorded a response can undo it.")
+        if response.undone_at is not None:
+            raise DutyRefused("This response has already been undone.")
+        if now - response.recorded_at > timedelta(minutes=UNDO_MINUTES):
+            raise DutyRefused(f"A response can only be undone within {UNDO_MINUTES} minutes of recording it.")
+        standing = list(
+            enquiry.responses.filter(undone_at__isnull=True)
+            .exclude(pk=response.pk)
+            .order_by("responded_at", "pk")
+        )
+        if any(other.recorded_at > response.recorded_at for other in standing):
+            raise DutyRefused("A later response has been recorded; undo that one first.")
+        Response.objects.filter(pk=response.pk).update(undone_at=now)
+        holding = next((r for r in standing if r.kind == ResponseKind.HOLDING), None)
+        if holding is not None:
+            enquiry.undo_to_holding()
+        else:
+            enquiry.undo_to_open()
+        enquiry.closed_at = None
+        enquiry.no_response_reason = ""
+        first = holding
+        if first is None:
+            enquiry.first_response_at = enquiry.first_response_working_seconds = enquiry.met_deadline = None
+        else:
+            enquiry.first_response_at = first.responded_at
+            enquiry.first_response_working_seconds = working_seconds_between(
+                enquiry.received_at, first.responded_at, calendar_current()
+            )
+            enquiry.met_deadline = first.responded_at <= enquiry.response_due_at
+        enquiry.save()
+    logger.info("Response %s to enquiry %s undone by %s", response.pk, enquiry.pk, by.pk)
+    return enquiry

@@ -1,24 +1,31 @@
 import uuid
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts_register.models import Service
 from councilsocial.lib.spreadsheets import columns_of, export_csv
-from councilsocial.permissions import is_communications
+from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communications
 
 from . import dashboard, imports, services
 from .calendar import deadline_in_words
-from .forms import ActivityUploadForm, EnquiryForm, NoResponseForm
-from .models import FlagKind, GovernanceFlag, Notification, ResponseKind
+from .flag_guidance import flag_row
+from .forms import ActivityUploadForm, EnquiryForm, FlagAssignForm, FlagNoteForm, NoResponseForm
+from .models import DutyDay, FlagKind, GovernanceFlag, Notification, Response, ResponseKind
 from .selectors import calendar_current, get_enquiry_for_user, inbox_enquiries
+from .services import UNDO_MINUTES, duty_officer_on
 
 
 @login_required
@@ -63,8 +70,18 @@ def inbox(request):
         service_id = 0
     now = timezone.now()
     calendar = calendar_current()
-    page = Paginator(inbox_enquiries(request.user, service_id=service_id), 50).get_page(
+    on_duty = duty_officer_on(timezone.localdate(now)) == request.user
+    page = Paginator(inbox_enquiries(request.user, service_id=service_id, duty_first=on_duty), 50).get_page(
         request.GET.get("page")
+    )
+    undoable = (
+        Response.objects.filter(
+            recorded_by=request.user,
+            undone_at__isnull=True,
+            recorded_at__gte=now - timedelta(minutes=UNDO_MINUTES),
+        )
+        .select_related("enquiry__account")
+        .order_by("-recorded_at")[:10]
     )
     rows = [
         {
@@ -84,6 +101,9 @@ def inbox(request):
             "is_comms": is_communications(request.user),
             "service_id": service_id,
             "query": f"service={service_id}" if service_id else "",
+            "on_duty": on_duty,
+            "undoable": undoable,
+            "undo_minutes": UNDO_MINUTES,
         },
     )
 
@@ -122,6 +142,7 @@ def enquiry_respond(request, pk: int):
         "monitoring/enquiry_respond.html",
         {
             "enquiry": enquiry,
+            "people": _enquiry_people(enquiry),
             "form": form,
             "words": deadline_in_words(enquiry.response_due_at, timezone.now(), calendar_current()),
         },
@@ -340,23 +361,258 @@ def activity_import_preview(request, batch_id):
     return render(request, "monitoring/import_preview.html", {"batch": batch, "plan": plan})
 
 
+# --- Governance flags you can act on (issue 13 item 2) -------------------------------------------
+FLAG_AGES = {
+    "7": "Raised more than a week ago",
+    "30": "Raised more than 30 days ago",
+    "90": "Raised more than 90 days ago",
+}
+FLAG_CSV_COLUMNS = [
+    ("Kind", "label"),
+    ("Account", lambda row: row.flag.account.display_name if row.flag.account else ""),
+    ("Service", lambda row: row.flag.service.name if row.flag.service else ""),
+    ("Raised", lambda row: timezone.localtime(row.flag.raised_at)),
+    ("Assigned to", lambda row: _person(row.flag.assigned_to)),
+    ("How to clear it", "how_to_clear"),
+    ("Where", lambda row: f"{settings.SITE_URL}{row.action_url}"),
+]
+
+
+def _person(person) -> str:
+    return (person.get_full_name() or person.username) if person else ""
+
+
+def _flags_seen_by(user):
+    """Open flags the person may see: their services', or every one for Communications."""
+    flags = GovernanceFlag.objects.open()
+    if is_communications(user):
+        return flags
+    return flags.filter(service__in=Service.objects.visible_to(user).values("pk"))
+
+
+def _flag_people():
+    """Who a flag can be assigned to: active people in a role."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=ROLE_GROUPS)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 @login_required
 def flag_list(request):
-    """Open governance flags the person may see (their services', or all for Communications)."""
+    """Open governance flags the person may see (their services', or all for Communications).
+
+    Each row links to what the flag is about and says how to clear it; filters by kind, service,
+    assignee and age; ``?export=csv`` downloads the filtered list.
+    """
     services_seen = Service.objects.visible_to(request.user)
     if not is_communications(request.user) and not services_seen.exists():
         raise PermissionDenied
+    flags = _flags_seen_by(request.user).select_related("account", "service", "assigned_to")
+    chosen = {}
     kind = request.GET.get("kind", "")
-    flags = GovernanceFlag.objects.open().select_related("account", "service").order_by("-raised_at", "-pk")
-    if not is_communications(request.user):
-        flags = flags.filter(service__in=services_seen.values("pk"))
     if kind in FlagKind.values:
-        flags = flags.filter(kind=kind)
-    else:
-        kind = ""
+        flags, chosen["kind"] = flags.filter(kind=kind), kind
+    service = request.GET.get("service", "")
+    if service.isdigit() and len(service) < 12:
+        flags, chosen["service"] = flags.filter(service_id=int(service)), service
+    assignee = request.GET.get("assignee", "")
+    if assignee == "me":
+        flags, chosen["assignee"] = flags.filter(assigned_to=request.user), assignee
+    elif assignee == "nobody":
+        flags, chosen["assignee"] = flags.filter(assigned_to__isnull=True), assignee
+    elif assignee.isdigit() and len(assignee) < 12:
+        flags, chosen["assignee"] = flags.filter(assigned_to_id=int(assignee)), assignee
+    age = request.GET.get("age", "")
+    if age in FLAG_AGES:
+        flags = flags.filter(raised_at__lte=timezone.now() - timedelta(days=int(age)))
+        chosen["age"] = age
+    flags = flags.order_by("raised_at", "pk")
+    if request.GET.get("export") == "csv":
+        return export_csv(
+            (flag_row(flag) for flag in flags.iterator(chunk_size=2000)),
+            FLAG_CSV_COLUMNS,
+            filename="open-flags.csv",
+        )
     page = Paginator(flags, 50).get_page(request.GET.get("page"))
+    people = list(_flag_people()) if is_communications(request.user) else []
     return render(
         request,
         "monitoring/flag_list.html",
-        {"page": page, "kind": kind, "kinds": FlagKind.choices, "query": f"kind={kind}" if kind else ""},
+        {
+            "page": page,
+            "rows": [flag_row(flag) for flag in page.object_list],
+            "chosen": chosen,
+            "kind": chosen.get("kind", ""),
+            "kinds": FlagKind.choices,
+            "services": [
+                (str(pk), name) for pk, name in services_seen.order_by("name").values_list("pk", "name")
+            ],
+            "people": [(str(p.pk), _person(p)) for p in people],
+            "ages": list(FLAG_AGES.items()),
+            "query": urlencode(chosen),
+        },
+    )
+
+
+def _get_flag_for_user(user, pk: int) -> GovernanceFlag:
+    """The one access check for flags: one the person may see (open or cleared), else 404."""
+    flags = GovernanceFlag.objects.all()
+    if not is_communications(user):
+        flags = flags.filter(service__in=Service.objects.visible_to(user).values("pk"))
+    return get_object_or_404(flags.select_related("account", "service", "assigned_to"), pk=pk)
+
+
+@login_required
+def flag_detail(request, pk: int):
+    """One flag: what it is about, how to clear it, its history; Communications assign it and add
+    notes. Neither clears it: it clears when its condition clears."""
+    flag = _get_flag_for_user(request.user, pk)
+    comms = is_communications(request.user)
+    people = _flag_people()
+    assign_form = FlagAssignForm(initial={"assigned_to": flag.assigned_to_id}, people=people)
+    note_form = FlagNoteForm()
+    if request.method == "POST":
+        if not comms:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "assign":
+                assign_form = FlagAssignForm(request.POST, people=people)
+                if assign_form.is_valid():
+                    to = assign_form.cleaned_data["assigned_to"]
+                    services.flag_assign(
+                        flag=flag,
+                        to=to,
+                        by=request.user,
+                        note=assign_form.cleaned_data["note"],
+                        now=timezone.now(),
+                    )
+                    messages.success(
+                        request, f"Assigned to {_person(to)}." if to else "The flag is now unassigned."
+                    )
+                    return redirect("flag-detail", pk=flag.pk)
+            else:
+                note_form = FlagNoteForm(request.POST)
+                if note_form.is_valid():
+                    services.flag_add_note(
+                        flag=flag, by=request.user, note=note_form.cleaned_data["note"], now=timezone.now()
+                    )
+                    messages.success(request, "Note added.")
+                    return redirect("flag-detail", pk=flag.pk)
+        except services.FlagRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("flag-detail", pk=flag.pk)
+    return render(
+        request,
+        "monitoring/flag_detail.html",
+        {
+            "flag": flag,
+            "row": flag_row(flag),
+            "events": flag.events.select_related("by", "assigned_to"),
+            "is_comms": comms,
+            "assign_form": assign_form,
+            "note_form": note_form,
+        },
+    )
+
+
+# --- The duty officer (000 Appendix 2; issue 13 item 3) ------------------------------------------
+def _enquiry_people(enquiry):
+    """Who an enquiry can be given to: its service's people and Communications."""
+    service = enquiry.account.service
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(services_managed=service) | Q(services_worked_in=service) | Q(groups__name=COMMUNICATIONS))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+@login_required
+@require_POST
+def enquiry_assign(request, pk: int):
+    """Give an enquiry to a person of its service; they are emailed once."""
+    enquiry = get_enquiry_for_user(request.user, pk, write=True)
+    person = (
+        _enquiry_people(enquiry).filter(pk=request.POST.get("assigned_to") or 0).first()
+        if ((request.POST.get("assigned_to") or "").isdigit())
+        else None
+    )
+    if person is None:
+        messages.error(request, "Choose who should answer it.")
+        return redirect("enquiry-respond", pk=enquiry.pk)
+    try:
+        services.enquiry_assign(enquiry=enquiry, to=person, by=request.user, now=timezone.now())
+    except services.DutyRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("enquiry-respond", pk=enquiry.pk)
+    messages.success(request, f"Given to {person.get_full_name() or person.username}.")
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def response_undo(request, pk: int):
+    """Undo a response recorded by mistake: its author, within 15 minutes."""
+    response = get_object_or_404(Response.objects.select_related("enquiry"), pk=pk, recorded_by=request.user)
+    try:
+        services.response_undo(response=response, by=request.user, now=timezone.now())
+    except services.DutyRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("inbox")
+    messages.success(request, "The response was undone. The enquiry is waiting for a response again.")
+    return redirect("enquiry-respond", pk=response.enquiry_id)
+
+
+@login_required
+def duty_rota(request):
+    """Communications set who is the duty officer on each working day (000 Appendix 2)."""
+    if not is_communications(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    calendar = calendar_current()
+    days = []
+    for day in calendar.working_days_from(today):
+        days.append(day)
+        if len(days) == 10:
+            break
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=ROLE_GROUPS)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    if request.method == "POST":
+        try:
+            day = date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            day = None
+        officer = (
+            people.filter(pk=request.POST.get("officer")).first()
+            if request.POST.get("officer", "").isdigit()
+            else None
+        )
+        if day is None or officer is None:
+            messages.error(request, "Choose a day and a person.")
+        else:
+            try:
+                services.duty_set(day=day, officer=officer, by=request.user, now=timezone.now())
+            except services.DutyRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(
+                    request, f"{officer.get_full_name() or officer.username} is on duty on {day:%A %-d %B}."
+                )
+                return redirect("duty-rota")
+    rota = {duty.day: duty.officer for duty in DutyDay.objects.filter(day__in=days).select_related("officer")}
+    return render(
+        request,
+        "monitoring/duty_rota.html",
+        {
+            "rows": [(day, rota.get(day)) for day in days],
+            "people": [(str(p.pk), p.get_full_name() or p.username) for p in people],
+        },
     )

@@ -18,7 +18,8 @@ from .activity import (
     ResponseTimeMonth,
 )
 from .calendar import ClosureDay, OfficeHours, PolicyReview, ResponsePolicy, Weekday, WorkingCalendar
-from .flags import FlagKind, GovernanceFlag, GovernanceFlagQuerySet
+from .duty import DutyDay
+from .flags import FlagEvent, FlagEventKind, FlagKind, GovernanceFlag, GovernanceFlagQuerySet
 from .operations import (
     DecidedBy,
     DecidedCampaign,
@@ -64,9 +65,12 @@ __all__ = [
     "WordListKind",
     "Channel",
     "ClosureDay",
+    "DutyDay",
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
+    "FlagEvent",
+    "FlagEventKind",
     "FlagKind",
     "GovernanceFlag",
     "GovernanceFlagQuerySet",

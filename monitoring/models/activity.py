@@ -59,6 +59,10 @@ class EnquiryQuerySet(models.QuerySet):
         """No response at all and the deadline has passed (000 §25). A holding reply stops the clock."""
         return self.filter(overdue_q(now))
 
+    def due_soon(self, *, now, until) -> EnquiryQuerySet:
+        """No response yet, not overdue, and due before ``until`` (the home page's "due today")."""
+        return self.filter(status=EnquiryStatus.OPEN, response_due_at__gte=now, response_due_at__lt=until)
+
     def for_user(self, user) -> EnquiryQuerySet:
         """Enquiries of the accounts a person works on: their services', or every one for Comms."""
         from accounts_register.models import Service
@@ -97,6 +101,15 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     no_response_reason = models.CharField(max_length=20, choices=NoResponseReason.choices, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who is answering it (000 Appendix 2: the duty officer hands enquiries on).",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     objects = EnquiryQuerySet.as_manager()
 
@@ -148,6 +161,22 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
     def close_without_response(self):
         """004 Don't 5–6: abusive, aggressive, spam or nothing to add; closes with a reason."""
 
+    @transition(
+        field=status,
+        source=[EnquiryStatus.HOLDING, EnquiryStatus.ANSWERED, EnquiryStatus.NO_RESPONSE_NEEDED],
+        target=EnquiryStatus.OPEN,
+    )
+    def undo_to_open(self):
+        """A response recorded by mistake is undone: no response remains (the clock runs again)."""
+
+    @transition(
+        field=status,
+        source=[EnquiryStatus.ANSWERED, EnquiryStatus.NO_RESPONSE_NEEDED],
+        target=EnquiryStatus.HOLDING,
+    )
+    def undo_to_holding(self):
+        """The full answer is undone; the holding reply sent before it stands."""
+
 
 class Response(models.Model):
     """A response recorded against an enquiry, by a person or an integration."""
@@ -160,6 +189,9 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    undone_at = models.DateTimeField(
+        null=True, blank=True, help_text="Undone by its author, recorded by mistake. Kept for the record."
+    )
 
     class Meta:
         ordering = ["responded_at", "pk"]

@@ -259,12 +259,30 @@ def test_an_administrator_cannot_add_a_superuser(client, administrator):
             "usable_password": "true",
             "is_superuser": "on",
             "is_staff": "on",
-            "groups": [group(COMMUNICATIONS).pk],
         },
     )
 
     sneaky = User.objects.get(username="sneaky")
     assert flags_and_groups(sneaky) == (False, False, True, [], [])
+
+
+def test_an_administrator_cannot_add_a_person_straight_into_communications(client, administrator):
+    """The add page sets a person's role too (issue 13): the membership guard covers it."""
+    client = _as(client, administrator)
+
+    response = client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "sneaky",
+            "password1": "a new password 123!",
+            "password2": "a new password 123!",
+            "usable_password": "true",
+            "groups": [group(COMMUNICATIONS).pk],
+        },
+    )
+
+    assert "Only a superuser may add people to or remove them from" in response.content.decode()
+    assert not User.objects.filter(username="sneaky").exists()
 
 
 # --- Groups: only a superuser changes what a role may do -------------------------------------------

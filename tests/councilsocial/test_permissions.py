@@ -42,7 +42,6 @@ def test_who_may_see_a_service(request, service, other_service, persona, sees_ow
                 "Inbox",
                 "Dashboard",
                 "Operations",
-                "Administration",
             ],
         ),
         ("administrator", ["Home", "Access", "Administration"]),

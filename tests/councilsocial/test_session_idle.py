@@ -29,7 +29,7 @@ def start():
 def signed_in(client, officer, start):
     with time_machine.travel(start, tick=False):
         client.force_login(officer)
-        assert client.get("/").status_code == 200
+        assert client.get("/accounts/").status_code == 200
     return client
 
 
@@ -40,7 +40,7 @@ def test_the_idle_timeout_defaults_to_eight_hours():
 @pytest.mark.django_db
 def test_a_session_unused_for_longer_than_the_timeout_is_signed_out(signed_in, start):
     with time_machine.travel(start + idle_timeout() + timedelta(minutes=1), tick=False):
-        response = signed_in.get("/")
+        response = signed_in.get("/accounts/")
 
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
@@ -51,10 +51,10 @@ def test_a_session_used_within_the_timeout_stays_signed_in(signed_in, start):
     # Used shortly before it would have ended, then again after the original end: the use in
     # between extended it.
     with time_machine.travel(start + idle_timeout() - timedelta(minutes=10), tick=False):
-        assert signed_in.get("/").status_code == 200
+        assert signed_in.get("/accounts/").status_code == 200
 
     with time_machine.travel(start + idle_timeout() + timedelta(minutes=10), tick=False):
-        response = signed_in.get("/")
+        response = signed_in.get("/accounts/")
 
     assert response.status_code == 200
 

@@ -28,7 +28,7 @@ def fail(client, username, times, address="127.0.0.1"):
 
 
 def is_signed_in(client) -> bool:
-    return client.get("/").status_code == 200
+    return client.get("/accounts/").status_code == 200  # a staff page ("/" is public)
 
 
 @pytest.mark.django_db

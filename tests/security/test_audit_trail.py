@@ -243,13 +243,17 @@ TRAIL_WORDS = ("history", "statelog", "log", "flag")
 
 
 def test_no_page_outside_admin_edits_the_trail():
-    """The only URLs naming the trail are read-only: the flag list and admin's read-only history."""
+    """The only URLs naming the trail are read-only: the flag list and admin's read-only history.
+
+    The flag page (issue 13) adds assignments and notes to a flag's own history; it never changes
+    when a flag was raised or cleared (tests/monitoring/test_flag_actions.py).
+    """
     named = {
         r.key
         for r in all_routes()
         if not r.key.startswith("admin:") and any(word in r.route.lower() for word in TRAIL_WORDS)
     }
-    assert named == {"flag-list", "api-flags"}
+    assert named == {"flag-list", "flag-detail", "api-flags"}
 
 
 @pytest.mark.parametrize("url", ["/flags/", "account-detail"])

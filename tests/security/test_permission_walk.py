@@ -262,7 +262,7 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
 
     # Something for every Django admin page that takes an object id.
     Token.objects.get_or_create(user=comms)
-    GovernanceFlag.objects.create(
+    w["flag"] = GovernanceFlag.objects.create(
         kind=FlagKind.values[0],
         subject_type=ContentType.objects.get_for_model(account),
         subject_id=account.pk,
@@ -330,8 +330,11 @@ def url_for(route: Route, w: dict) -> str:
         "account-import-preview": {"batch_id": w["import_batch"].pk},
         "api-account-detail": {"pk": a.pk},
         "enquiry-respond": {"pk": w["enquiry"].pk},
+        "enquiry-assign": {"pk": w["enquiry"].pk},
+        "response-undo": {"pk": w["enquiry"].pk},  # GET is refused before the id is looked up
         "activity-import-preview": {"batch_id": w["activity_batch"].pk},
         "service-dashboard": {"pk": w["service"].pk},
+        "flag-detail": {"pk": w["flag"].pk},
         "api-enquiry-responses": {"pk": w["enquiry"].pk},
         "operations-emergency-lift": {"pk": w["emergency"].pk},
         "operations-purdah-delete": {"pk": w["purdah"].pk},
@@ -410,7 +413,7 @@ EXPECTED: dict[str, tuple] = {
     "public-register-check": PUBLIC,
     "api-schema": PUBLIC,  # the OpenAPI description, for integrators
     # Everyone signed in has a home page; lists are filtered to what the person may see.
-    "home": (A, 200, 200, 200, 200, 200, 200, 200),
+    "home": PUBLIC,  # the public start page for a visitor (issue 13), the work lists when signed in
     "service-list": (A, 200, 200, 200, 200, 200, 200, 200),
     "register-list": (A, 200, 200, 200, 200, 200, 200, 200),
     # The register (001 §19, §28): services propose, Comms adds; the Director does neither.
@@ -445,10 +448,14 @@ EXPECTED: dict[str, tuple] = {
     "inbox": (A, 200, 200, 403, 200, 403, 403, 200),
     "enquiry-new": (A, 200, 200, 403, 200, 403, 403, 200),
     "enquiry-respond": (A, 200, 200, 404, 200, 404, 404, 404),
+    "enquiry-assign": POST_ONLY,  # hand an enquiry on (issue 13)
+    "response-undo": POST_ONLY,  # undo a response recorded by mistake, within 15 minutes
+    "duty-rota": COMMS_ONLY,  # 000 Appendix 2: Communications set the duty rota
     "activity-import": (A, 200, 200, 403, 200, 403, 403, 200),
     "activity-import-preview": (A, 200, 404, 404, 404, 404, 404, 404),  # the officer uploaded it
     "dashboard": COMMS_ONLY,
     "flag-list": (A, 200, 200, 200, 200, 403, 403, 200),
+    "flag-detail": OWN_SERVICE_OBJECT,  # Communications assign it and add notes (POST)
     "service-dashboard": OWN_SERVICE_OBJECT,
     # Operations (003 D9–D11, Section B).
     "operations": (A, 200, 200, 200, 200, 403, 403, 200),
