@@ -85,7 +85,12 @@ INSTALLED_APPS = [
     "django_fsm_log",
     "simple_history",
     "rules",
+    # The base layer (README "Where things live"): imports no app below.
     "councilsocial",
+    "councilsocial.notifications",
+    "councilsocial.flags",
+    "councilsocial.calendar",
+    # The domain apps, lowest first.
     "accounts_register",
     "business_cases",
     "risk_assessments",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from accounts_register.models import Directorate, Service
-from monitoring.models import Notification
+from councilsocial.notifications.models import Notification
 
 from .permissions import (
     is_administrator,

@@ -11,31 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts_register.models import Service
+from councilsocial.calendar.rules import deadline_in_words
+from councilsocial.calendar.selectors import calendar_current
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.lib.spreadsheets import columns_of, export_csv
 from councilsocial.permissions import is_communications
 
 from . import dashboard, imports, services
-from .calendar import deadline_in_words
 from .forms import ActivityUploadForm, EnquiryForm, NoResponseForm
-from .models import FlagKind, GovernanceFlag, Notification, ResponseKind
-from .selectors import calendar_current, get_enquiry_for_user, inbox_enquiries
-
-
-@login_required
-def outbox(request):
-    """Communications' view of the emails the application has written, newest first."""
-    if not request.user.has_perm("monitoring.view_outbox"):
-        raise PermissionDenied
-    status = request.GET.get("status", "")
-    notifications = Notification.objects.all()
-    if status in Notification.Status.values:
-        notifications = notifications.filter(status=status)
-    page = Paginator(notifications.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "monitoring/outbox.html",
-        {"page": page, "status": status, "statuses": Notification.Status.choices},
-    )
+from .models import ResponseKind
+from .selectors import get_enquiry_for_user, inbox_enquiries
 
 
 # --- The inbox (issue 6 item 5) -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Monitoring's models, one module per area.
 
-The outbox, governance flags, the working calendar, enquiries, responses and posts, and (with its
-issue) operations: emergencies, purdah, incidents. Each module is imported here so Django finds it.
+Enquiries, responses and posts, response policies, and (until they move to their own app)
+operations: emergencies, purdah, incidents. Each module is imported here so Django finds it.
 """
 
 from .activity import (
@@ -17,8 +17,7 @@ from .activity import (
     ResponseKind,
     ResponseTimeMonth,
 )
-from .calendar import ClosureDay, OfficeHours, PolicyReview, ResponsePolicy, Weekday, WorkingCalendar
-from .flags import FlagKind, GovernanceFlag, GovernanceFlagQuerySet
+from .calendar import PolicyReview, ResponsePolicy
 from .operations import (
     DecidedBy,
     DecidedCampaign,
@@ -39,7 +38,6 @@ from .operations import (
     WordListEntry,
     WordListKind,
 )
-from .outbox import Notification, NotificationQuerySet
 
 __all__ = [
     "ActivityImport",
@@ -63,17 +61,10 @@ __all__ = [
     "WordListEntry",
     "WordListKind",
     "Channel",
-    "ClosureDay",
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
-    "FlagKind",
-    "GovernanceFlag",
-    "GovernanceFlagQuerySet",
     "NoResponseReason",
-    "Notification",
-    "NotificationQuerySet",
-    "OfficeHours",
     "PolicyReview",
     "Post",
     "PostKind",
@@ -81,6 +72,4 @@ __all__ = [
     "ResponseKind",
     "ResponseTimeMonth",
     "ResponsePolicy",
-    "Weekday",
-    "WorkingCalendar",
 ]

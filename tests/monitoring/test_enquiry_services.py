@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from monitoring.models import ClosureDay, Enquiry, OfficeHours, WorkingCalendar
-from monitoring.selectors import calendar_current, calendar_forget
+from councilsocial.calendar.models import ClosureDay, OfficeHours, WorkingCalendar
+from councilsocial.calendar.selectors import calendar_current, calendar_forget
+from monitoring.models import Enquiry
 from monitoring.services import calendar_changed, enquiries_ingest, enquiry_record_response
 from tests.factories import AccountFactory
 

@@ -12,8 +12,9 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection, transaction
 from django.utils import timezone
 
-from monitoring.models import Notification
-from monitoring.services import notification_enqueue, notifications_send_due, retry_delay
+from councilsocial.notifications.models import Notification
+from councilsocial.notifications.sending import notifications_send_due, retry_delay
+from councilsocial.notifications.services import notification_enqueue
 from tests.celery_helpers import broker
 
 

@@ -6,7 +6,7 @@ from councilsocial.schedules import BEAT_DEPENDENCY, IntervalJob, interval_jobs
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts_register", "0004_import_batches"), BEAT_DEPENDENCY]
+    dependencies = [("accounts_register", "0002_roles"), BEAT_DEPENDENCY]
 
     operations = [
         interval_jobs(

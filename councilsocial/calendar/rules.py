@@ -4,7 +4,8 @@ A :class:`Calendar` is an immutable description of when the council works: the t
 (Europe/London), the office hours of each weekday as the half-open interval ``[opens, closes)``, the
 bank holidays of the council's nation (from the ``holidays`` package, including substitute days and
 one-off holidays such as the 2022 Platinum Jubilee, the Queen's funeral and the 2023 Coronation) and
-the extra closure days the council adds (the Christmas shutdown). ``monitoring.selectors.calendar_current``
+the extra closure days the council adds (the Christmas shutdown).
+``councilsocial.calendar.selectors.calendar_current``
 builds one from the database and caches it.
 
 The response-time rule, 000 §25 ("enquiries received within office hours are responded to by the
@@ -177,19 +178,15 @@ def working_seconds_between(start: datetime, end: datetime, calendar: Calendar =
     return int(total)
 
 
-def working_days_before(moment: datetime, days: int, calendar: Calendar | None = None) -> datetime:
+def working_days_before(moment: datetime, days: int, calendar: Calendar = DEFAULT_CALENDAR) -> datetime:
     """The instant ``days`` working days before ``moment``: the same UK clock time on the working
     day reached by counting ``days`` working days back from ``moment``'s date (that date excluded).
 
     A reminder job asks "waiting since before this cut-off?"; Friday 14:00 minus 2 working days is
     Wednesday 14:00, and Tuesday 14:00 minus 2 is the previous Friday 14:00 (a bank holiday on the
-    way back is skipped). Without a ``calendar``, the council's own (cached) calendar is used, so its
-    closure days count too. Returns UTC.
+    way back is skipped). Pass the council's own calendar
+    (``councilsocial.calendar.selectors.calendar_current``) so its closure days count too. Returns UTC.
     """
-    if calendar is None:
-        from .selectors import calendar_current  # the only door from this pure module to the database
-
-        calendar = calendar_current()
     local = _local(moment, calendar)
     day = local.date()
     counted = 0
@@ -211,14 +208,10 @@ def is_overdue(due: datetime, now: datetime) -> bool:
     return due < now
 
 
-def working_days_between(start: datetime, end: datetime, calendar: Calendar | None = None) -> int:
+def working_days_between(start: datetime, end: datetime, calendar: Calendar = DEFAULT_CALENDAR) -> int:
     """Whole working days from ``start`` to ``end``: the most ``n`` with
-    ``working_days_before(end, n) >= start``, counted on the council's calendar (bank holidays
-    and closure days are not working days), as the reminders count them."""
-    if calendar is None:
-        from .selectors import calendar_current  # the only door from this pure module to the database
-
-        calendar = calendar_current()
+    ``working_days_before(end, n) >= start``, counted on ``calendar`` (bank holidays and closure
+    days are not working days), as the reminders count them."""
     local_end = _local(end, calendar)
     counted = 0
     day = local_end.date()

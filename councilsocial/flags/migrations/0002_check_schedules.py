@@ -1,7 +1,5 @@
-"""The default working calendar (Monday–Friday 09:00–17:00, England and Wales) and the schedules of
-the governance checks: unanswered enquiries every 5 minutes, the rest daily at 06:15 UK time."""
-
-from datetime import time
+"""The schedules of the governance checks: unanswered enquiries every 5 minutes, the rest daily at
+06:15 UK time. The names are those the apps register their checks under (``flags.registry``)."""
 
 from django.db import migrations
 
@@ -20,13 +18,6 @@ DAILY_CHECKS = [
 
 
 def create(apps, schema_editor):
-    WorkingCalendar = apps.get_model("monitoring", "WorkingCalendar")
-    OfficeHours = apps.get_model("monitoring", "OfficeHours")
-    if not WorkingCalendar.objects.exists():
-        calendar = WorkingCalendar.objects.create(name="Council working calendar", nation="ENG")
-        OfficeHours.objects.bulk_create(
-            OfficeHours(calendar=calendar, weekday=day, opens=time(9), closes=time(17)) for day in range(5)
-        )
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
@@ -37,9 +28,9 @@ def create(apps, schema_editor):
     for name in FIVE_MINUTE_CHECKS + DAILY_CHECKS:
         schedule = {"interval": every_five} if name in FIVE_MINUTE_CHECKS else {"crontab": daily}
         PeriodicTask.objects.get_or_create(
-            name=f"monitoring.check.{name}",
+            name=f"flags.check.{name}",
             defaults={
-                "task": "monitoring.run_governance_check",
+                "task": "flags.run_governance_check",
                 "args": f'["{name}"]',
                 "description": f"Governance check: {name.replace('_', ' ')}; new flags go out as a digest.",
                 "enabled": True,
@@ -49,14 +40,12 @@ def create(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        name__startswith="monitoring.check."
-    ).delete()
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__startswith="flags.check.").delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0004_calendar_enquiries_posts"),
+        ("flags", "0001_initial"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
