@@ -353,7 +353,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "PostKindEnum": "monitoring.models.PostKind",
     "ResponseKindEnum": "monitoring.models.ResponseKind",
     "NoResponseReasonEnum": "monitoring.models.NoResponseReason",
-    "FlagKindEnum": "monitoring.models.FlagKind",
+    "FlagKindEnum": "councilsocial.flags.models.FlagKind",
 }
 
 # --- Operations: emergencies, purdah, incidents, the content checker (issue 7) --------------------

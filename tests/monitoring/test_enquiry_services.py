@@ -130,7 +130,7 @@ def test_saving_the_calendar_in_admin_moves_open_deadlines_and_says_how_many(ser
             }
         )
 
-    response = client.post(f"/admin/monitoring/workingcalendar/{calendar.pk}/change/", data, follow=True)
+    response = client.post(f"/admin/calendar/workingcalendar/{calendar.pk}/change/", data, follow=True)
 
     enquiry.refresh_from_db()
     assert "1 open enquiry had its deadline moved" in response.content.decode()
