@@ -158,6 +158,10 @@ class SignInForm(auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username"
+        # Django sets the length on the widget only; without a check a 100 kB username reaches the
+        # sign-in audit (django-axes keeps 255 characters) and fails there with a 500.
+        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
+        self.fields["username"].error_messages["max_length"] = "Enter a correct username and password."
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = FormHelper()

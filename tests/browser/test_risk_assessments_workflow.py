@@ -53,7 +53,7 @@ def test_service_completes_comms_returns_service_fixes_comms_accepts(
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Risk assessments").click()
     page.get_by_role("button", name="Start the risk assessment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("ccdc_countryside")
-    rows = page.locator("#risks + p + table tbody tr")
+    rows = page.get_by_role("region", name="Risks, scored before and after mitigation").locator("tbody tr")
     expect(rows).to_have_count(9)
     expect(page.locator("main")).to_contain_text("signed parental consent form (004 Don't 9)")
 

@@ -36,3 +36,16 @@ def test_every_page_links_to_the_statement_from_its_footer(client, request, pers
 
     footer = page[page.index("<footer") :]
     assert 'href="/accessibility/">Accessibility statement</a>' in footer
+
+
+@pytest.mark.django_db
+def test_the_statement_says_when_and_how_the_service_was_last_tested(client):
+    """Issue 17: the date of the last test, what it covered, and each known issue with its date."""
+    page = client.get("/accessibility/").content.decode()
+
+    assert "This service was last tested on 27 November 2026" in page
+    assert "It was last reviewed on 27 November 2026" in page
+    methods = ["axe-core 4.14", "1280 and at 320 pixels wide", "text spacing", "text at 200%", "keyboard"]
+    for method in methods:
+        assert method in page
+    assert page.count("by 31 March 2027") == 2  # the charts' small words; the Administration pages
