@@ -31,6 +31,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -r councilsocial accounts_register business_cases risk_assessments monitoring -x '*/migrations/*' --severity-level medium
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 ## Rebuild static/ from GOV.UK Frontend (needs Node.js and npm; not needed for run or test).

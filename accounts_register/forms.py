@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from councilsocial.forms import GovukDateField, InputLimitsMixin
-from councilsocial.permissions import CORPORATE_DIRECTORS
+from councilsocial.permissions import CORPORATE_DIRECTORS, is_communications
 
 from . import platforms
 from .models import AccessEndReason, AccessRole, Service, SocialMediaAccount
@@ -419,6 +419,4 @@ class AcceptStatementForm(GovukFormMixin, forms.Form):
 
 def services_for_proposal(user):
     """A service proposes accounts for its own services; Communications for any."""
-    from councilsocial.permissions import is_communications
-
     return Service.objects.all() if is_communications(user) else Service.objects.for_member(user)

@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
-from councilsocial.permissions import is_corporate_director
+from councilsocial.permissions import is_communications, is_corporate_director
 
 from .platforms import Platform, display_handle
 from .validators import validate_shared_mailbox
@@ -24,8 +24,6 @@ from .validators import validate_shared_mailbox
 
 def can_change_status(instance, user) -> bool:
     """Only Communications changes an account's status (DESIGN: the account register)."""
-    from councilsocial.permissions import is_communications
-
     return is_communications(user)
 
 
@@ -80,8 +78,6 @@ class ServiceQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> ServiceQuerySet:
         """The services whose work a person may see: their own, their directorate's, or all for Comms."""
-        from councilsocial.permissions import is_communications
-
         if not user.is_authenticated:
             return self.none()
         if is_communications(user):
@@ -202,8 +198,6 @@ def activation_missing(account) -> list[str]:
 class SocialMediaAccountQuerySet(models.QuerySet):
     def visible_to(self, user) -> SocialMediaAccountQuerySet:
         """Accounts a person may see: their services', their directorate's, or all for Comms."""
-        from councilsocial.permissions import is_communications
-
         if not user.is_authenticated:
             return self.none()
         if is_communications(user):

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
+from councilsocial.flags.models import GovernanceFlag
+from councilsocial.permissions import is_communications
+
+from .extensions import account_risk
 from .models import AccountStatus, AuthorisedUser, SocialMediaAccount
 
 SORTS = {
@@ -38,8 +43,6 @@ class RegisterFilters:
 
 
 def open_flags_exist():
-    from monitoring.models import GovernanceFlag
-
     return Exists(GovernanceFlag.objects.filter(account=OuterRef("pk"), resolved_at__isnull=True))
 
 
@@ -81,14 +84,9 @@ def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAcc
     if filters.has_open_flags:
         accounts = accounts.filter(open_flags_exist())
     if filters.risk:
-        from django.utils import timezone
-
-        from risk_assessments.selectors import no_accepted_assessment_q, review_overdue_q
-
-        if filters.risk == "review_overdue":
-            accounts = accounts.filter(review_overdue_q(now=timezone.now()))
-        elif filters.risk == "none_accepted":
-            accounts = accounts.filter(no_accepted_assessment_q())
+        risk_filter = account_risk.filters.get(filters.risk)
+        if risk_filter is not None:
+            accounts = accounts.filter(risk_filter(timezone.now()))
     return accounts.order_by(*SORTS.get(filters.sort, SORTS["platform"]), "pk")
 
 
@@ -98,8 +96,6 @@ def get_account_for_user(user, pk, *, write: bool = False) -> SocialMediaAccount
     A person who may see the account but not change it gets PermissionDenied (403) for ``write``.
     """
     from django.core.exceptions import PermissionDenied
-
-    from councilsocial.permissions import is_communications
 
     try:
         account = (

@@ -10,10 +10,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from councilsocial.flags.models import FlagKind
+from councilsocial.flags.services import flags_reconcile
 from councilsocial.permissions import is_communications, is_corporate_director
 
+from .extensions import access_grant_refusals, account_risk
 from .models import (
     AccessEndReason,
     AccessRole,
@@ -259,12 +263,8 @@ def authorised_user_grant(
         errors.setdefault("expires_on", []).append("The last day of access must be today or in the future")
     if account.status in {AccountStatus.CLOSED, AccountStatus.ARCHIVED}:
         errors.setdefault("__all__", []).append("Access cannot be given to a closed account")
-    from monitoring.operations import emergency_in_force
-
-    if emergency_in_force() is not None:
-        errors.setdefault("__all__", []).append(
-            "An emergency is in force: no new access can be given until Communications lifts it (003 D9)"
-        )
+    for reason in access_grant_refusals():
+        errors.setdefault("__all__", []).append(reason)
     if errors:
         raise ValidationError(errors)
     missing = access_prerequisites_missing(person=person, account=account, role=role, now=now)
@@ -348,9 +348,6 @@ def accounts_without_owner():
 
 
 def check_accounts_without_owner(*, now: datetime):
-    from monitoring.models import FlagKind
-    from monitoring.services import flags_reconcile
-
     return flags_reconcile(
         kind=FlagKind.ACCOUNT_WITHOUT_OWNER,
         subjects=accounts_without_owner(),
@@ -368,11 +365,6 @@ def temporary_access_overdue(*, today: date):
 
 
 def check_temporary_access(*, now: datetime):
-    from django.utils import timezone
-
-    from monitoring.models import FlagKind
-    from monitoring.services import flags_reconcile
-
     return flags_reconcile(
         kind=FlagKind.TEMPORARY_ACCESS_EXPIRED,
         subjects=temporary_access_overdue(today=timezone.localdate(now)),
@@ -414,8 +406,6 @@ def end_access_of_switched_off_users(*, now: datetime) -> LeaverSweep:
 
 def may_manage_access(user, account: SocialMediaAccount) -> bool:
     """Communications, and the managers of the account's service, give and end access."""
-    from councilsocial.permissions import is_communications
-
     if is_communications(user):
         return True
     return user.is_authenticated and account.service.managers.filter(pk=user.pk).exists()
@@ -476,8 +466,6 @@ def account_changed(*, account: SocialMediaAccount, changed: list[str], now: dat
     """After an account's details change: a new kind, owner or platform needs a risk review."""
     relevant = [label for field, label in RISK_RELEVANT_FIELDS.items() if field in changed]
     if relevant and account.pk:
-        from risk_assessments.services import risk_assessment_mark_review_due
-
-        risk_assessment_mark_review_due(
+        account_risk.mark_review_due(
             account=account, reason=f"The account's {' and '.join(relevant)} changed", now=now
         )

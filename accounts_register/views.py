@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_fsm_log.models import StateLog
 
+from councilsocial.flags.models import GovernanceFlag
 from councilsocial.permissions import is_administrator, is_communications, is_corporate_director
 
 from . import services
+from .extensions import account_risk
 from .forms import (
     AcceptStatementForm,
     AccountForm,
@@ -81,11 +83,9 @@ def register_list(request):
     accounts = register_accounts(request.user, filters)
     services_ = list(Service.objects.visible_to(request.user).select_related("directorate").order_by("name"))
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    from risk_assessments.selectors import NO_ASSESSMENT, assessment_summary_for_accounts
-
-    summaries = assessment_summary_for_accounts(a.pk for a in page.object_list)
+    summaries = account_risk.summaries(a.pk for a in page.object_list)
     for account in page.object_list:
-        account.risk = summaries.get(account.pk, NO_ASSESSMENT)
+        account.risk = summaries.get(account.pk, account_risk.no_assessment)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = request.GET.copy()
@@ -197,7 +197,6 @@ def account_detail(request, pk):
     status_log = StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(SocialMediaAccount), object_id=str(account.pk)
     ).select_related("by")
-    from monitoring.models import GovernanceFlag
 
     flags = GovernanceFlag.objects.filter(account=account, resolved_at__isnull=True).order_by("-raised_at")
     user = request.user
@@ -249,9 +248,7 @@ def _about(account) -> dict:
 
 
 def _risk_summary(account):
-    from risk_assessments.selectors import assessment_summary_for_accounts
-
-    return assessment_summary_for_accounts([account.pk]).get(account.pk)
+    return account_risk.summaries([account.pk]).get(account.pk)
 
 
 def _save_account(request, form, *, reason: str):

@@ -321,7 +321,7 @@ def redis_phase(
 
     log("Waiting for the outbox to empty (the every-minute job sends what could not be queued) …")
     check = (
-        "from monitoring.models import Notification as N; "
+        "from councilsocial.notifications.models import Notification as N; "
         f"q = N.objects.filter(subject__contains='faults {run_id}'); "
         "print(q.count(), q.filter(status=N.Status.SENT).count())"
     )

@@ -50,7 +50,8 @@ def load(now) -> None:
     from django.db import connection, transaction
 
     from accounts_register.models import Directorate, Service, SocialMediaAccount
-    from monitoring.models import Enquiry, GovernanceFlag, Post, Response
+    from councilsocial.flags.models import GovernanceFlag
+    from monitoring.models import Enquiry, Post, Response
 
     start = (now - timedelta(days=365)).isoformat()
     with transaction.atomic():
@@ -142,7 +143,8 @@ def overdue_floor_sql(now) -> tuple[str, list]:
     """The overdue check as one hand-written statement: resolve cleared flags and raise new ones."""
     from django.contrib.contenttypes.models import ContentType
 
-    from monitoring.models import Enquiry, GovernanceFlag
+    from councilsocial.flags.models import GovernanceFlag
+    from monitoring.models import Enquiry
 
     flag, enquiry = GovernanceFlag._meta.db_table, Enquiry._meta.db_table
     ct = ContentType.objects.get_for_model(Enquiry).pk
@@ -175,9 +177,10 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from councilsocial.flags.models import GovernanceFlag
     from councilsocial.permissions import COMMUNICATIONS
     from monitoring import checks
-    from monitoring.models import Enquiry, GovernanceFlag
+    from monitoring.models import Enquiry
 
     now = timezone.now()
     if args.reload or Enquiry.objects.count() < ENQUIRIES:

@@ -22,8 +22,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from django_fsm_log.models import StateLog
 
-from accounts_register.models import AccountKind
+from accounts_register.models import AccountKind, Service, SocialMediaAccount
 from accounts_register.platforms import Platform
+from councilsocial.permissions import is_communications
 
 
 class CaseStatus(models.TextChoices):
@@ -222,8 +223,6 @@ def is_case_director(case, user) -> bool:
 
 
 def is_comms(case, user) -> bool:
-    from councilsocial.permissions import is_communications
-
     return bool(user) and is_communications(user)
 
 
@@ -276,17 +275,16 @@ def joint_admin_ready(case) -> bool:
 
 def handle_not_on_register(case) -> bool:
     """The proposed handle is not already an account on the register."""
-    from accounts_register.models import SocialMediaAccount
-
     return not SocialMediaAccount.objects.filter(platform=case.platform, handle__iexact=case.handle).exists()
 
 
 class BusinessCaseQuerySet(models.QuerySet):
+    def approved(self) -> BusinessCaseQuerySet:
+        """Approved, and waiting for their risk assessment to be accepted (000 §9)."""
+        return self.filter(status=CaseStatus.APPROVED)
+
     def visible_to(self, user) -> BusinessCaseQuerySet:
         """Cases a person may see: their own, their services', their directorate's, or all for Comms."""
-        from accounts_register.models import Service
-        from councilsocial.permissions import is_communications
-
         if not user.is_authenticated:
             return self.none()
         if is_communications(user):
@@ -295,8 +293,6 @@ class BusinessCaseQuerySet(models.QuerySet):
 
     def waiting_for(self, user) -> BusinessCaseQuerySet:
         """Cases waiting for this person's decision or advice, oldest first."""
-        from councilsocial.permissions import is_communications
-
         if not user.is_authenticated:
             return self.none()
         condition = Q(status=CaseStatus.AWAITING_DIRECTOR, service__directorate__corporate_director=user)

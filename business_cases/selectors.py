@@ -10,9 +10,11 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
-from accounts_register.models import Service
+from accounts_register.models import Service, SocialMediaAccount
+from councilsocial.calendar.rules import working_days_before
+from councilsocial.calendar.rules import working_days_between as calendar_working_days_between
+from councilsocial.calendar.selectors import calendar_current
 from councilsocial.permissions import is_communications
-from monitoring.calendar import working_days_between as calendar_working_days_between
 from risk_assessments.models import RiskAssessmentStatus
 
 from .models import DECISION_STATES, BusinessCase, CaseStatus
@@ -23,22 +25,18 @@ def working_day_cutoff(now: datetime, days: int) -> datetime:
     it has waited at least that many working days. Working days are the council's calendar (its
     bank holidays and closure days), kept in monitoring.
     """
-    from monitoring.calendar import working_days_before
-
-    return working_days_before(now, days)
+    return working_days_before(now, days, calendar_current())
 
 
 def working_days_between(start: datetime, end: datetime) -> int:
     """Whole working days from ``start`` to ``end`` on the council's calendar, as the reminders
-    count them (``monitoring.calendar.working_days_between``)."""
-    return calendar_working_days_between(start, end)
+    count them (``councilsocial.calendar.rules.working_days_between``)."""
+    return calendar_working_days_between(start, end, calendar_current())
 
 
 def similar_accounts(case) -> QuerySet:
     """000 Appendix 1: does anything similar already exist? The council's accounts on the same
     platform, and those in the same service or directorate."""
-    from accounts_register.models import SocialMediaAccount
-
     return (
         SocialMediaAccount.objects.exclude(status__in=["closed", "archived"])
         .filter(

@@ -27,11 +27,14 @@ from django_fsm_log.models import StateLog
 from accounts_register.models import ApprovalRoute
 from accounts_register.platforms import canonical_url
 from accounts_register.services import account_change_status, account_create
-from councilsocial.permissions import COMMUNICATIONS
-from monitoring.models import Notification
-from monitoring.services import FlagChanges, flags_reconcile, notification_enqueue
+from councilsocial.flags.models import FlagKind
+from councilsocial.flags.services import FlagChanges, flags_reconcile
+from councilsocial.notifications.models import Notification
+from councilsocial.notifications.services import notification_enqueue
+from councilsocial.permissions import COMMUNICATIONS, is_communications
 from risk_assessments.models import RiskAssessmentStatus
 from risk_assessments.selectors import has_accepted_assessment
+from risk_assessments.services import risk_assessment_attach_to_account
 
 from .models import (
     EDITABLE_STATES,
@@ -528,7 +531,6 @@ def business_case_go_live(
             raise ConditionsNotMet(*exc.messages) from exc
         c.account = account
         c.save(update_fields=["account", "url", "admin_mailbox", "comms_has_admin_access", "updated_at"])
-        from risk_assessments.services import risk_assessment_attach_to_account
 
         risk_assessment_attach_to_account(business_case=c, account=account)
         try:
@@ -637,8 +639,6 @@ def _director_link_issue(case: BusinessCase, *, now, comment: str = "") -> Direc
 
 def director_link_resend(*, case, by, now) -> DirectorApprovalLink | None:
     """Communications send the Director a new link; the old one stops working."""
-    from councilsocial.permissions import is_communications
-
     if not is_communications(by):
         raise NotAllowed("Only Communications can send a new link")
     with transaction.atomic():
@@ -814,8 +814,6 @@ def send_reminders(*, now) -> int:
 
 def check_waiting_cases(*, now) -> FlagChanges:
     """Flag to Communications every case waiting 10 working days or more; resolve the rest."""
-    from monitoring.models import FlagKind
-
     return flags_reconcile(
         kind=FlagKind.BUSINESS_CASE_WAITING,
         subjects=BusinessCase.objects.waiting_too_long(now=now),

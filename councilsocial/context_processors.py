@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .permissions import navigation_for
+from .navigation import navigation_for
 
 
 def site(request):

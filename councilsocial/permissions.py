@@ -48,10 +48,14 @@ def is_administrator(user) -> bool:
 
 
 def service_of(obj):
-    """The service an object belongs to: the object itself, or its ``service`` attribute."""
-    from accounts_register.models import Service
+    """The service an object belongs to: the object itself, or its ``service`` attribute.
 
-    if isinstance(obj, Service):
+    Duck-typed so this base module imports no app: a service is anything with ``managers``,
+    ``officers`` and ``directorate`` (``accounts_register.models.Service``).
+    """
+    if obj is None:
+        return None
+    if all(hasattr(obj, name) for name in ("managers", "officers", "directorate")):
         return obj
     return getattr(obj, "service", None)
 
@@ -95,45 +99,10 @@ def director_of(user, obj) -> bool:
 rules.add_perm("accounts_register.view_service", communications | member_of_service | director_of)
 rules.add_perm("accounts_register.manage_organisation", communications | administrator)
 rules.add_perm("monitoring.view_council_dashboard", communications)
-rules.add_perm("monitoring.view_outbox", communications)
+rules.add_perm("notifications.view_outbox", communications)
 # Operations (issue 7): Communications runs emergencies, purdah, terms and policy sign-off (003 D9–D11).
 rules.add_perm("monitoring.manage_operations", communications)
 rules.add_perm("monitoring.check_content", communications | rules.predicate(is_service_officer))
-
-
-def navigation_for(user) -> list[tuple[str, str]]:
-    """The navigation a person sees, by role: (url name, label).
-
-    Kept short: pages used less often (the outbox, who may use what, the council heat map, the
-    content checker for Communications) are linked from the home page, the dashboard and the
-    operations page instead.
-    """
-    if not user.is_authenticated:
-        return []
-    comms, officer, director = is_communications(user), is_service_officer(user), is_corporate_director(user)
-    items = [("home", "Home")]
-    if comms or officer or director:
-        items.append(("register-list", "Register"))
-        # One query: the cases waiting for this person's decision or advice (business case queues).
-        from business_cases.selectors import waiting_count
-
-        waiting = waiting_count(user) if comms or director else 0
-        items.append(("business-case-list", f"Business cases ({waiting})" if waiting else "Business cases"))
-        items.append(("risk-assessment-list", "Risk assessments"))  # 000 §9
-    if comms or officer:
-        items.append(("inbox", "Inbox"))  # enquiries and their deadlines, 000 §25
-    if officer and not comms:
-        items.append(("content-check", "Check a post"))  # 003 D4.1
-    if comms:
-        items.append(("dashboard", "Dashboard"))
-        items.append(("operations", "Operations"))  # 003 D9–D11
-    if is_administrator(user) and not comms:
-        items.append(("who-may-use-what", "Access"))  # 002 §5.2
-    if is_administrator(user) and not comms:
-        # Communications reach administration from the Operations page, so their navigation fits
-        # on one line at 1280 px (issue 13).
-        items.append(("admin:index", "Administration"))
-    return items
 
 
 # Django admin permissions each role's group holds. Object rules above decide what a person may do
@@ -143,11 +112,15 @@ ADMIN_MODEL_PERMISSIONS = {
         "auth": ["user", "group"],
         "accounts_register": ["directorate", "service", "committee"],
         "django_celery_beat": ["periodictask", "intervalschedule", "crontabschedule"],
-        "monitoring": ["notification", "workingcalendar", "officehours", "closureday", "policyreview"],
+        "notifications": ["notification"],
+        "calendar": ["workingcalendar", "officehours", "closureday"],
+        "monitoring": ["policyreview"],
     },
     COMMUNICATIONS: {
         "accounts_register": ["directorate", "service", "committee", "socialmediaaccount"],
-        "monitoring": ["notification", "responsepolicy", "policyreview", "enquiry", "governanceflag"],
+        "notifications": ["notification"],
+        "flags": ["governanceflag"],
+        "monitoring": ["responsepolicy", "policyreview", "enquiry"],
         "business_cases": ["businesscase", "directorapprovallink"],
     },
 }

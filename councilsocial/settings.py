@@ -85,7 +85,12 @@ INSTALLED_APPS = [
     "django_fsm_log",
     "simple_history",
     "rules",
+    # The base layer (README "Where things live"): imports no app below.
     "councilsocial",
+    "councilsocial.notifications",
+    "councilsocial.flags",
+    "councilsocial.calendar",
+    # The domain apps, lowest first.
     "accounts_register",
     "business_cases",
     "risk_assessments",
@@ -348,7 +353,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "PostKindEnum": "monitoring.models.PostKind",
     "ResponseKindEnum": "monitoring.models.ResponseKind",
     "NoResponseReasonEnum": "monitoring.models.NoResponseReason",
-    "FlagKindEnum": "monitoring.models.FlagKind",
+    "FlagKindEnum": "councilsocial.flags.models.FlagKind",
 }
 
 # --- Operations: emergencies, purdah, incidents, the content checker (issue 7) --------------------

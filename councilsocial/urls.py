@@ -49,6 +49,7 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("", include("councilsocial.notifications.urls")),
     path("", include("accounts_register.urls")),
     path("", include("monitoring.urls")),
     path("", include("monitoring.operations_urls")),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from accounts_register.models import Directorate, Service, SocialMediaAccount
-from monitoring.selectors import calendar_current
+from councilsocial.calendar.selectors import calendar_current
 
 from . import worklists
 from .permissions import (

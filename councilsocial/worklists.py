@@ -20,12 +20,14 @@ from accounts_register.models import AuthorisedUser, Service
 from accounts_register.services import accounts_without_owner, has_completed_elearning
 from business_cases.models import EDITABLE_STATES, BusinessCase, CaseStatus
 from business_cases.selectors import working_days_between
-from monitoring.calendar import deadline_in_words
+from councilsocial.calendar.rules import deadline_in_words
+from councilsocial.calendar.selectors import calendar_current
+from councilsocial.flags.models import GovernanceFlag
+from councilsocial.notifications.models import Notification
 from monitoring.dashboard import flags_by_kind
 from monitoring.flag_guidance import flag_row
-from monitoring.models import Enquiry, GovernanceFlag, Notification
+from monitoring.models import Enquiry
 from monitoring.operations import current_policy_version, people_yet_to_acknowledge
-from monitoring.selectors import calendar_current
 from risk_assessments.models import RiskAssessment, RiskAssessmentStatus
 
 from .permissions import is_communications, is_corporate_director, is_service_officer

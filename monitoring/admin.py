@@ -1,44 +1,13 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from .models import (
-    ClosureDay,
-    DecidedCampaign,
-    Enquiry,
-    GovernanceFlag,
-    Notification,
-    OfficeHours,
-    PolicyReview,
-    ResponsePolicy,
-    WorkingCalendar,
-)
+from councilsocial.calendar.models import ClosureDay, OfficeHours, WorkingCalendar
+
+from .models import DecidedCampaign, Enquiry, PolicyReview, ResponsePolicy
 from .services import calendar_changed
 
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    """The outbox is read-only here: messages are written by events and sent by the job.
-
-    A message's secret (a one-use approval link) is never shown: the body holds a placeholder.
-    """
-
-    list_display = ["created_at", "to", "subject", "status", "attempts", "sent_at", "last_error"]
-    list_filter = ["status"]
-    search_fields = ["to", "subject"]
-    exclude = ["secret"]
-    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "secret"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-# --- Working calendar, response policies and policy reviews (issue 6) -----------------------------
+# --- Working calendar (kept here: saving it moves open enquiries' deadlines), response policies and
+# policy reviews (issue 6) ------------------------------------------------------------------------------
 
 
 class OfficeHoursInline(admin.TabularInline):
@@ -97,24 +66,6 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # enquiries are the evidence behind the response-time figures (000 §25)
-
-
-@admin.register(GovernanceFlag)
-class GovernanceFlagAdmin(admin.ModelAdmin):
-    """Flags are raised and resolved by the checks only."""
-
-    list_display = ["kind", "account", "service", "raised_at", "resolved_at", "notified_at"]
-    list_filter = ["kind"]
-    list_select_related = ["account", "service", "subject_type"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DecidedCampaign)

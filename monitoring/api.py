@@ -25,21 +25,12 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from accounts_register.models import Service, SocialMediaAccount
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.permissions import is_communications
 from councilsocial.rest import AwareDateTimeField
 
 from . import services
-from .models import (
-    Channel,
-    Enquiry,
-    FlagKind,
-    GovernanceFlag,
-    NoResponseReason,
-    Post,
-    PostKind,
-    Response,
-    ResponseKind,
-)
+from .models import Channel, Enquiry, NoResponseReason, Post, PostKind, Response, ResponseKind
 from .selectors import get_enquiry_for_user
 
 

@@ -1,41 +1,27 @@
-"""The governance checks: each a set-based query handed to ``flags_reconcile``.
+"""Monitoring's governance checks: each a set-based query handed to ``flags_reconcile``.
 
-Every check is ``(*, now) -> FlagChanges``. The registry lists them all, ours and those owned by
-other apps (named by dotted path so this module works before those apps provide them);
-``run_governance_checks`` and the Celery tasks run them from here.
+Every check is ``(*, now) -> FlagChanges``; ``MonitoringConfig.ready`` registers them in
+``councilsocial.flags.registry`` with the other apps' checks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils.module_loading import import_string
 
 from accounts_register.models import SocialMediaAccount
+from councilsocial.calendar.rules import LONDON
+from councilsocial.flags.models import FlagKind
+from councilsocial.flags.services import FlagChanges, flags_reconcile
+from councilsocial.lib.dates import add_months
 
-from .calendar import LONDON
 from .dashboard import inactive_q, posting_guideline_accounts
-from .models import FlagKind, PolicyReview
-from .models.calendar import add_months
-from .services import FlagChanges, enquiry_flags_reconcile, flags_reconcile, flags_send_digest
-
-REGISTRY: list[tuple[str, str]] = [
-    ("overdue_enquiries", "monitoring.checks.check_overdue_enquiries"),
-    ("inactive_accounts", "monitoring.checks.check_inactive_accounts"),
-    ("posting_guideline", "monitoring.checks.check_posting_guideline"),
-    ("credentials_not_rotated", "monitoring.checks.check_credentials_not_rotated"),
-    ("account_review_overdue", "monitoring.checks.check_account_review_overdue"),
-    ("policy_review_due", "monitoring.checks.check_policy_review_due"),
-    ("waiting_business_cases", "business_cases.services.check_waiting_cases"),
-    ("risk_reviews_overdue", "risk_assessments.services.check_overdue_reviews"),
-    ("temporary_access", "accounts_register.services.check_temporary_access"),
-    ("accounts_without_owner", "accounts_register.services.check_accounts_without_owner"),
-]
+from .models import PolicyReview
+from .services import enquiry_flags_reconcile
 
 
 def _today(now: datetime):
@@ -125,43 +111,12 @@ def account_flags_reconcile_on_commit(account_id: int, *, now: datetime) -> None
     transaction.on_commit(lambda: account_flags_reconcile(account_ids=[account_id], now=now))
 
 
-@dataclass(frozen=True)
-class CheckRun:
-    name: str
-    path: str
-    changes: FlagChanges | None  # None: the check is not available (its app has not provided it)
-
-
-def check_function(path: str):
-    """The check at ``path``, or None when its module or function does not exist yet."""
-    try:
-        return import_string(path)
-    except ImportError:
-        return None
-
-
-def run_check(name: str, *, now: datetime) -> CheckRun:
-    path = dict(REGISTRY)[name]
-    function = check_function(path)
-    if function is None:
-        return CheckRun(name, path, None)
-    with transaction.atomic():
-        return CheckRun(name, path, function(now=now))
-
-
-def run_all(*, now: datetime) -> list[CheckRun]:
-    return [run_check(name, now=now) for name, _ in REGISTRY]
-
-
-def governance_check_run(*, name: str, now: datetime) -> dict:
-    """Run one check and send the digest of new flags: what the scheduled task does."""
-    run = run_check(name, now=now)
-    emails = flags_send_digest(now=now)
-    if run.changes is None:
-        return {"check": name, "available": False, "emails": emails}
-    return {
-        "check": name,
-        "raised": len(run.changes.raised),
-        "resolved": run.changes.resolved,
-        "emails": emails,
-    }
+# Registered, in this order, by MonitoringConfig.ready (the other apps register their own).
+CHECKS = {
+    "overdue_enquiries": check_overdue_enquiries,
+    "inactive_accounts": check_inactive_accounts,
+    "posting_guideline": check_posting_guideline,
+    "credentials_not_rotated": check_credentials_not_rotated,
+    "account_review_overdue": check_account_review_overdue,
+    "policy_review_due": check_policy_review_due,
+}

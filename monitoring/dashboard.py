@@ -28,9 +28,10 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
 from accounts_register.platforms import Platform
+from councilsocial.calendar.rules import LONDON
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 
-from .calendar import LONDON
-from .models import Enquiry, FlagKind, GovernanceFlag, Post, PostKind, ResponseTimeMonth
+from .models import Enquiry, Post, PostKind, ResponseTimeMonth
 from .models.activity import overdue_q
 
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .models import FlagKind, GovernanceFlag
-from .models.flags import FLAG_REFERENCES
+from councilsocial.flags.models import FLAG_REFERENCES, FlagKind, GovernanceFlag
 
 
 @dataclass(frozen=True)

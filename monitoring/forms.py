@@ -9,9 +9,9 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
+from councilsocial.calendar.rules import LONDON
 from councilsocial.forms import GovukDateField, InputLimitsMixin
 
-from .calendar import LONDON
 from .models import Channel, NoResponseReason
 
 

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 
+from councilsocial.calendar.rules import LONDON
 from councilsocial.forms import date_in_range, date_range_words
 from councilsocial.lib import spreadsheets_read
 
 from . import services
-from .calendar import LONDON
 from .models import ActivityImport, Enquiry, Post
 
 MAX_BYTES = 5 * 1024 * 1024

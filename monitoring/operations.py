@@ -26,6 +26,9 @@ from accounts_register import services as account_services
 from accounts_register.models import AccessRole, AuthorisedUser, Service, SocialMediaAccount, TrainingRecord
 from councilsocial.forms import date_in_range, date_range_words
 from councilsocial.lib import spreadsheets_read
+from councilsocial.lib.dates import add_months
+from councilsocial.notifications.models import Notification
+from councilsocial.notifications.services import notification_enqueue
 from councilsocial.permissions import is_communications, is_corporate_director, is_service_officer
 
 from .checks import account_flags_reconcile_on_commit
@@ -39,7 +42,6 @@ from .models import (
     IncidentKind,
     MonitoringTerm,
     MonitoringTermStatus,
-    Notification,
     PhotoConsent,
     PolicyAcknowledgement,
     PolicyReview,
@@ -51,8 +53,6 @@ from .models import (
     WordListEntry,
     WordListKind,
 )
-from .models.calendar import add_months
-from .services import notification_enqueue
 
 BANNER_CACHE_KEY = "operations:banners"
 
@@ -121,6 +121,13 @@ def active_banners(*, today: date | None = None) -> dict:
 def emergency_in_force() -> Emergency | None:
     """The emergency in force, if any: while it lasts no new access should be granted (003 D9.2)."""
     return Emergency.objects.active().first()
+
+
+def access_grant_refusal() -> str | None:
+    """Why no access may be given now, or None: the register asks this before every grant (003 D9.2)."""
+    if emergency_in_force() is not None:
+        return "An emergency is in force: no new access can be given until Communications lifts it (003 D9)"
+    return None
 
 
 def emergency_declare(

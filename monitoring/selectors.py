@@ -1,37 +1,13 @@
-"""Reads for monitoring: the current working calendar (cached), enquiry deadlines by account."""
+"""Reads for monitoring: enquiry deadlines by account, the inbox."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404
 
-from .calendar import DEFAULT_CALENDAR, Calendar
-from .models import ResponsePolicy, WorkingCalendar
+from accounts_register.models import AccountKind
 
-CALENDAR_CACHE_KEY = "monitoring:working-calendar:v1"
-CALENDAR_CACHE_SECONDS = 300
-
-
-def calendar_load() -> Calendar:
-    """Build the council's :class:`Calendar` from the database (three small queries)."""
-    record = WorkingCalendar.objects.order_by("pk").first()
-    if record is None:
-        return DEFAULT_CALENDAR
-    hours = {row.weekday: (row.opens, row.closes) for row in record.office_hours.all()}
-    closures = frozenset(record.closure_days.values_list("date", flat=True))
-    return Calendar(hours=hours, nation=record.nation, closures=closures)
-
-
-def calendar_current() -> Calendar:
-    """The council's calendar, cached; ``calendar_forget`` is called whenever it is edited."""
-    calendar = cache.get(CALENDAR_CACHE_KEY)
-    if calendar is None:
-        calendar = calendar_load()
-        cache.set(CALENDAR_CACHE_KEY, calendar, CALENDAR_CACHE_SECONDS)
-    return calendar
-
-
-def calendar_forget() -> None:
-    cache.delete(CALENDAR_CACHE_KEY)
+from .models import Enquiry, ResponsePolicy
 
 
 def fixed_hours_by_account(account_ids) -> dict[int, int]:
@@ -49,10 +25,6 @@ def get_enquiry_for_user(user, pk: int, *, write: bool = False):
     Everyone who may see an enquiry works on its account, so ``write`` asks nothing more; an
     enquiry the person may not see is a 404.
     """
-    from django.shortcuts import get_object_or_404
-
-    from .models import Enquiry
-
     return get_object_or_404(Enquiry.objects.for_user(user).select_related("account__service"), pk=pk)
 
 
@@ -62,12 +34,6 @@ def inbox_enquiries(user, *, service_id: int | None = None, duty_first: bool = F
     With ``duty_first`` (the duty officer, 000 Appendix 2), the corporate accounts' enquiries that
     nobody has been given come first.
     """
-    from django.db.models import Case, IntegerField, Value, When
-
-    from accounts_register.models import AccountKind
-
-    from .models import Enquiry
-
     enquiries = Enquiry.objects.for_user(user).open().select_related("account__service", "assigned_to")
     if service_id:
         enquiries = enquiries.filter(account__service_id=service_id)

@@ -1,4 +1,4 @@
-"""Writes for monitoring: the notification outbox, governance flags, enquiries, responses and posts."""
+"""Writes for monitoring: enquiries, responses and posts, their flags, and the dashboard figures."""
 
 from __future__ import annotations
 
@@ -8,209 +8,38 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import EmptyResultSet
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
-from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from accounts_register.models import Service, SocialMediaAccount
+from councilsocial.calendar.rules import (
+    Calendar,
+    fixed_hours_due_at,
+    response_due_at,
+    working_seconds_between,
+)
+from councilsocial.calendar.selectors import calendar_current, calendar_forget
+from councilsocial.flags.models import FlagKind
+from councilsocial.flags.services import FlagChanges, flags_reconcile
+from councilsocial.flags.tasks import run_governance_check
+from councilsocial.notifications.services import notification_enqueue
+from councilsocial.permissions import is_communications
 from councilsocial.tasking import enqueue_on_commit
 
-from .calendar import Calendar, fixed_hours_due_at, response_due_at, working_seconds_between
 from .models import (
     DutyDay,
     Enquiry,
     EnquiryStatus,
-    FlagEvent,
-    FlagEventKind,
-    FlagKind,
-    GovernanceFlag,
     NoResponseReason,
-    Notification,
     Post,
     PostKind,
     Response,
     ResponseKind,
 )
-from .selectors import calendar_current, calendar_forget, fixed_hours_by_account
+from .selectors import fixed_hours_by_account
 
 logger = logging.getLogger(__name__)
-
-
-def one_line(text: str) -> str:
-    """Text for an email header: line breaks and runs of spaces become one space.
-
-    A line break in a header makes Django refuse the whole message (``BadHeaderError``), and an
-    injected ``Bcc:`` line is an attack; a header is one line, always.
-    """
-    return " ".join(str(text).split())
-
-
-def notification_enqueue(
-    *,
-    to: str,
-    subject: str,
-    body: str,
-    dedupe_key: str | None = None,
-    now: datetime | None = None,
-    secret: str = "",
-) -> Notification:
-    """Write an email to the outbox in the caller's transaction; it is sent after commit.
-
-    With a ``dedupe_key`` (the event and the recipient), writing the same notification again
-    returns the one already there, so a repeated request or a second job run sends nothing twice.
-
-    ``secret`` (a one-use approval link) is kept apart from the body, which must hold
-    ``Notification.SECRET_PLACEHOLDER`` where it goes; it is erased once the message is sent or given
-    up, and never shown (issue 11, defect 7).
-    """
-    if secret and Notification.SECRET_PLACEHOLDER not in body:
-        raise ValueError("A secret needs Notification.SECRET_PLACEHOLDER in the body to go in.")
-    fields = {"to": to.strip(), "subject": one_line(subject)[:300], "body": body, "secret": secret}
-    if now is not None:
-        fields.update(created_at=now, send_after=now)
-    if dedupe_key is None:
-        notification = Notification.objects.create(**fields)
-    else:
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(dedupe_key=dedupe_key, **fields)
-        except IntegrityError:
-            return Notification.objects.get(dedupe_key=dedupe_key)
-    from .tasks import send_pending_notifications
-
-    enqueue_on_commit(send_pending_notifications)
-    return notification
-
-
-@dataclass(frozen=True)
-class SendReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential back-off: 1, 2, 4, 8… times the base wait, capped at six hours."""
-    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, 6 * 60 * 60))
-
-
-def notifications_send_due(*, now: datetime, batch_size: int = 200) -> SendReport:
-    """Send every outbox message that is due, each at most once.
-
-    Each message is claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` inside its own transaction and
-    marked sent before the lock is released, so two workers never send the same message. A failure
-    is recorded and retried later with back-off; after ``OUTBOX_MAX_ATTEMPTS`` it is marked failed.
-    A message that can never be sent (a header or address Django refuses) is failed at once.
-    """
-    sent = retried = failed = 0
-    candidate_ids = list(
-        Notification.objects.due(now=now).order_by("send_after").values_list("pk", flat=True)[:batch_size]
-    )
-    for pk in candidate_ids:
-        with transaction.atomic():
-            message = (
-                Notification.objects.select_for_update(skip_locked=True).due(now=now).filter(pk=pk).first()
-            )
-            if message is None:  # another worker has it, or it was sent meanwhile
-                continue
-            message.attempts += 1
-            body = message.body
-            if message.secret:
-                body = body.replace(Notification.SECRET_PLACEHOLDER, message.secret)
-            try:
-                EmailMessage(
-                    subject=message.subject,
-                    body=body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[message.to],
-                ).send()
-            except Exception as exc:  # any mail failure is recorded on the message, never lost
-                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                # A header Django refuses (BadHeaderError) or an address it cannot parse is a
-                # ValueError: the message itself is at fault, so trying again can never work.
-                if isinstance(exc, ValueError) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                    message.status = Notification.Status.FAILED
-                    message.secret = ""  # a message given up never needs its link again
-                    failed += 1
-                    logger.error("Gave up sending notification %s: %s", message.pk, message.last_error)
-                else:
-                    message.send_after = now + retry_delay(message.attempts)
-                    retried += 1
-            else:
-                message.status = Notification.Status.SENT
-                message.sent_at = now
-                message.last_error = ""
-                message.secret = ""  # sent: the link is in the recipient's mailbox and nowhere else
-                sent += 1
-            message.save(
-                update_fields=["attempts", "status", "sent_at", "send_after", "last_error", "secret"]
-            )
-    return SendReport(sent=sent, retried=retried, failed=failed)
-
-
-@dataclass(frozen=True)
-class FlagChanges:
-    raised: list[int]
-    resolved: int
-
-
-def flags_reconcile(
-    *,
-    kind: str,
-    subjects: QuerySet,
-    now: datetime,
-    account_field: str | None = None,
-    service_field: str | None = None,
-    only: Iterable[int] | None = None,
-) -> FlagChanges:
-    """Make the open flags of ``kind`` match ``subjects``, the rows whose condition holds now.
-
-    With ``only`` (subject ids), just those subjects are reconciled: what a write that may have
-    cleared (or caused) a condition runs for its own subject when it commits.
-
-    Two statements, whatever the number of rows: one ``INSERT … SELECT … ON CONFLICT DO NOTHING``
-    raises a flag for each subject without an open one (the partial unique constraint makes a
-    second run, or a concurrent one, insert nothing), and one ``UPDATE`` resolves the open flags
-    whose subject no longer meets the condition. ``account_field`` and ``service_field`` name the
-    subject's columns (or lookups) holding its account and service, when it has them.
-    """
-    subject_type = ContentType.objects.get_for_model(subjects.model)
-    open_flags = GovernanceFlag.objects.open().filter(kind=kind, subject_type=subject_type)
-    if only is not None:
-        only = list(only)
-        subjects = subjects.filter(pk__in=only)
-        open_flags = open_flags.filter(subject_id__in=only)
-    columns = subjects.values_list(
-        "pk",
-        F(account_field) if account_field else Cast(Value(None), output_field=BigIntegerField()),
-        F(service_field) if service_field else Cast(Value(None), output_field=BigIntegerField()),
-    )
-    try:
-        select_sql, select_params = columns.query.sql_with_params()
-    except EmptyResultSet:  # the condition holds for nothing: only resolve
-        select_sql = None
-    table = connection.ops.quote_name(GovernanceFlag._meta.db_table)
-    raised: list[int] = []
-    with transaction.atomic():
-        if select_sql is not None:
-            with connection.cursor() as cursor:
-                # Only our own table name and Django's compiled SQL are interpolated.
-                sql = (
-                    f"INSERT INTO {table} "  # noqa: S608  # nosec B608
-                    "(kind, subject_type_id, raised_at, subject_id, account_id, service_id) "
-                    f"SELECT %s, %s, %s, s.* FROM ({select_sql}) s "
-                    "WHERE true ON CONFLICT DO NOTHING RETURNING id"
-                )
-                raised_at = connection.ops.adapt_datetimefield_value(now)
-                cursor.execute(sql, [kind, subject_type.pk, raised_at, *select_params])
-                raised = [row[0] for row in cursor.fetchall()]
-        resolved = open_flags.exclude(subject_id__in=subjects.values("pk")).update(resolved_at=now)
-    return FlagChanges(raised=raised, resolved=resolved)
 
 
 def enquiry_flags_reconcile(*, now: datetime, only: Iterable[int] | None = None) -> FlagChanges:
@@ -308,8 +137,6 @@ def enquiries_ingest(*, items: list[dict], now: datetime) -> IngestResult:
         Enquiry.objects.bulk_create(new, ignore_conflicts=True)
         if any(enquiry.response_due_at < now for enquiry in new):
             # Back-filled enquiries already past their deadline are flagged now, not at the next run.
-            from .tasks import run_governance_check
-
             enqueue_on_commit(run_governance_check, "overdue_enquiries")
         stored = {
             (e.account_id, e.platform_id): e
@@ -455,86 +282,6 @@ def calendar_changed(*, now: datetime) -> int:
     return len(moved)
 
 
-# --- Governance flag digests (record, then notify) -------------------------------------------------
-
-
-def flags_send_digest(*, now: datetime) -> int:
-    """Tell people about new flags: one email per person per run, through the outbox.
-
-    New flags (open, ``notified_at`` empty) are claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` and
-    a conditional ``UPDATE … WHERE notified_at IS NULL`` in the same transaction as the emails, so a
-    concurrent run claims none of them and nothing is sent twice. Each flag goes to its service's
-    managers and to every member of Communications. Returns the number of emails written.
-    """
-    from django.contrib.auth import get_user_model
-
-    from councilsocial.permissions import COMMUNICATIONS
-
-    User = get_user_model()
-    with transaction.atomic():
-        claimable = list(
-            GovernanceFlag.objects.open()
-            .filter(notified_at__isnull=True)
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
-        )
-        if not claimable:
-            return 0
-        GovernanceFlag.objects.filter(pk__in=claimable, notified_at__isnull=True).update(notified_at=now)
-        flags = list(
-            GovernanceFlag.objects.filter(pk__in=claimable)
-            .select_related("account", "service", "subject_type")
-            .order_by("kind", "pk")
-        )
-        managers: dict[int, list[int]] = {}
-        for service_id, user_id in Service.managers.through.objects.filter(
-            service_id__in={f.service_id for f in flags if f.service_id}
-        ).values_list("service_id", "user_id"):
-            managers.setdefault(service_id, []).append(user_id)
-        comms_ids = set(
-            User.objects.filter(groups__name=COMMUNICATIONS, is_active=True).values_list("pk", flat=True)
-        )
-        per_person: dict[int, list[GovernanceFlag]] = {}
-        for flag in flags:
-            for user_id in comms_ids | set(managers.get(flag.service_id, ())):
-                per_person.setdefault(user_id, []).append(flag)
-        people = User.objects.filter(pk__in=per_person, is_active=True).exclude(email="")
-        written = 0
-        for person in people:
-            person_flags = per_person[person.pk]
-            lines = [f"- {_flag_line(flag)}" for flag in person_flags[:200]]
-            if len(person_flags) > 200:
-                lines.append(f"- and {len(person_flags) - 200} more")
-            count = len(person_flags)
-            notification_enqueue(
-                to=person.email,
-                subject=f"{count} new governance flag{'s' if count != 1 else ''}",
-                body=(
-                    f"Hello {person.get_full_name() or person.username},\n\n"
-                    f"These governance checks need attention:\n\n" + "\n".join(lines) + "\n\n"
-                    f"See them at {settings.SITE_URL}{_digest_link(person.pk in comms_ids, person_flags)}\n"
-                ),
-                dedupe_key=f"flag-digest:{person.pk}:{person_flags[0].pk}:{count}:{now:%Y%m%d%H%M%S}",
-                now=now,
-            )
-            written += 1
-    return written
-
-
-def _digest_link(is_comms: bool, flags: list[GovernanceFlag]) -> str:
-    """Communications go to the council dashboard, a service manager to their service's."""
-    if is_comms:
-        return reverse("dashboard")
-    service_id = next(flag.service_id for flag in flags if flag.service_id)
-    return reverse("service-dashboard", args=[service_id])
-
-
-def _flag_line(flag: GovernanceFlag) -> str:
-    where = f"{flag.account.display_name} ({flag.service})" if flag.account_id else str(flag.service or "")
-    label = flag.get_kind_display()
-    return f"{label}: {where}" if where else label
-
-
 # --- Dashboard figures ---------------------------------------------------------------------------
 
 
@@ -569,69 +316,6 @@ def response_stats_refresh(*, now: datetime, months: int = 2) -> int:
     return len(rows)
 
 
-# --- Acting on flags (issue 13 item 2) -------------------------------------------------------------
-class FlagRefused(Exception):
-    """The person may not do this to the flag; the message says why, in words."""
-
-
-def _flag_for_change(flag: GovernanceFlag, by) -> GovernanceFlag:
-    from councilsocial.permissions import is_communications
-
-    if not is_communications(by):
-        raise FlagRefused("Only Communications can assign flags or add notes to them.")
-    locked = GovernanceFlag.objects.select_for_update().get(pk=flag.pk)
-    if locked.resolved_at is not None:
-        raise FlagRefused("This flag has already cleared.")
-    return locked
-
-
-def flag_assign(*, flag: GovernanceFlag, to, by, note: str = "", now: datetime) -> FlagEvent:
-    """Communications asks a person to clear a flag (or, with ``to=None``, takes it back).
-
-    The assignment and its note go into the flag's history, and the person is emailed once through
-    the outbox. Assigning never clears the flag: that happens when its condition clears.
-    """
-    with transaction.atomic():
-        locked = _flag_for_change(flag, by)
-        locked.assigned_to = to
-        locked.save(update_fields=["assigned_to"])
-        event = FlagEvent.objects.create(
-            flag=locked,
-            kind=FlagEventKind.ASSIGNED if to is not None else FlagEventKind.UNASSIGNED,
-            by=by,
-            at=now,
-            assigned_to=to,
-            note=note.strip(),
-        )
-        if to is not None and to.email and to.pk != by.pk:
-            notification_enqueue(
-                to=to.email,
-                subject=f"A governance flag for you to clear: {locked.get_kind_display()}",
-                body=(
-                    f"Hello {to.get_full_name() or to.username},\n\n"
-                    f"{by.get_full_name() or by.username} has asked you to clear this flag:\n\n"
-                    f"- {_flag_line(locked)}\n"
-                    + (f"\nTheir note: {note.strip()}\n" if note.strip() else "")
-                    + f"\nSee it at {settings.SITE_URL}{reverse('flag-detail', kwargs={'pk': locked.pk})}\n"
-                ),
-                dedupe_key=f"flag-assigned:{event.pk}",
-                now=now,
-            )
-    flag.assigned_to = to
-    return event
-
-
-def flag_add_note(*, flag: GovernanceFlag, by, note: str, now: datetime) -> FlagEvent:
-    """A note in the flag's history (what was done, who was asked). It does not clear the flag."""
-    if not note.strip():
-        raise FlagRefused("Enter the note.")
-    with transaction.atomic():
-        locked = _flag_for_change(flag, by)
-        return FlagEvent.objects.create(
-            flag=locked, kind=FlagEventKind.NOTE, by=by, at=now, note=note.strip()
-        )
-
-
 # --- The duty officer's inbox (000 Appendix 2; issue 13 item 3) -------------------------------------
 #: A response recorded by mistake can be undone by its author for this long.
 UNDO_MINUTES = 15
@@ -643,8 +327,6 @@ class DutyRefused(Exception):
 
 def duty_set(*, day, officer, by, now: datetime) -> DutyDay:
     """Communications puts ``officer`` on duty on ``day``, a working day of the council's calendar."""
-    from councilsocial.permissions import is_communications
-
     if not is_communications(by):
         raise DutyRefused("Only Communications sets the duty rota.")
     if not calendar_current().is_working_day(day):
@@ -665,8 +347,6 @@ def duty_officer_on(day):
 
 def enquiry_assign(*, enquiry: Enquiry, to, by, now: datetime) -> Enquiry:
     """Hand an enquiry to a person of its service (or Communications), who is emailed once."""
-    from councilsocial.permissions import is_communications
-
     service = enquiry.account.service
     if not (is_communications(to) or Service.objects.for_member(to).filter(pk=service.pk).exists()):
         raise DutyRefused(f"{to.get_full_name() or to.username} does not work on {service.name}'s accounts.")

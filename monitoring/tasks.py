@@ -6,20 +6,6 @@ from django.utils import timezone
 from . import operations, services
 
 
-@shared_task(name="monitoring.send_pending_notifications")
-def send_pending_notifications() -> dict:
-    report = services.notifications_send_due(now=timezone.now())
-    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
-
-
-@shared_task(name="monitoring.run_governance_check")
-def run_governance_check(name: str) -> dict:
-    """One governance check (scheduled per check by beat), then the digest of its new flags."""
-    from .checks import governance_check_run
-
-    return governance_check_run(name=name, now=timezone.now())
-
-
 @shared_task(name="monitoring.refresh_dashboard_figures")
 def refresh_dashboard_figures(months: int = 2) -> dict:
     """The dashboard's pre-aggregated response times: recent months often, the whole year nightly."""

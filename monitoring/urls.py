@@ -3,7 +3,6 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("outbox/", views.outbox, name="outbox"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/new/", views.enquiry_new, name="enquiry-new"),
     path("inbox/<int:pk>/respond/", views.enquiry_respond, name="enquiry-respond"),

@@ -16,33 +16,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts_register.models import Service
+from councilsocial.calendar.rules import deadline_in_words
+from councilsocial.calendar.selectors import calendar_current
+from councilsocial.flags import services as flag_services
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.lib.spreadsheets import columns_of, export_csv
 from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communications
 
 from . import dashboard, imports, services
-from .calendar import deadline_in_words
 from .flag_guidance import flag_row
 from .forms import ActivityUploadForm, EnquiryForm, FlagAssignForm, FlagNoteForm, NoResponseForm
-from .models import DutyDay, FlagKind, GovernanceFlag, Notification, Response, ResponseKind
-from .selectors import calendar_current, get_enquiry_for_user, inbox_enquiries
+from .models import DutyDay, Response, ResponseKind
+from .selectors import get_enquiry_for_user, inbox_enquiries
 from .services import UNDO_MINUTES, duty_officer_on
-
-
-@login_required
-def outbox(request):
-    """Communications' view of the emails the application has written, newest first."""
-    if not request.user.has_perm("monitoring.view_outbox"):
-        raise PermissionDenied
-    status = request.GET.get("status", "")
-    notifications = Notification.objects.all()
-    if status in Notification.Status.values:
-        notifications = notifications.filter(status=status)
-    page = Paginator(notifications.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "monitoring/outbox.html",
-        {"page": page, "status": status, "statuses": Notification.Status.choices},
-    )
 
 
 # --- The inbox (issue 6 item 5) -------------------------------------------------------------------
@@ -482,7 +468,7 @@ def flag_detail(request, pk: int):
                 assign_form = FlagAssignForm(request.POST, people=people)
                 if assign_form.is_valid():
                     to = assign_form.cleaned_data["assigned_to"]
-                    services.flag_assign(
+                    flag_services.flag_assign(
                         flag=flag,
                         to=to,
                         by=request.user,
@@ -496,12 +482,12 @@ def flag_detail(request, pk: int):
             else:
                 note_form = FlagNoteForm(request.POST)
                 if note_form.is_valid():
-                    services.flag_add_note(
+                    flag_services.flag_add_note(
                         flag=flag, by=request.user, note=note_form.cleaned_data["note"], now=timezone.now()
                     )
                     messages.success(request, "Note added.")
                     return redirect("flag-detail", pk=flag.pk)
-        except services.FlagRefused as refusal:
+        except flag_services.FlagRefused as refusal:
             messages.error(request, str(refusal))
             return redirect("flag-detail", pk=flag.pk)
     return render(

@@ -22,6 +22,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts_register.models import Service
+from councilsocial.permissions import is_communications
+
 from . import scoring
 from .categories import RiskCategory
 
@@ -55,8 +58,6 @@ def is_owning_service_member(assessment, user) -> bool:
 
 def can_decide(assessment, user) -> bool:
     """Only Communications accepts or returns an assessment (000 §6e)."""
-    from councilsocial.permissions import is_communications
-
     return is_communications(user)
 
 
@@ -87,9 +88,6 @@ class RiskAssessmentQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> RiskAssessmentQuerySet:
         """Assessments a person may read: their services', their directorate's, or all for Comms."""
-        from accounts_register.models import Service
-        from councilsocial.permissions import is_communications
-
         if not user.is_authenticated:
             return self.none()
         if is_communications(user):

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
-from monitoring.models import FlagKind
-from monitoring.services import FlagChanges, flags_reconcile, notification_enqueue
+from councilsocial.flags.models import FlagKind
+from councilsocial.flags.services import FlagChanges, flags_reconcile
+from councilsocial.notifications.services import notification_enqueue
 
 from . import scoring
 from .categories import STANDARD_RISKS

@@ -119,7 +119,7 @@ def _now():
 
 
 def _due(enquiry):
-    from monitoring.calendar import response_due_at
+    from councilsocial.calendar.rules import response_due_at
 
     return response_due_at(enquiry.received_at)
 

@@ -6,7 +6,7 @@ from councilsocial.schedules import BEAT_DEPENDENCY, IntervalJob, interval_jobs
 
 
 class Migration(migrations.Migration):
-    dependencies = [("business_cases", "0001_business_cases_and_approval_links"), BEAT_DEPENDENCY]
+    dependencies = [("business_cases", "0001_initial"), BEAT_DEPENDENCY]
 
     operations = [
         interval_jobs(

@@ -1,15 +1,60 @@
-"""The outbox job, as a django-celery-beat schedule, so a fresh database has it."""
+"""Monitoring's periodic jobs: the purdah announcement every 15 minutes (003 D10), and the
+dashboard's pre-aggregated response times: the last two months every 15 minutes,
+the whole year nightly at 05:45 UK time."""
 
 from django.db import migrations
 
-from councilsocial.schedules import BEAT_DEPENDENCY, IntervalJob, interval_jobs
+from councilsocial.schedules import IntervalJob, interval_jobs
+
+
+def create(apps, schema_editor):
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    every_15, _ = IntervalSchedule.objects.get_or_create(every=15, period="minutes")
+    nightly, _ = CrontabSchedule.objects.get_or_create(
+        minute="45", hour="5", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/London"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="monitoring.refresh_dashboard_figures.recent",
+        defaults={
+            "task": "monitoring.refresh_dashboard_figures",
+            "kwargs": '{"months": 2}',
+            "interval": every_15,
+            "description": "Dashboard response times: this month and last.",
+        },
+    )
+    PeriodicTask.objects.get_or_create(
+        name="monitoring.refresh_dashboard_figures.year",
+        defaults={
+            "task": "monitoring.refresh_dashboard_figures",
+            "kwargs": '{"months": 13}',
+            "crontab": nightly,
+            "description": "Dashboard response times: the whole year.",
+        },
+    )
+
+
+def remove(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
+        name__startswith="monitoring.refresh_dashboard_figures"
+    ).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("monitoring", "0001_initial"), BEAT_DEPENDENCY]
+    dependencies = [
+        ("monitoring", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
 
     operations = [
+        migrations.RunPython(create, remove),
         interval_jobs(
-            IntervalJob("monitoring.send_pending_notifications", 1, "minutes", "Send the emails waiting in the outbox.")
-        )
+            IntervalJob(
+                "monitoring.announce_purdah",
+                15,
+                "minutes",
+                "Email the purdah instructions to everyone with access when a period starts (003 D10).",
+            )
+        ),
     ]

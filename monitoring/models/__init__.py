@@ -1,7 +1,7 @@
 """Monitoring's models, one module per area.
 
-The outbox, governance flags, the working calendar, enquiries, responses and posts, and (with its
-issue) operations: emergencies, purdah, incidents. Each module is imported here so Django finds it.
+Enquiries, responses and posts, response policies, and (until they move to their own app)
+operations: emergencies, purdah, incidents. Each module is imported here so Django finds it.
 """
 
 from .activity import (
@@ -17,9 +17,8 @@ from .activity import (
     ResponseKind,
     ResponseTimeMonth,
 )
-from .calendar import ClosureDay, OfficeHours, PolicyReview, ResponsePolicy, Weekday, WorkingCalendar
+from .calendar import PolicyReview, ResponsePolicy
 from .duty import DutyDay
-from .flags import FlagEvent, FlagEventKind, FlagKind, GovernanceFlag, GovernanceFlagQuerySet
 from .operations import (
     DecidedBy,
     DecidedCampaign,
@@ -40,7 +39,6 @@ from .operations import (
     WordListEntry,
     WordListKind,
 )
-from .outbox import Notification, NotificationQuerySet
 
 __all__ = [
     "ActivityImport",
@@ -64,20 +62,11 @@ __all__ = [
     "WordListEntry",
     "WordListKind",
     "Channel",
-    "ClosureDay",
     "DutyDay",
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
-    "FlagEvent",
-    "FlagEventKind",
-    "FlagKind",
-    "GovernanceFlag",
-    "GovernanceFlagQuerySet",
     "NoResponseReason",
-    "Notification",
-    "NotificationQuerySet",
-    "OfficeHours",
     "PolicyReview",
     "Post",
     "PostKind",
@@ -85,6 +74,4 @@ __all__ = [
     "ResponseKind",
     "ResponseTimeMonth",
     "ResponsePolicy",
-    "Weekday",
-    "WorkingCalendar",
 ]

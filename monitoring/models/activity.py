@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from accounts_register.models import Service
+from councilsocial.permissions import is_communications
+
 
 class Channel(models.TextChoices):
     COMMENT = "comment", "Comment"
@@ -46,7 +49,8 @@ class NoResponseReason(models.TextChoices):
 
 def overdue_q(now) -> Q:
     """The one rule for an overdue enquiry, as a condition: no response at all and the deadline
-    strictly before ``now`` (``monitoring.calendar.is_overdue``). Queries and the dashboard use it."""
+    strictly before ``now`` (``councilsocial.calendar.rules.is_overdue``).
+    Queries and the dashboard use it."""
     return Q(status=EnquiryStatus.OPEN, response_due_at__lt=now)
 
 
@@ -65,9 +69,6 @@ class EnquiryQuerySet(models.QuerySet):
 
     def for_user(self, user) -> EnquiryQuerySet:
         """Enquiries of the accounts a person works on: their services', or every one for Comms."""
-        from accounts_register.models import Service
-        from councilsocial.permissions import is_communications
-
         if not user.is_authenticated:
             return self.none()
         if is_communications(user):

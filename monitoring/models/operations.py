@@ -16,10 +16,10 @@ from django.db.models.functions import Lower
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from councilsocial.permissions import is_communications
+
 
 def _is_communications(instance, user) -> bool:
-    from councilsocial.permissions import is_communications
-
     return is_communications(user)
 
 

@@ -16,7 +16,7 @@ from accounts_register.models import (
     UsageStatement,
 )
 from accounts_register.platforms import Platform
-from monitoring.models import FlagKind, GovernanceFlag
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

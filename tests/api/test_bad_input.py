@@ -15,8 +15,9 @@ import time_machine
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.rest import MAX_PAGE_SIZE
-from monitoring.models import Enquiry, FlagKind, GovernanceFlag, Post, Response
+from monitoring.models import Enquiry, Post, Response
 from tests.factories import AccountFactory, EnquiryFactory
 
 NOW = datetime(2025, 1, 14, 10, 30, tzinfo=UTC)

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from business_cases.models import KEY_QUESTIONS, BusinessCase
-from monitoring.models import Notification
+from councilsocial.notifications.models import Notification
 from tests.browser.conftest import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from monitoring.checks import run_all
+from councilsocial.flags.registry import run_all
 from monitoring.models import Enquiry
 from monitoring.services import enquiries_ingest, enquiry_record_response, posts_ingest
 from tests.browser.conftest import sign_in_page

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from monitoring.models import Incident, Notification
+from councilsocial.notifications.models import Notification
+from monitoring.models import Incident
 from tests.factories import AccountFactory, ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
+from councilsocial.notifications.sending import notifications_send_due
 from councilsocial.permissions import COMMUNICATIONS
-from monitoring.services import notifications_send_due
 
 
 def emailed_link_path(case) -> str:

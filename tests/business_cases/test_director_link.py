@@ -12,7 +12,7 @@ from django_fsm_log.models import StateLog
 
 from business_cases import services
 from business_cases.models import BusinessCase, DirectorApprovalLink
-from monitoring.models import Notification
+from councilsocial.notifications.models import Notification
 
 from .helpers import emailed_link_path
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts_register.models import SocialMediaAccount
 from business_cases import services
 from business_cases.models import BusinessCase
-from monitoring.models import Notification
+from councilsocial.notifications.models import Notification
 
 from .conftest import accept_risk_assessment_for
 

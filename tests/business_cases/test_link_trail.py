@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from business_cases import services
 from business_cases.models import DirectorApprovalLink
-from monitoring.models import Notification
+from councilsocial.notifications.models import Notification
 
 from .helpers import emailed_link_path
 
@@ -32,7 +32,7 @@ def test_the_link_cannot_be_read_in_the_admin_outbox_before_it_is_sent(client, r
     message = Notification.objects.get(dedupe_key__contains=":director_link:")
     assert "/decide/" not in message.body
     client.force_login(request.getfixturevalue(role))
-    page = client.get(reverse("admin:monitoring_notification_change", args=[message.pk])).content.decode()
+    page = client.get(reverse("admin:notifications_notification_change", args=[message.pk])).content.decode()
     assert "/decide/" not in page
 
 

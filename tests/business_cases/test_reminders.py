@@ -12,7 +12,8 @@ from business_cases import services
 from business_cases.models import BusinessCase
 from business_cases.selectors import working_day_cutoff, working_days_between
 from business_cases.tasks import send_reminders
-from monitoring.models import FlagKind, GovernanceFlag, Notification
+from councilsocial.flags.models import FlagKind, GovernanceFlag
+from councilsocial.notifications.models import Notification
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=LONDON)

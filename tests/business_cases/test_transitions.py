@@ -156,7 +156,7 @@ def test_each_transition_restarts_the_waiting_clock(make_case, director):
     ],
 )
 def test_the_author_is_emailed_the_directors_comment(make_case, officer, director, action, comment):
-    from monitoring.models import Notification
+    from councilsocial.notifications.models import Notification
 
     case = make_case("awaiting_director")
     action(case=case, by=director, comment=comment, now=timezone.now())
@@ -165,7 +165,7 @@ def test_the_author_is_emailed_the_directors_comment(make_case, officer, directo
 
 
 def test_the_directors_approval_tells_communications(make_case, director, comms):
-    from monitoring.models import Notification
+    from councilsocial.notifications.models import Notification
 
     case = make_case("awaiting_director")
     services.business_case_approve(case=case, by=director, now=timezone.now())

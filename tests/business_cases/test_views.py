@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from business_cases import services
 from business_cases.models import BusinessCase
-from councilsocial.permissions import navigation_for
+from councilsocial.navigation import navigation_for
 from tests.factories import AccountFactory, BusinessCaseFactory, UserFactory
 
 from .conftest import accept_risk_assessment_for

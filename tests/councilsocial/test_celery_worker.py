@@ -10,9 +10,9 @@ from django.core import mail
 from django.db import connection, transaction
 
 from councilsocial.celery import app
-from monitoring.models import Notification
-from monitoring.services import notification_enqueue
-from monitoring.tasks import send_pending_notifications
+from councilsocial.notifications.models import Notification
+from councilsocial.notifications.services import notification_enqueue
+from councilsocial.notifications.tasks import send_pending_notifications
 from tests.celery_helpers import broker
 
 

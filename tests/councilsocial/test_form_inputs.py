@@ -16,7 +16,8 @@ from django.conf import settings
 
 from accounts_register.models import SocialMediaAccount, TrainingRecord
 from business_cases.models import BusinessCase
-from monitoring.models import Enquiry, Incident, MonitoringTerm, Notification, PhotoConsent, PurdahPeriod
+from councilsocial.notifications.models import Notification
+from monitoring.models import Enquiry, Incident, MonitoringTerm, PhotoConsent, PurdahPeriod
 from tests.factories import AccountFactory, BusinessCaseFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts_register.models import Service
-from councilsocial.permissions import navigation_for
+from councilsocial.navigation import navigation_for
 
 
 @pytest.mark.django_db

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from councilsocial.management.commands.run_scheduler import run_due_tasks
-from monitoring.models import Notification
+from councilsocial.notifications.models import Notification
 
 
 @pytest.mark.django_db
 def test_a_fresh_database_has_the_periodic_jobs():
-    task = PeriodicTask.objects.get(name="monitoring.send_pending_notifications")
+    task = PeriodicTask.objects.get(name="notifications.send_pending_notifications")
     assert task.enabled
     assert (task.interval.every, task.interval.period) == (1, "minutes")
 
@@ -24,7 +24,7 @@ def test_the_scheduler_runs_the_outbox_job_and_the_message_is_sent():
 
     ran = run_due_tasks()
 
-    assert "monitoring.send_pending_notifications" in ran
+    assert "notifications.send_pending_notifications" in ran
     assert [m.subject for m in mail.outbox] == ["Waiting"]
     assert Notification.objects.get().status == Notification.Status.SENT
 
@@ -32,9 +32,9 @@ def test_the_scheduler_runs_the_outbox_job_and_the_message_is_sent():
 @pytest.mark.django_db
 def test_a_job_is_not_run_again_before_its_interval_has_passed():
     now = timezone.now()
-    PeriodicTask.objects.filter(name="monitoring.send_pending_notifications").update(last_run_at=now)
+    PeriodicTask.objects.filter(name="notifications.send_pending_notifications").update(last_run_at=now)
 
-    assert "monitoring.send_pending_notifications" not in run_due_tasks(now=now)
+    assert "notifications.send_pending_notifications" not in run_due_tasks(now=now)
 
 
 @pytest.mark.django_db

@@ -12,9 +12,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts_register.models import SocialMediaAccount
-from monitoring.models import Enquiry, FlagKind, GovernanceFlag, Notification, Post, ResponsePolicy
-from monitoring.services import flags_reconcile
-from monitoring.tasks import run_governance_check
+from councilsocial.flags.models import FlagKind, GovernanceFlag
+from councilsocial.flags.services import flags_reconcile
+from councilsocial.flags.tasks import run_governance_check
+from councilsocial.notifications.models import Notification
+from monitoring.models import Enquiry, Post, ResponsePolicy
 from tests.celery_helpers import broker
 from tests.factories import AccountFactory, EnquiryFactory
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitoring.calendar import (
+from councilsocial.calendar.rules import (
     Calendar,
     deadline_in_words,
     fixed_hours_due_at,

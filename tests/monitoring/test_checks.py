@@ -11,9 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
+from councilsocial.flags import registry
+from councilsocial.flags.models import FlagKind, GovernanceFlag
+from councilsocial.flags.services import flags_send_digest
+from councilsocial.notifications.models import Notification
 from monitoring import checks
-from monitoring.models import Enquiry, FlagKind, GovernanceFlag, Notification, PolicyReview
-from monitoring.services import enquiry_record_response, flags_send_digest, posts_ingest
+from monitoring.models import Enquiry, PolicyReview
+from monitoring.services import enquiry_record_response, posts_ingest
 from tests.factories import AccountFactory, EnquiryFactory, PostFactory
 
 NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)  # a Tuesday
@@ -195,12 +199,24 @@ def test_departmental_accounts_have_no_posting_guideline(account):
 
 
 # --- registry and command ---------------------------------------------------------------------------
-def test_checks_of_other_apps_are_skipped_until_they_exist(monkeypatch):
-    monkeypatch.setattr(checks, "REGISTRY", [*checks.REGISTRY, ("future", "nowhere.services.check_future")])
+def test_every_app_registers_its_checks_at_start_up():
+    assert set(registry.checks()) == {
+        "overdue_enquiries",
+        "inactive_accounts",
+        "posting_guideline",
+        "credentials_not_rotated",
+        "account_review_overdue",
+        "policy_review_due",
+        "waiting_business_cases",
+        "risk_reviews_overdue",
+        "temporary_access",
+        "accounts_without_owner",
+    }
 
-    run = checks.run_check("future", now=NOW)
 
-    assert run.changes is None
+def test_two_checks_cannot_share_a_name():
+    with pytest.raises(ValueError, match="overdue_enquiries"):
+        registry.register("overdue_enquiries", checks.check_inactive_accounts)
 
 
 def test_run_governance_checks_prints_what_it_raised_and_resolved(account, capsys):
@@ -259,7 +275,7 @@ def test_two_checks_and_digests_at_once_create_no_duplicate_flag_or_email(accoun
     def worker():
         try:
             barrier.wait()
-            checks.governance_check_run(name="overdue_enquiries", now=NOW)
+            registry.governance_check_run(name="overdue_enquiries", now=NOW)
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -292,17 +308,17 @@ def test_every_check_has_a_beat_schedule():
     from django_celery_beat.models import PeriodicTask
 
     scheduled = set(
-        PeriodicTask.objects.filter(task="monitoring.run_governance_check").values_list("args", flat=True)
+        PeriodicTask.objects.filter(task="flags.run_governance_check").values_list("args", flat=True)
     )
 
-    assert scheduled == {f'["{name}"]' for name, _ in checks.REGISTRY}
-    overdue = PeriodicTask.objects.get(name="monitoring.check.overdue_enquiries")
+    assert scheduled == {f'["{name}"]' for name in registry.checks()}
+    overdue = PeriodicTask.objects.get(name="flags.check.overdue_enquiries")
     assert (overdue.interval.every, overdue.interval.period) == (5, "minutes")
 
 
-@pytest.mark.parametrize("name", [name for name, _ in checks.REGISTRY])
+@pytest.mark.parametrize("name", list(registry.checks()))
 def test_the_task_runs_each_registered_check(name):
-    from monitoring.tasks import run_governance_check
+    from councilsocial.flags.tasks import run_governance_check
 
     result = run_governance_check.delay(name).get()
 

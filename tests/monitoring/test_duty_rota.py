@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from monitoring.models import DutyDay, Enquiry, Notification, Response
+from councilsocial.notifications.models import Notification
+from monitoring.models import DutyDay, Enquiry, Response
 from tests.factories import AccountFactory, EnquiryFactory
 
 pytestmark = pytest.mark.django_db

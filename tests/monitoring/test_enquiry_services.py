@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from monitoring.models import ClosureDay, Enquiry, OfficeHours, WorkingCalendar
-from monitoring.selectors import calendar_current, calendar_forget
+from councilsocial.calendar.models import ClosureDay, OfficeHours, WorkingCalendar
+from councilsocial.calendar.selectors import calendar_current, calendar_forget
+from monitoring.models import Enquiry
 from monitoring.services import calendar_changed, enquiries_ingest, enquiry_record_response
 from tests.factories import AccountFactory
 
@@ -129,7 +130,7 @@ def test_saving_the_calendar_in_admin_moves_open_deadlines_and_says_how_many(ser
             }
         )
 
-    response = client.post(f"/admin/monitoring/workingcalendar/{calendar.pk}/change/", data, follow=True)
+    response = client.post(f"/admin/calendar/workingcalendar/{calendar.pk}/change/", data, follow=True)
 
     enquiry.refresh_from_db()
     assert "1 open enquiry had its deadline moved" in response.content.decode()

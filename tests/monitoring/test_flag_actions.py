@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts_register.models import AccessRole, AuthorisedUser
+from councilsocial.flags.models import FlagEvent, FlagKind, GovernanceFlag
+from councilsocial.notifications.models import Notification
 from monitoring.flag_guidance import GUIDANCE
-from monitoring.models import FlagEvent, FlagKind, GovernanceFlag, Notification, PolicyReview
+from monitoring.models import PolicyReview
 from risk_assessments import services as risk_services
 from tests.factories import AccountFactory, BusinessCaseFactory, EnquiryFactory
 

@@ -12,9 +12,10 @@ import pytest
 from django.utils import timezone
 
 from accounts_register.models import SocialMediaAccount
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from monitoring import checks
 from monitoring import operations as ops
-from monitoring.models import FlagKind, GovernanceFlag, IncidentKind, Severity
+from monitoring.models import IncidentKind, Severity
 from tests.factories import AccountFactory, EnquiryFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts_register.models import SocialMediaAccount
-from monitoring.models import FlagKind, GovernanceFlag
-from monitoring.services import flags_reconcile
+from councilsocial.flags.models import FlagKind, GovernanceFlag
+from councilsocial.flags.services import flags_reconcile
 from tests.factories import AccountFactory
 
 KIND = FlagKind.CREDENTIALS_NOT_ROTATED

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from accounts_register.models import AccountKind, SocialMediaAccount
 from business_cases.selectors import working_days_between
+from councilsocial.calendar.rules import deadline_in_words
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from monitoring import checks
-from monitoring.calendar import deadline_in_words
-from monitoring.models import Enquiry, FlagKind, GovernanceFlag
+from monitoring.models import Enquiry
 from tests.factories import AccountFactory, EnquiryFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from monitoring.models import FlagKind, GovernanceFlag
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from risk_assessments import services
 from risk_assessments.models import RiskAssessment
 

@@ -202,7 +202,7 @@ def test_two_decisions_at_once_one_wins_and_the_other_is_told(submitted, comms):
 
 
 def test_submitting_tells_communications(draft, officer, settings):
-    from monitoring.models import Notification
+    from councilsocial.notifications.models import Notification
 
     score_all(draft, officer)
     services.risk_assessment_submit(assessment=draft, by=officer, now=NOW)
@@ -213,7 +213,7 @@ def test_submitting_tells_communications(draft, officer, settings):
 
 @pytest.mark.parametrize("decision", ["accept", "return"])
 def test_a_decision_tells_the_service(submitted, comms, officer, manager, decision):
-    from monitoring.models import Notification
+    from councilsocial.notifications.models import Notification
 
     Notification.objects.all().delete()
     if decision == "accept":

@@ -24,7 +24,7 @@ from django_fsm_log.models import StateLog
 from accounts_register import services as register_services
 from accounts_register.models import AccessRole, AuthorisedUser, DirectorPermission, SocialMediaAccount
 from business_cases.models import BusinessCase
-from monitoring.models import FlagKind, GovernanceFlag
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from risk_assessments.models import RiskAssessment
 from tests.factories import AccountFactory, BusinessCaseFactory
 
@@ -120,13 +120,13 @@ def test_superuser_cannot_add_change_or_delete_a_governance_flag_in_admin(su_cli
     before = snapshot()
     flag = trail["flag"]
     if view == "add":
-        url = reverse("admin:monitoring_governanceflag_add")
+        url = reverse("admin:flags_governanceflag_add")
         data = {"kind": flag.kind, "subject_type": flag.subject_type_id, "subject_id": 1}
     elif view == "change":
-        url = reverse("admin:monitoring_governanceflag_change", args=[flag.pk])
+        url = reverse("admin:flags_governanceflag_change", args=[flag.pk])
         data = {"kind": flag.kind, "resolved_at_0": "2026-01-01", "resolved_at_1": "10:00"}
     else:
-        url = reverse("admin:monitoring_governanceflag_delete", args=[flag.pk])
+        url = reverse("admin:flags_governanceflag_delete", args=[flag.pk])
         data = {"post": "yes"}
     response = su_client.post(url, data)
     assert response.status_code == 403
@@ -136,7 +136,7 @@ def test_superuser_cannot_add_change_or_delete_a_governance_flag_in_admin(su_cli
 def test_superuser_cannot_delete_governance_flags_with_the_admin_bulk_action(su_client, trail):
     before = snapshot()
     response = su_client.post(
-        reverse("admin:monitoring_governanceflag_changelist"),
+        reverse("admin:flags_governanceflag_changelist"),
         {"action": "delete_selected", "_selected_action": [trail["flag"].pk], "post": "yes"},
     )
     assert response.status_code in (200, 302)

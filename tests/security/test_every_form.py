@@ -978,7 +978,7 @@ assert len(FORMS_BY_KEY) == len(FORMS), "two entries share a key"
 
 
 def _outbox_to(address: str) -> bool:
-    from monitoring.models import Notification
+    from councilsocial.notifications.models import Notification
 
     return Notification.objects.filter(to__icontains=address).exists()
 

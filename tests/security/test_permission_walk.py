@@ -136,17 +136,16 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     )
     from business_cases.models import DirectorApprovalLink
     from business_cases.services import director_link_token
+    from councilsocial.calendar.models import WorkingCalendar
+    from councilsocial.flags.models import FlagKind, GovernanceFlag
     from monitoring import operations as ops
     from monitoring.models import (
         ActivityImport,
         DecidedCampaign,
         Emergency,
-        FlagKind,
-        GovernanceFlag,
         PolicyReview,
         PurdahPeriod,
         ResponsePolicy,
-        WorkingCalendar,
     )
     from risk_assessments import services as risk_services
     from tests.factories import AccountFactory, BusinessCaseFactory, EnquiryFactory, UserFactory
@@ -555,13 +554,13 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "accounts_register_usagestatement": ("", ""),
     "business_cases_businesscase": ("vc", ""),  # change = the set-up fields only; no add or delete
     "risk_assessments_riskassessment": ("", ""),
-    "monitoring_notification": ("v", "v"),  # the outbox is read-only
-    "monitoring_workingcalendar": ("", "vcd"),  # one calendar: no second one can be added
+    "notifications_notification": ("v", "v"),  # the outbox is read-only
+    "calendar_workingcalendar": ("", "vcd"),  # one calendar: no second one can be added
     "monitoring_responsepolicy": ("vacd", ""),
     "monitoring_policyreview": ("vacd", "vacd"),
     # Enquiries may be corrected by Comms (a mistyped import); their deadlines are read-only.
     "monitoring_enquiry": ("vac", ""),  # never deleted: the evidence behind response times
-    "monitoring_governanceflag": ("v", ""),  # raised and resolved by the checks only
+    "flags_governanceflag": ("v", ""),  # raised and resolved by the checks only
     # Communications keeps the decided campaigns on its own page (issue 15); superusers in admin.
     "monitoring_decidedcampaign": ("", ""),
     # django-axes' own admin, left as the package registers it (superusers only here).

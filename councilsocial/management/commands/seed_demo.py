@@ -18,13 +18,20 @@ from django.db import transaction
 from accounts_register.models import (
     AccountKind,
     AccountStatus,
+    AuthorisedUser,
     Committee,
     Directorate,
+    DirectorPermission,
     Service,
     SocialMediaAccount,
+    TrainingRecord,
 )
 from accounts_register.platforms import Platform, canonical_url
-from accounts_register.services import account_change_status, account_record_existing_approval
+from accounts_register.services import (
+    account_change_status,
+    account_record_existing_approval,
+    authorised_user_grant,
+)
 from councilsocial.permissions import (
     ADMINISTRATORS,
     COMMUNICATIONS,
@@ -32,6 +39,8 @@ from councilsocial.permissions import (
     SERVICE_OFFICERS,
     grant_role_permissions,
 )
+from monitoring.demo import seed_monitoring_demo
+from risk_assessments.demo import seed_demo_assessments
 
 DEMO_PASSWORD = "demo-password-cannock"  # noqa: S105 - printed for the demo; refused when DEBUG is off
 MAIL_DOMAIN = "cannockchasedc.gov.uk"
@@ -247,13 +256,10 @@ class Command(BaseCommand):
             created += was_created
         from django.utils import timezone
 
-        from risk_assessments.demo import seed_demo_assessments
-
         self._record_existing_approvals(users)
         self._access(users, timezone.now())
         seed_demo_assessments(now=timezone.now())
         self._make_active(users)
-        from monitoring.demo import seed_monitoring_demo
 
         seed_monitoring_demo(now=timezone.now())
         self.stdout.write(
@@ -293,9 +299,6 @@ class Command(BaseCommand):
 
     def _access(self, users: dict, now) -> None:
         """Who may use which demo account, with the prerequisites of 002 §2.6 and §5.1 on record."""
-        from accounts_register.models import AuthorisedUser, DirectorPermission, TrainingRecord
-        from accounts_register.services import authorised_user_grant
-
         for username, director in [
             ("officer", "director"),
             ("manager", "director"),

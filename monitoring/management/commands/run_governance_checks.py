@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from monitoring.checks import run_all
+from councilsocial.flags.registry import run_all
+from councilsocial.flags.services import flags_send_digest
 from monitoring.operations import purdah_announce_started
-from monitoring.services import flags_send_digest
 
 
 class Command(BaseCommand):
@@ -28,12 +28,9 @@ class Command(BaseCommand):
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         for run in run_all(now=now):
-            if run.changes is None:
-                self.stdout.write(f"{run.name}: not available yet ({run.path} not found)")
-            else:
-                self.stdout.write(
-                    f"{run.name}: raised {len(run.changes.raised)}, resolved {run.changes.resolved}"
-                )
+            self.stdout.write(
+                f"{run.name}: raised {len(run.changes.raised)}, resolved {run.changes.resolved}"
+            )
         emails = flags_send_digest(now=now)
         self.stdout.write(f"Digest emails written: {emails}")
         self.stdout.write(f"Purdah instructions emailed: {purdah_announce_started(now=now)}")

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts_register.models import AccessRole, AuthorisedUser
+from councilsocial.notifications.models import Notification
 from monitoring import operations as ops
-from monitoring.models import Emergency, EmergencySuspension, Notification
+from monitoring.models import Emergency, EmergencySuspension
 
 pytestmark = pytest.mark.django_db
 

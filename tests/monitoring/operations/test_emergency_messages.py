@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from accounts_register.models import AccessRole
+from councilsocial.notifications.models import Notification
 from monitoring import operations as ops
-from monitoring.models import Notification
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db

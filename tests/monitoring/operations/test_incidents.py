@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from councilsocial.notifications.models import Notification
 from monitoring import operations as ops
-from monitoring.models import Incident, IncidentAction, IncidentKind, Notification, Severity
+from monitoring.models import Incident, IncidentAction, IncidentKind, Severity
 
 pytestmark = pytest.mark.django_db
 

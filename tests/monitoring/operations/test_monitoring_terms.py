@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from councilsocial.notifications.models import Notification
 from monitoring import operations as ops
-from monitoring.models import MonitoringTerm, Notification
+from monitoring.models import MonitoringTerm
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from monitoring.checks import check_policy_review_due
-from monitoring.models import FlagKind, GovernanceFlag, PolicyReview
+from monitoring.models import PolicyReview
 from monitoring.operations import policy_publish, policy_review_due_on
 
 pytestmark = pytest.mark.django_db

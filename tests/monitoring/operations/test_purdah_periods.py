@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from accounts_register.models import AuthorisedUser
+from councilsocial.notifications.models import Notification
 from monitoring import operations as ops
-from monitoring.models import Notification, PurdahPeriod
+from monitoring.models import PurdahPeriod
 
 pytestmark = pytest.mark.django_db
 

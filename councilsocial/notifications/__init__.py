@@ -1,0 +1,1 @@
+"""The outbox every app sends email through. Part of the base layer: imports no app."""
