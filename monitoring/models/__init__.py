@@ -16,6 +16,7 @@ from .activity import (
     Response,
     ResponseKind,
     ResponseTimeMonth,
+    ResponseTimeRefresh,
 )
 from .calendar import ClosureDay, OfficeHours, PolicyReview, ResponsePolicy, Weekday, WorkingCalendar
 from .flags import FlagKind, GovernanceFlag, GovernanceFlagQuerySet
@@ -76,6 +77,7 @@ __all__ = [
     "Response",
     "ResponseKind",
     "ResponseTimeMonth",
+    "ResponseTimeRefresh",
     "ResponsePolicy",
     "Weekday",
     "WorkingCalendar",
