@@ -108,6 +108,10 @@ class Service(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["directorate", "name"], name="service_unique_name_in_directorate")
         ]
+        indexes = [
+            # Register list sorted by service (issue 16): services in name order, then their accounts.
+            models.Index(fields=["name"], name="service_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -217,6 +221,12 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "platform"], name="account_status_platform_idx"),
+            # Register list (issue 16): each sort reads its first page from an index, so a page of
+            # 50 costs the same with 100 accounts or 100,000 (sorting by service name still sorts).
+            models.Index(fields=["platform", "handle"], name="account_sort_platform_idx"),
+            models.Index(fields=["handle"], name="account_sort_handle_idx"),
+            models.Index(fields=["status", "handle"], name="account_sort_status_idx"),
+            models.Index(fields=["last_activity_at", "handle"], name="account_sort_activity_idx"),
             # Check: account inactive for more than a month (003 D5.1), over live accounts only.
             models.Index(
                 fields=["last_activity_at"],

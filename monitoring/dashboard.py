@@ -7,13 +7,13 @@ with a table alternative that also exports to CSV.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Aggregate, Count, FloatField, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
@@ -29,6 +29,7 @@ from .models import (
     PostKind,
     Response,
     ResponseTimeMonth,
+    ResponseTimeRefresh,
 )
 
 
@@ -215,11 +216,83 @@ def stored_response_performance(
     return rows, computed
 
 
+# --- The council's summary: by directorate, drilling down to services (issue 16) ------------------
+# The council and directorate pages list at most this many directorates or services a page, and
+# their figures are added up for that page's rows only, so a page costs the same whatever the
+# number of services; the full detail is in the CSV downloads.
+SUMMARY_PAGE_SIZE = 50
+# The inactive and posting tables show this many accounts; the CSV downloads hold all of them.
+LIST_LIMIT = 50
+
+
+def figures_computed_at() -> datetime | None:
+    """When the stored figures were last brought up to date (the latest refresh), or None."""
+    return ResponseTimeRefresh.objects.aggregate(at=Max("refreshed_at"))["at"]
+
+
+def _totals(rows) -> dict:
+    received = sum(r["received"] for r in rows)
+    judged = sum(r["judged"] for r in rows)
+    within = sum(r["within"] for r in rows)
+    return {
+        "received": received,
+        "judged": judged,
+        "within": within,
+        "percent": round(100 * within / judged, 1) if judged else None,
+    }
+
+
+def stored_by_month(*, now: datetime, months: int = 12, directorate=None) -> list[dict]:
+    """The stored figures added up by month, for the council or one directorate: one grouped query."""
+    stored = ResponseTimeMonth.objects.filter(month__gte=first_month(now, months))
+    if directorate is not None:
+        stored = stored.filter(service__directorate=directorate)
+    grouped = (
+        stored.values("month").annotate(r=Sum("received"), j=Sum("judged"), w=Sum("within")).order_by("month")
+    )
+    return [
+        {"month": row["month"], **_totals([{"received": row["r"], "judged": row["j"], "within": row["w"]}])}
+        for row in grouped
+    ]
+
+
+def stored_summary(*, now: datetime, by: str, ids: list[int], months: int = 12) -> dict[int, dict]:
+    """The stored figures of the window added up for each of ``ids`` (directorates or services,
+    ``by`` = "service__directorate_id" or "service_id"): one grouped query over those rows only."""
+    grouped = (
+        ResponseTimeMonth.objects.filter(month__gte=first_month(now, months), **{f"{by}__in": ids})
+        .values(by)
+        .annotate(r=Sum("received"), j=Sum("judged"), w=Sum("within"))
+        .order_by()
+    )
+    return {
+        row[by]: _totals([{"received": row["r"], "judged": row["j"], "within": row["w"]}]) for row in grouped
+    }
+
+
+def live_summary(rows: list[dict], *, by: str, ids: list[int]) -> dict[int, dict]:
+    """The same as ``stored_summary`` from figures worked out live (before the first refresh)."""
+    from accounts_register.models import Service
+
+    if by == "service_id":
+        key_of = {pk: pk for pk in ids}
+    else:
+        key_of = dict(Service.objects.filter(directorate_id__in=ids).values_list("pk", "directorate_id"))
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        if row["service_id"] in key_of:
+            grouped.setdefault(key_of[row["service_id"]], []).append(row)
+    return {key: _totals(group) for key, group in grouped.items()}
+
+
 def performance_by_month(rows: list[dict]) -> list[dict]:
     """The same figures added up across services, by month (for the chart)."""
     months: dict = {}
     for row in rows:
-        month = months.setdefault(row["month"], {"month": row["month"], "judged": 0, "within": 0})
+        month = months.setdefault(
+            row["month"], {"month": row["month"], "received": 0, "judged": 0, "within": 0}
+        )
+        month["received"] += row["received"]
         month["judged"] += row["judged"]
         month["within"] += row["within"]
     for month in months.values():
@@ -243,43 +316,56 @@ def accounts_by_platform_and_status(service=None) -> list[dict]:
     ]
 
 
-def inactive_accounts(*, now: datetime, service=None, limit: int = 200) -> list[SocialMediaAccount]:
+def inactive_accounts_queryset(*, now: datetime, service=None):
     """Active accounts with no activity for more than ``MONITORING_INACTIVE_DAYS`` (003 D5.1)."""
     cutoff = now - timedelta(days=settings.MONITORING_INACTIVE_DAYS)
-    return list(
+    return (
         _accounts(service)
         .filter(status=AccountStatus.ACTIVE)
         .filter(Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff))
         .select_related("service")
-        .order_by("last_activity_at", "pk")[:limit]
+        .order_by("last_activity_at", "pk")
     )
 
 
-def posting_against_guideline(*, now: datetime, service=None) -> list[dict]:
-    """Corporate accounts' original posts over the window against their platform's guideline (003 D5.2)."""
-    window = settings.MONITORING_POSTING_WINDOW_DAYS
-    since = now - timedelta(days=window)
+def inactive_accounts(*, now: datetime, service=None, limit: int = 200) -> list[SocialMediaAccount]:
+    """The first ``limit`` inactive accounts, longest silent first."""
+    return list(inactive_accounts_queryset(now=now, service=service)[:limit])
+
+
+def posting_accounts(*, now: datetime, service=None):
+    """Active corporate accounts on platforms with a guideline, with their recent original posts."""
+    since = now - timedelta(days=settings.MONITORING_POSTING_WINDOW_DAYS)
     guidelines = settings.MONITORING_POSTING_GUIDELINES
-    accounts = (
+    return (
         _accounts(service)
         .filter(status=AccountStatus.ACTIVE, kind=AccountKind.CORPORATE, platform__in=list(guidelines))
         .annotate(recent=original_posts_since(since, now))
         .select_related("service")
         .order_by("platform", "handle")
     )
-    rows = []
+
+
+def posting_rows(accounts) -> Iterator[dict]:
+    """Each account of ``posting_accounts`` against its platform's guideline (003 D5.2)."""
+    window = settings.MONITORING_POSTING_WINDOW_DAYS
+    guidelines = settings.MONITORING_POSTING_GUIDELINES
     for account in accounts:
         posts, per_days = guidelines[account.platform]
         required = -(-posts * window // per_days)
-        rows.append(
-            {
-                "account": account,
-                "recent": account.recent,
-                "required": required,
-                "meets": account.recent >= required,
-            }
-        )
-    return rows
+        yield {
+            "account": account,
+            "recent": account.recent,
+            "required": required,
+            "meets": account.recent >= required,
+        }
+
+
+def posting_against_guideline(*, now: datetime, service=None, limit: int | None = None) -> list[dict]:
+    """Corporate accounts' original posts over the window against their platform's guideline (003 D5.2);
+    the first ``limit`` of them with a limit (the correlated counts run for those only)."""
+    accounts = posting_accounts(now=now, service=service)
+    return list(posting_rows(accounts[:limit] if limit else accounts))
 
 
 def original_posts_since(since: datetime, now: datetime):
