@@ -199,6 +199,41 @@ class IngestResult:
     created: int
 
 
+# Field types whose Python values psycopg2 sends as they are (strings, numbers, aware datetimes).
+_PLAIN_TYPES = {"CharField", "TextField", "IntegerField", "BigIntegerField", "ForeignKey", "BooleanField"}
+_PLAIN_TYPES |= {"DateTimeField", "PositiveIntegerField", "PositiveSmallIntegerField"}
+
+
+def _insert_ignoring_conflicts(model, objs: list) -> None:
+    """Insert ``objs`` in one statement, skipping any already stored (``ON CONFLICT DO NOTHING``).
+
+    On PostgreSQL each column goes as one array and the rows are ``unnest``-ed from them: one
+    parameter per column rather than one per value, which spares Django compiling 15,000
+    placeholders for a batch of 1,000 (most of an ingest's time). Elsewhere, ``bulk_create``.
+    """
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, ignore_conflicts=True)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    values = [
+        [getattr(obj, f.attname) for obj in objs]
+        if f.get_internal_type() in _PLAIN_TYPES
+        else [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs]
+        for f in fields
+    ]
+    with connection.cursor() as cursor:
+        # Only our own table and column names and the fields' own types are interpolated.
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "  # noqa: S608  # nosec B608
+            f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+            values,
+        )
+
+
 def _key(item) -> tuple[int, str]:
     account = item["account"]
     return (getattr(account, "pk", account), str(item["platform_id"]))
@@ -240,7 +275,7 @@ def enquiries_ingest(*, items: list[dict], now: datetime) -> IngestResult:
                     recorded_at=now,
                 )
             )
-        Enquiry.objects.bulk_create(new, ignore_conflicts=True)
+        _insert_ignoring_conflicts(Enquiry, new)
         if any(enquiry.response_due_at < now for enquiry in new):
             # Back-filled enquiries already past their deadline are flagged now, not at the next run.
             from .tasks import run_governance_check
@@ -273,7 +308,7 @@ def posts_ingest(*, items: list[dict], now: datetime) -> IngestResult:
                         recorded_at=now,
                     )
                 )
-        Post.objects.bulk_create(new, ignore_conflicts=True)
+        _insert_ignoring_conflicts(Post, new)
         accounts_activity_refresh(account_ids)
         stored = stored_by_platform_id(Post, keys)
     return IngestResult(records=[stored[key] for key in keys], created=len(stored) - len(existing))
