@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
@@ -242,8 +243,19 @@ def _totals(rows) -> dict:
     }
 
 
-def stored_by_month(*, now: datetime, months: int = 12, directorate=None) -> list[dict]:
-    """The stored figures added up by month, for the council or one directorate: one grouped query."""
+def stored_by_month(*, now: datetime, months: int = 12, directorate=None, computed_at=None) -> list[dict]:
+    """The stored figures added up by month, for the council or one directorate: one grouped query
+    over every service's rows, so it is kept in the cache until the figures are next refreshed
+    (``computed_at``, from ``figures_computed_at``)."""
+    computed_at = computed_at or figures_computed_at()
+    scope = directorate.pk if directorate else "all"
+    key = f"monitoring:by-month:{scope}:{first_month(now, months)}:{computed_at}"
+    return cache.get_or_set(
+        key, lambda: _stored_by_month(now=now, months=months, directorate=directorate), 3600
+    )
+
+
+def _stored_by_month(*, now: datetime, months: int, directorate) -> list[dict]:
     stored = ResponseTimeMonth.objects.filter(month__gte=first_month(now, months))
     if directorate is not None:
         stored = stored.filter(service__directorate=directorate)
@@ -317,14 +329,17 @@ def accounts_by_platform_and_status(service=None) -> list[dict]:
 
 
 def inactive_accounts_queryset(*, now: datetime, service=None):
-    """Active accounts with no activity for more than ``MONITORING_INACTIVE_DAYS`` (003 D5.1)."""
+    """Active accounts with no activity for more than ``MONITORING_INACTIVE_DAYS`` (003 D5.1), silent
+    longest first; an account that has never posted counts from when it was registered. Read through
+    ``account_silent_since_idx``: a page of them costs the same whatever the number of accounts."""
     cutoff = now - timedelta(days=settings.MONITORING_INACTIVE_DAYS)
     return (
         _accounts(service)
         .filter(status=AccountStatus.ACTIVE)
-        .filter(Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff))
+        .annotate(silent_since=Coalesce("last_activity_at", "created_at"))
+        .filter(silent_since__lt=cutoff)
         .select_related("service")
-        .order_by("last_activity_at", "pk")
+        .order_by("silent_since", "pk")
     )
 
 
@@ -333,13 +348,19 @@ def inactive_accounts(*, now: datetime, service=None, limit: int = 200) -> list[
     return list(inactive_accounts_queryset(now=now, service=service)[:limit])
 
 
-def posting_accounts(*, now: datetime, service=None):
-    """Active corporate accounts on platforms with a guideline, with their recent original posts."""
-    since = now - timedelta(days=settings.MONITORING_POSTING_WINDOW_DAYS)
+def posting_candidates(service=None):
+    """Active corporate accounts on platforms with a posting guideline (003 D5.2)."""
     guidelines = settings.MONITORING_POSTING_GUIDELINES
+    return _accounts(service).filter(
+        status=AccountStatus.ACTIVE, kind=AccountKind.CORPORATE, platform__in=list(guidelines)
+    )
+
+
+def posting_accounts(*, now: datetime, service=None):
+    """``posting_candidates`` with their original posts over the window, by platform and handle."""
+    since = now - timedelta(days=settings.MONITORING_POSTING_WINDOW_DAYS)
     return (
-        _accounts(service)
-        .filter(status=AccountStatus.ACTIVE, kind=AccountKind.CORPORATE, platform__in=list(guidelines))
+        posting_candidates(service)
         .annotate(recent=original_posts_since(since, now))
         .select_related("service")
         .order_by("platform", "handle")

@@ -185,9 +185,10 @@ def _dashboard(request, *, service=None, title: str):
     live = None if figures_at is not None else dashboard.response_performance(now=now, service=service)
     context = {"is_council": service is None}
     if service is None:
-        by_month = (
-            dashboard.stored_by_month(now=now) if live is None else dashboard.performance_by_month(live)
-        )
+        if live is None:
+            by_month = dashboard.stored_by_month(now=now, computed_at=figures_at)
+        else:
+            by_month = dashboard.performance_by_month(live)
         context["directorates"] = _summary_page(
             request,
             Directorate.objects.order_by("name", "pk"),
@@ -234,7 +235,7 @@ def _dashboard(request, *, service=None, title: str):
             "inactive_total": inactive.count(),
             "inactive_days": settings.MONITORING_INACTIVE_DAYS,
             "posting": dashboard.posting_against_guideline(now=now, service=service, limit=limit),
-            "posting_total": dashboard.posting_accounts(now=now, service=service).count(),
+            "posting_total": dashboard.posting_candidates(service).count(),
             "window_days": settings.MONITORING_POSTING_WINDOW_DAYS,
         },
     )
@@ -279,7 +280,7 @@ def directorate_dashboard(request, pk: int):
     figures_at = dashboard.figures_computed_at()
     live = None if figures_at is not None else dashboard.response_performance(now=now)
     if live is None:
-        by_month = dashboard.stored_by_month(now=now, directorate=directorate)
+        by_month = dashboard.stored_by_month(now=now, directorate=directorate, computed_at=figures_at)
     else:
         in_directorate = set(directorate.services.values_list("pk", flat=True))
         by_month = dashboard.performance_by_month([r for r in live if r["service_id"] in in_directorate])

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -32,6 +33,14 @@ MAX_QUERIES = 20
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The council's monthly totals are cached until the next refresh: start and leave it empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def grow(*, directorates: int, services_each: int, accounts_each: int, tag: str) -> list[Service]:
