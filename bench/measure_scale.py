@@ -220,6 +220,22 @@ def api_ingest(client, kind: str, tag: str, accounts: int) -> dict:
     }
 
 
+def forget_earlier_runs() -> None:
+    """Back to the loaded history: delete what earlier runs ingested (their platform ids are not
+    the loader's ``e…`` and ``p…``), so every run starts from the same 20,000 open enquiries."""
+    from django.db import connection
+
+    from monitoring.models import Enquiry, GovernanceFlag, Post, Response
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{GovernanceFlag._meta.db_table}"')  # noqa: S608
+        cursor.execute(f'DELETE FROM "{Response._meta.db_table}"')  # noqa: S608
+        for model, prefix in [(Enquiry, "e"), (Post, "p")]:
+            table = model._meta.db_table
+            cursor.execute(f"DELETE FROM \"{table}\" WHERE platform_id !~ '^{prefix}[0-9]+$'")  # noqa: S608
+            cursor.execute(f'VACUUM ANALYZE "{table}"')
+
+
 def measure_history(size_name: str) -> dict:
     from django.db import connection
     from django.utils import timezone
@@ -228,6 +244,7 @@ def measure_history(size_name: str) -> dict:
     from monitoring.models import Enquiry, GovernanceFlag
     from monitoring.services import response_stats_refresh
 
+    forget_earlier_runs()
     client = _comms_client()
     results: dict = {
         "enquiries": Enquiry.objects.count(),

@@ -118,8 +118,8 @@ def response_performance(
             "percent": round(100 * row["within"] / row["judged"], 1) if row["judged"] else None,
             "median_seconds": row["median"],
             "p90_seconds": row["p90"],
-            "median_hours": _hours(row["median"]),
-            "p90_hours": _hours(row["p90"]),
+            "median_hours": hours(row["median"]),
+            "p90_hours": hours(row["p90"]),
         }
         for row in rows
     ]
@@ -181,7 +181,8 @@ def _with_percentiles(rows, enquiries) -> list[dict]:
     return result
 
 
-def _hours(seconds: float | None) -> float | None:
+def hours(seconds: float | None) -> float | None:
+    """Seconds as working hours to one decimal place, as the dashboard shows them."""
     return None if seconds is None else round(seconds / 3600, 1)
 
 
@@ -210,8 +211,8 @@ def stored_response_performance(
                 "judged": row.judged,
                 "within": row.within,
                 "percent": round(100 * row.within / row.judged, 1) if row.judged else None,
-                "median_hours": _hours(row.median_seconds),
-                "p90_hours": _hours(row.p90_seconds),
+                "median_hours": hours(row.median_seconds),
+                "p90_hours": hours(row.p90_seconds),
             }
         )
     return rows, computed

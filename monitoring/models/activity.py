@@ -115,6 +115,13 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
                 condition=Q(status__in=["open", "holding"]),
                 name="enquiry_inbox_idx",
             ),
+            # Inbox across many accounts (Communications', a large service's): open enquiries by
+            # deadline, so a page reads its 50 rows, wherever they lie in years of history.
+            models.Index(
+                fields=["response_due_at", "id"],
+                condition=Q(status__in=["open", "holding"]),
+                name="enquiry_inbox_due_idx",
+            ),
             # Dashboard: response-time performance by month of receipt.
             models.Index(fields=["received_at"], name="enquiry_received_idx"),
             # Job refresh_dashboard_figures: the months of the enquiries recorded since its last run.

@@ -223,3 +223,22 @@ def test_the_resolve_step_of_a_kind_uses_the_index_named_for_it(accounts):
     plan = explain(updates[0])
     assert "flag_open_resolve_idx" in plan, plan
     assert "Seq Scan on monitoring_governanceflag" not in plan, plan
+
+
+def test_the_inbox_reads_a_page_of_open_enquiries_by_deadline_from_its_index(history, comms):
+    """Communications' inbox (every account) takes its 50 soonest deadlines from
+    ``enquiry_inbox_due_idx``, not every open enquiry scattered through the history."""
+    from monitoring.selectors import inbox_enquiries
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{Enquiry._meta.db_table}" SET status = %s WHERE mod(id, 25) = 0',  # noqa: S608
+            ["open"],
+        )
+        cursor.execute(f'ANALYZE "{Enquiry._meta.db_table}"')
+    sql, params = inbox_enquiries(comms)[:50].query.sql_with_params()
+
+    plan = explain(sql, params)
+
+    assert "enquiry_inbox_due_idx" in plan, plan
+    assert "Seq Scan on monitoring_enquiry" not in plan, plan
