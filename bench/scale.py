@@ -405,6 +405,10 @@ def child_measure(size_name: str, out: str) -> None:
     Path(out).write_text(json.dumps(results, indent=1))
 
 
+def _result_file(size: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"bench_scale_{size}.json"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -412,6 +416,7 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true", help="load every database again")
     parser.add_argument("--only", default="1m,10m,org", help="sizes to load and measure")
     parser.add_argument("--load-only", action="store_true", help="load what is missing and stop")
+    parser.add_argument("--report-only", action="store_true", help="print the last run's figures again")
     parser.add_argument("--child-load", help=argparse.SUPPRESS)
     parser.add_argument("--child-measure", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -421,6 +426,10 @@ def main() -> None:
     if args.child_measure:
         return child_measure(args.child_measure, args.out)
     sizes = [s for s in args.only.split(",") if s]
+    if args.report_only:
+        from measure_scale import report
+
+        return report({size: json.loads(_result_file(size).read_text()) for size in sizes})
     for size in sizes:
         subprocess.run(  # noqa: S603 - this script, with our own arguments
             [sys.executable, __file__, "--child-load", size] + (["--reload"] if args.reload else []),
@@ -432,7 +441,7 @@ def main() -> None:
 
     results = {}
     for size in sizes:
-        out = str(Path(tempfile.gettempdir()) / f"bench_scale_{size}.json")
+        out = str(_result_file(size))
         subprocess.run([sys.executable, __file__, "--child-measure", size, "--out", out], check=True)  # noqa: S603
         results[size] = json.loads(Path(out).read_text())
     report(results)

@@ -269,9 +269,18 @@ def _stored_by_month(*, now: datetime, months: int, directorate) -> list[dict]:
     ]
 
 
-def stored_summary(*, now: datetime, by: str, ids: list[int], months: int = 12) -> dict[int, dict]:
+def stored_summary(
+    *, now: datetime, by: str, ids: list[int], months: int = 12, computed_at=None
+) -> dict[int, dict]:
     """The stored figures of the window added up for each of ``ids`` (directorates or services,
-    ``by`` = "service__directorate_id" or "service_id"): one grouped query over those rows only."""
+    ``by`` = "service__directorate_id" or "service_id"): one grouped query over those rows only,
+    kept in the cache until the figures are next refreshed (``computed_at``)."""
+    computed_at = computed_at or figures_computed_at()
+    key = f"monitoring:summary:{by}:{first_month(now, months)}:{computed_at}:{','.join(map(str, ids))}"
+    return cache.get_or_set(key, lambda: _stored_summary(now=now, by=by, ids=ids, months=months), 3600)
+
+
+def _stored_summary(*, now: datetime, by: str, ids: list[int], months: int) -> dict[int, dict]:
     grouped = (
         ResponseTimeMonth.objects.filter(month__gte=first_month(now, months), **{f"{by}__in": ids})
         .values(by)

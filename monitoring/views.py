@@ -195,6 +195,7 @@ def _dashboard(request, *, service=None, title: str):
             by="service__directorate_id",
             now=now,
             live=live,
+            computed_at=figures_at,
         )
     else:
         if live is None:
@@ -251,12 +252,12 @@ def _performance_chart(by_month):
     )
 
 
-def _summary_page(request, rows, *, by: str, now, live):
+def _summary_page(request, rows, *, by: str, now, live, computed_at=None):
     """A page of directorates or services (``rows``) with their figures added up for the window."""
     page = Paginator(rows, dashboard.SUMMARY_PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [row.pk for row in page.object_list]
     if live is None:
-        figures = dashboard.stored_summary(now=now, by=by, ids=ids)
+        figures = dashboard.stored_summary(now=now, by=by, ids=ids, computed_at=computed_at)
     else:
         figures = dashboard.live_summary(live, by=by, ids=ids)
     page.rows = [{"item": row, **figures.get(row.pk, {})} for row in page.object_list]
@@ -285,7 +286,12 @@ def directorate_dashboard(request, pk: int):
         in_directorate = set(directorate.services.values_list("pk", flat=True))
         by_month = dashboard.performance_by_month([r for r in live if r["service_id"] in in_directorate])
     services_page = _summary_page(
-        request, directorate.services.order_by("name", "pk"), by="service_id", now=now, live=live
+        request,
+        directorate.services.order_by("name", "pk"),
+        by="service_id",
+        now=now,
+        live=live,
+        computed_at=figures_at,
     )
     return render(
         request,
