@@ -7,6 +7,7 @@ with a table alternative that also exports to CSV.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -244,13 +245,19 @@ def _totals(rows) -> dict:
     }
 
 
+def _cache_key(*parts) -> str:
+    """A short cache key without spaces (any cache backend takes it) for ``parts``."""
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:32]
+    return f"monitoring:dashboard:{parts[0]}:{digest}"
+
+
 def stored_by_month(*, now: datetime, months: int = 12, directorate=None, computed_at=None) -> list[dict]:
     """The stored figures added up by month, for the council or one directorate: one grouped query
     over every service's rows, so it is kept in the cache until the figures are next refreshed
     (``computed_at``, from ``figures_computed_at``)."""
     computed_at = computed_at or figures_computed_at()
     scope = directorate.pk if directorate else "all"
-    key = f"monitoring:by-month:{scope}:{first_month(now, months)}:{computed_at}"
+    key = _cache_key("by-month", scope, first_month(now, months), computed_at)
     return cache.get_or_set(
         key, lambda: _stored_by_month(now=now, months=months, directorate=directorate), 3600
     )
@@ -276,7 +283,7 @@ def stored_summary(
     ``by`` = "service__directorate_id" or "service_id"): one grouped query over those rows only,
     kept in the cache until the figures are next refreshed (``computed_at``)."""
     computed_at = computed_at or figures_computed_at()
-    key = f"monitoring:summary:{by}:{first_month(now, months)}:{computed_at}:{','.join(map(str, ids))}"
+    key = _cache_key("summary", by, first_month(now, months), computed_at, *ids)
     return cache.get_or_set(key, lambda: _stored_summary(now=now, by=by, ids=ids, months=months), 3600)
 
 
