@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts_register.exports import export_csv
 from accounts_register.models import Directorate, Service
+from accounts_register.selectors import SERVICE_CHOICES_LIMIT
 from councilsocial.permissions import is_communications
 
 from . import dashboard, imports, services
@@ -81,12 +82,21 @@ def inbox(request):
         {
             "page": page,
             "rows": rows,
-            "services": list(services.order_by("name")),
+            "services": _inbox_services(services, service_id),
             "is_comms": is_communications(request.user),
             "service_id": service_id,
             "query": f"service={service_id}" if service_id else "",
         },
     )
+
+
+def _inbox_services(services, chosen: int) -> list:
+    """The services to narrow the inbox to: all of them up to ``SERVICE_CHOICES_LIMIT``; past that
+    (a deployment serving many councils) only the chosen one, so the page stays small (issue 16)."""
+    listed = list(services.order_by("name")[: SERVICE_CHOICES_LIMIT + 1])
+    if len(listed) > SERVICE_CHOICES_LIMIT:
+        return [service for service in listed if service.pk == chosen]
+    return listed
 
 
 @login_required

@@ -242,3 +242,29 @@ def test_the_inbox_reads_a_page_of_open_enquiries_by_deadline_from_its_index(his
 
     assert "enquiry_inbox_due_idx" in plan, plan
     assert "Seq Scan on monitoring_enquiry" not in plan, plan
+
+
+def test_a_long_overdue_deadline_is_given_as_its_date():
+    """Weeks late, the inbox says since when, without counting working hours day by day."""
+    from monitoring.calendar import deadline_in_words
+
+    due = datetime(2016, 3, 14, 17, 0, tzinfo=UTC)
+
+    assert deadline_in_words(due, NOW) == "overdue since 14 March 2016"
+    assert deadline_in_words(NOW - timedelta(days=13), NOW).startswith("overdue by ")
+
+
+def test_the_inbox_lists_a_bounded_number_of_services_to_narrow_to(client, comms):
+    """With more services than the filter lists, Communications' inbox page does not list them all."""
+    from accounts_register.models import Directorate, Service
+    from accounts_register.selectors import SERVICE_CHOICES_LIMIT
+
+    directorate = Directorate.objects.create(name="Everything")
+    Service.objects.bulk_create(
+        Service(name=f"Service {n:03d}", directorate=directorate) for n in range(SERVICE_CHOICES_LIMIT + 20)
+    )
+    client.force_login(comms)
+
+    page = client.get("/inbox/").content.decode()
+
+    assert "Service 000" not in page
