@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
@@ -107,6 +107,10 @@ class Service(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["directorate", "name"], name="service_unique_name_in_directorate")
+        ]
+        indexes = [
+            # Register list sorted by service (issue 16): services in name order, then their accounts.
+            models.Index(fields=["name"], name="service_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -310,6 +314,27 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "platform"], name="account_status_platform_idx"),
+            # Register list (issue 16): each sort reads its first page from an index, so a page of
+            # 50 costs the same with 100 accounts or 100,000 (sorting by service name still sorts).
+            models.Index(fields=["platform", "handle"], name="account_sort_platform_idx"),
+            models.Index(fields=["handle"], name="account_sort_handle_idx"),
+            models.Index(fields=["status", "handle"], name="account_sort_status_idx"),
+            models.Index(fields=["last_activity_at", "handle"], name="account_sort_activity_idx"),
+            # Dashboards' inactive accounts (003 D5.1), silent longest first: a live account's last
+            # activity, or its registration when it has none.
+            models.Index(
+                Coalesce("last_activity_at", "created_at"),
+                "id",
+                condition=Q(status="active"),
+                name="account_silent_since_idx",
+            ),
+            # Job check_posting_guideline and the dashboards' posting table (003 D5.2): live
+            # corporate accounts, in the table's order.
+            models.Index(
+                fields=["platform", "handle"],
+                condition=Q(status="active", kind="corporate"),
+                name="account_corporate_live_idx",
+            ),
             # Check: account inactive for more than a month (003 D5.1), over live accounts only.
             models.Index(
                 fields=["last_activity_at"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -88,6 +88,37 @@ def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAcc
         if risk_filter is not None:
             accounts = accounts.filter(risk_filter(timezone.now()))
     return accounts.order_by(*SORTS.get(filters.sort, SORTS["platform"]), "pk")
+
+
+# The service filter lists at most this many services; past that, those of the chosen directorate
+# (a council with thousands of services would otherwise send them all with every page).
+SERVICE_CHOICES_LIMIT = 100
+
+
+def register_filter_choices(user, filters: RegisterFilters) -> tuple[list, list, bool]:
+    """The directorate and service choices of the register's filters, and whether the services
+    were cut short. Two queries, each bounded: the directorates the person may see, and up to
+    ``SERVICE_CHOICES_LIMIT`` of their services (the chosen directorate's when one is chosen; the
+    chosen service always among them).
+    """
+    from .models import Directorate, Service
+
+    visible = Service.objects.visible_to(user)
+    directorates = [
+        (str(pk), name)
+        for pk, name in Directorate.objects.filter(pk__in=visible.values("directorate_id"))
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    ]
+    services = visible.filter(directorate_id=filters.directorate) if filters.directorate else visible
+    chosen_first = Case(When(pk=int(filters.service or 0), then=0), default=1, output_field=IntegerField())
+    rows = list(
+        services.order_by(chosen_first, "name", "pk").values_list("pk", "name")[: SERVICE_CHOICES_LIMIT + 1]
+    )
+    truncated = len(rows) > SERVICE_CHOICES_LIMIT
+    if truncated:  # only the chosen service, if any; the hint asks for a directorate first
+        rows = [row for row in rows[:1] if str(row[0]) == filters.service]
+    return directorates, sorted(((str(pk), name) for pk, name in rows), key=lambda c: c[1]), truncated
 
 
 def get_account_for_user(user, pk, *, write: bool = False) -> SocialMediaAccount:

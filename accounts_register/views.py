@@ -45,7 +45,13 @@ from .models import (
     has_shared_mailbox,
 )
 from .platforms import Platform
-from .selectors import RegisterFilters, get_account_for_user, register_accounts, who_may_use_what
+from .selectors import (
+    RegisterFilters,
+    get_account_for_user,
+    register_accounts,
+    register_filter_choices,
+    who_may_use_what,
+)
 
 PAGE_SIZE = 50
 
@@ -81,7 +87,7 @@ def register_list(request):
     """The register (001 §28): every account the person may see, filtered and sorted."""
     filters = _filters_from(request)
     accounts = register_accounts(request.user, filters)
-    services_ = list(Service.objects.visible_to(request.user).select_related("directorate").order_by("name"))
+    directorate_choices, service_choices, services_truncated = register_filter_choices(request.user, filters)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     summaries = account_risk.summaries(a.pk for a in page.object_list)
     for account in page.object_list:
@@ -102,13 +108,14 @@ def register_list(request):
             "platforms": Platform.choices,
             "kinds": AccountKind.choices,
             "statuses": AccountStatus.choices,
-            "service_choices": [(str(s.pk), s.name) for s in services_],
-            "directorate_choices": sorted(
-                {(str(s.directorate_id), s.directorate.name) for s in services_}, key=lambda choice: choice[1]
-            ),
+            "service_choices": service_choices,
+            "services_truncated": services_truncated,
+            "directorate_choices": directorate_choices,
             "risk_choices": RISK_FILTER_CHOICES,
             "can_add": is_communications(request.user),
-            "can_propose": services_for_proposal(request.user).exists(),
+            # Communications add accounts directly; only others propose them.
+            "can_propose": not is_communications(request.user)
+            and services_for_proposal(request.user).exists(),
             "can_export": is_communications(request.user),
             "can_import": is_communications(request.user),
             "sort_columns": SORT_COLUMNS,

@@ -69,7 +69,28 @@ class EnquiryInSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
 
 
-class EnquirySerializer(serializers.ModelSerializer):
+class LeanRepresentation:
+    """The same output as DRF's ``to_representation`` for flat read-only model serializers, without
+    its per-value attribute machinery: a list API answers 1,000 records at a time (issue 16)."""
+
+    def to_representation(self, instance):
+        plan = getattr(self, "_lean_plan", None)
+        if plan is None:
+            plan = []
+            for field in self._readable_fields:
+                if isinstance(field, serializers.RelatedField):  # the related object's primary key
+                    plan.append((field.field_name, f"{field.source}_id", None))
+                else:
+                    plan.append((field.field_name, field.source, field.to_representation))
+            self._lean_plan = plan
+        data = {}
+        for name, attname, represent in plan:
+            value = getattr(instance, attname)
+            data[name] = value if value is None or represent is None else represent(value)
+        return data
+
+
+class EnquirySerializer(LeanRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Enquiry
         fields = [
@@ -99,7 +120,7 @@ class PostInSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PostKind.choices, required=False, default=PostKind.ORIGINAL)
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(LeanRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Post
         fields = ["id", "account", "platform_id", "posted_at", "kind"]

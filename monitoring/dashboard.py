@@ -7,10 +7,13 @@ with a table alternative that also exports to CSV.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -18,9 +21,11 @@ from django.db.models import (
     Count,
     FloatField,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -31,7 +36,7 @@ from accounts_register.platforms import Platform
 from councilsocial.calendar.rules import LONDON
 from councilsocial.flags.models import FlagKind, GovernanceFlag
 
-from .models import Enquiry, Post, PostKind, ResponseTimeMonth
+from .models import Enquiry, EnquiryStatus, Post, PostKind, Response, ResponseTimeMonth, ResponseTimeRefresh
 from .models.activity import overdue_q
 
 
@@ -95,15 +100,33 @@ def flags_by_kind(service=None) -> list[dict]:
     return [{"kind": kind, "label": label, "count": counts.get(kind, 0)} for kind, label in FlagKind.choices]
 
 
-def response_performance(*, now: datetime, service=None, months: int = 12) -> list[dict]:
+def _month_start(month: date) -> datetime:
+    return datetime.combine(month, time(0), tzinfo=LONDON)
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def response_performance(
+    *, now: datetime, service=None, months: int = 12, only_months: Iterable[date] | None = None
+) -> list[dict]:
     """Response times by service and month of receipt (000 §25).
 
     ``within`` of ``judged`` enquiries had a first response by their deadline; ``judged`` counts the
     enquiries with a first response plus those still unanswered past their deadline. Median and
-    90th percentile are of the time to first response, in working hours.
+    90th percentile are of the time to first response, in working hours. ``only_months`` (first
+    days of months) narrows the work to those months of the window.
     """
-    since = datetime.combine(first_month(now, months), time(0), tzinfo=LONDON)
+    since = _month_start(first_month(now, months))
     enquiries = Enquiry.objects.filter(received_at__gte=since, received_at__lt=now)
+    if only_months is not None:
+        ranges = Q(pk__in=[])
+        for month in only_months:
+            ranges |= Q(
+                received_at__gte=_month_start(month), received_at__lt=_month_start(_next_month(month))
+            )
+        enquiries = enquiries.filter(ranges)
     if service is not None:
         enquiries = enquiries.filter(account__service=service)
     late_unanswered = overdue_q(now)
@@ -136,11 +159,40 @@ def response_performance(*, now: datetime, service=None, months: int = 12) -> li
             "percent": round(100 * row["within"] / row["judged"], 1) if row["judged"] else None,
             "median_seconds": row["median"],
             "p90_seconds": row["p90"],
-            "median_hours": _hours(row["median"]),
-            "p90_hours": _hours(row["p90"]),
+            "median_hours": hours(row["median"]),
+            "p90_hours": hours(row["p90"]),
         }
         for row in rows
     ]
+
+
+def months_changed_since(*, since: datetime, now: datetime, months: int) -> set[date]:
+    """The months of the window whose response-time figures may have changed after ``since``.
+
+    An enquiry's month changes when it is recorded (``enquiry_recorded_idx``), when it is received
+    (``enquiry_received_idx``), when a response to it is recorded (``response_recorded_idx``), and
+    when it passes its deadline unanswered, which makes it count as judged
+    (``enquiry_unanswered_due_idx``). Four small index range scans: the cost follows the changes.
+    """
+    in_window = Enquiry.objects.filter(
+        received_at__gte=_month_start(first_month(now, months)), received_at__lt=now
+    )
+    changed = [
+        in_window.filter(recorded_at__gte=since),
+        in_window.filter(received_at__gte=since),
+        in_window.filter(status=EnquiryStatus.OPEN, response_due_at__gte=since, response_due_at__lt=now),
+        in_window.filter(pk__in=Response.objects.filter(recorded_at__gte=since).values("enquiry_id")),
+    ]
+    found: set[date] = set()
+    for enquiries in changed:
+        found.update(
+            month.date() if isinstance(month, datetime) else month
+            for month in enquiries.annotate(month=TruncMonth("received_at", tzinfo=LONDON))
+            .order_by()
+            .values_list("month", flat=True)
+            .distinct()
+        )
+    return found
 
 
 def _percentile(values: list[float], fraction: float) -> float | None:
@@ -170,7 +222,8 @@ def _with_percentiles(rows, enquiries) -> list[dict]:
     return result
 
 
-def _hours(seconds: float | None) -> float | None:
+def hours(seconds: float | None) -> float | None:
+    """Seconds as working hours to one decimal place, as the dashboard shows them."""
     return None if seconds is None else round(seconds / 3600, 1)
 
 
@@ -199,18 +252,116 @@ def stored_response_performance(
                 "judged": row.judged,
                 "within": row.within,
                 "percent": round(100 * row.within / row.judged, 1) if row.judged else None,
-                "median_hours": _hours(row.median_seconds),
-                "p90_hours": _hours(row.p90_seconds),
+                "median_hours": hours(row.median_seconds),
+                "p90_hours": hours(row.p90_seconds),
             }
         )
     return rows, computed
+
+
+# --- The council's summary: by directorate, drilling down to services (issue 16) ------------------
+# The council and directorate pages list at most this many directorates or services a page, and
+# their figures are added up for that page's rows only, so a page costs the same whatever the
+# number of services; the full detail is in the CSV downloads.
+SUMMARY_PAGE_SIZE = 50
+# The inactive and posting tables show this many accounts; the CSV downloads hold all of them.
+LIST_LIMIT = 50
+
+
+def figures_computed_at() -> datetime | None:
+    """When the stored figures were last brought up to date (the latest refresh), or None."""
+    return ResponseTimeRefresh.objects.aggregate(at=Max("refreshed_at"))["at"]
+
+
+def _totals(rows) -> dict:
+    received = sum(r["received"] for r in rows)
+    judged = sum(r["judged"] for r in rows)
+    within = sum(r["within"] for r in rows)
+    return {
+        "received": received,
+        "judged": judged,
+        "within": within,
+        "percent": round(100 * within / judged, 1) if judged else None,
+    }
+
+
+def _cache_key(*parts) -> str:
+    """A short cache key without spaces (any cache backend takes it) for ``parts``."""
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:32]
+    return f"monitoring:dashboard:{parts[0]}:{digest}"
+
+
+def stored_by_month(*, now: datetime, months: int = 12, directorate=None, computed_at=None) -> list[dict]:
+    """The stored figures added up by month, for the council or one directorate: one grouped query
+    over every service's rows, so it is kept in the cache until the figures are next refreshed
+    (``computed_at``, from ``figures_computed_at``)."""
+    computed_at = computed_at or figures_computed_at()
+    scope = directorate.pk if directorate else "all"
+    key = _cache_key("by-month", scope, first_month(now, months), computed_at)
+    return cache.get_or_set(
+        key, lambda: _stored_by_month(now=now, months=months, directorate=directorate), 3600
+    )
+
+
+def _stored_by_month(*, now: datetime, months: int, directorate) -> list[dict]:
+    stored = ResponseTimeMonth.objects.filter(month__gte=first_month(now, months))
+    if directorate is not None:
+        stored = stored.filter(service__directorate=directorate)
+    grouped = (
+        stored.values("month").annotate(r=Sum("received"), j=Sum("judged"), w=Sum("within")).order_by("month")
+    )
+    return [
+        {"month": row["month"], **_totals([{"received": row["r"], "judged": row["j"], "within": row["w"]}])}
+        for row in grouped
+    ]
+
+
+def stored_summary(
+    *, now: datetime, by: str, ids: list[int], months: int = 12, computed_at=None
+) -> dict[int, dict]:
+    """The stored figures of the window added up for each of ``ids`` (directorates or services,
+    ``by`` = "service__directorate_id" or "service_id"): one grouped query over those rows only,
+    kept in the cache until the figures are next refreshed (``computed_at``)."""
+    computed_at = computed_at or figures_computed_at()
+    key = _cache_key("summary", by, first_month(now, months), computed_at, *ids)
+    return cache.get_or_set(key, lambda: _stored_summary(now=now, by=by, ids=ids, months=months), 3600)
+
+
+def _stored_summary(*, now: datetime, by: str, ids: list[int], months: int) -> dict[int, dict]:
+    grouped = (
+        ResponseTimeMonth.objects.filter(month__gte=first_month(now, months), **{f"{by}__in": ids})
+        .values(by)
+        .annotate(r=Sum("received"), j=Sum("judged"), w=Sum("within"))
+        .order_by()
+    )
+    return {
+        row[by]: _totals([{"received": row["r"], "judged": row["j"], "within": row["w"]}]) for row in grouped
+    }
+
+
+def live_summary(rows: list[dict], *, by: str, ids: list[int]) -> dict[int, dict]:
+    """The same as ``stored_summary`` from figures worked out live (before the first refresh)."""
+    from accounts_register.models import Service
+
+    if by == "service_id":
+        key_of = {pk: pk for pk in ids}
+    else:
+        key_of = dict(Service.objects.filter(directorate_id__in=ids).values_list("pk", "directorate_id"))
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        if row["service_id"] in key_of:
+            grouped.setdefault(key_of[row["service_id"]], []).append(row)
+    return {key: _totals(group) for key, group in grouped.items()}
 
 
 def performance_by_month(rows: list[dict]) -> list[dict]:
     """The same figures added up across services, by month (for the chart)."""
     months: dict = {}
     for row in rows:
-        month = months.setdefault(row["month"], {"month": row["month"], "judged": 0, "within": 0})
+        month = months.setdefault(
+            row["month"], {"month": row["month"], "received": 0, "judged": 0, "within": 0}
+        )
+        month["received"] += row["received"]
         month["judged"] += row["judged"]
         month["within"] += row["within"]
     for month in months.values():
@@ -234,34 +385,49 @@ def accounts_by_platform_and_status(service=None) -> list[dict]:
     ]
 
 
-def inactive_accounts(*, now: datetime, service=None, limit: int = 200) -> list[SocialMediaAccount]:
-    """Live accounts with no activity for more than ``MONITORING_INACTIVE_DAYS`` (003 D5.1)."""
-    return list(
+def inactive_accounts_queryset(*, now: datetime, service=None):
+    """Live accounts inactive under ``inactive_q`` (003 D5.1, the rule the inactivity check uses),
+    silent longest first. Read through ``account_silent_since_idx``: a page of them costs the same
+    whatever the number of accounts."""
+    return (
         _accounts(service)
         .live()
         .filter(inactive_q(now))
+        .annotate(silent_since=Coalesce("last_activity_at", "created_at"))
         .select_related("service")
-        .order_by("last_activity_at", "pk")[:limit]
+        .order_by("silent_since", "pk")
     )
 
 
-def posting_against_guideline(*, now: datetime, service=None) -> list[dict]:
-    """The accounts ``posting_guideline_accounts`` judges, with their posts against the guideline:
-    exactly the accounts the posting check flags when ``meets`` is false (003 D5.2)."""
-    accounts = (
-        posting_guideline_accounts(now=now, service=service)
-        .select_related("service")
-        .order_by("platform", "handle")
+def inactive_accounts(*, now: datetime, service=None, limit: int = 200) -> list[SocialMediaAccount]:
+    """The first ``limit`` inactive accounts, longest silent first."""
+    return list(inactive_accounts_queryset(now=now, service=service)[:limit])
+
+
+def posting_accounts(*, now: datetime, service=None):
+    """``posting_guideline_accounts`` by platform and handle: exactly what the posting check judges."""
+    return posting_guideline_accounts(now=now, service=service).select_related("service").order_by(
+        "platform", "handle"
     )
-    return [
-        {
+
+
+def posting_rows(accounts) -> Iterator[dict]:
+    """Each account of ``posting_accounts`` against its platform's guideline (003 D5.2)."""
+    for account in accounts:
+        yield {
             "account": account,
             "recent": account.recent_originals,
             "required": account.required_originals,
             "meets": account.recent_originals >= account.required_originals,
         }
-        for account in accounts
-    ]
+
+
+def posting_against_guideline(*, now: datetime, service=None, limit: int | None = None) -> list[dict]:
+    """The accounts the posting check judges, with their posts against the guideline: exactly the
+    accounts it flags when ``meets`` is false (003 D5.2); the first ``limit`` of them with a limit
+    (the correlated counts run for those only)."""
+    accounts = posting_accounts(now=now, service=service)
+    return list(posting_rows(accounts[:limit] if limit else accounts))
 
 
 def original_posts_since(since: datetime, now: datetime):

@@ -23,6 +23,7 @@ from councilsocial.lib import spreadsheets_read
 
 from . import services
 from .models import ActivityImport, Enquiry, Post
+from .selectors import stored_by_platform_id
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -163,11 +164,7 @@ def plan_import(*, batch: ActivityImport, user) -> ImportPlan:
         planned.append(row)
     model = Enquiry if batch.kind == ActivityImport.Kind.ENQUIRIES else Post
     keys = {(row.data["account"], row.data["platform_id"]) for row in planned if row.data}
-    existing = set(
-        model.objects.filter(
-            account_id__in={k[0] for k in keys}, platform_id__in={k[1] for k in keys}
-        ).values_list("account_id", "platform_id")
-    )
+    existing = set(stored_by_platform_id(model, keys))
     seen = set()
     for row in planned:
         if row.data:

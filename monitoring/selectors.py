@@ -1,7 +1,9 @@
-"""Reads for monitoring: enquiry deadlines by account, the inbox."""
+"""Reads for monitoring: enquiry deadlines by account, the inbox, and the stored enquiries or posts
+of a batch by their platform ids."""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
 
@@ -45,3 +47,32 @@ def inbox_enquiries(user, *, service_id: int | None = None, duty_first: bool = F
         )
         return enquiries.order_by(first, "response_due_at", "pk")
     return enquiries.order_by("response_due_at", "pk")
+
+
+def stored_by_platform_id(model, keys) -> dict[tuple[int, str], object]:
+    """The stored rows of ``model`` (``Enquiry`` or ``Post``) for ``keys``, (account id, platform id)
+    pairs, by pair. The one lookup of every ingest (the list API, CSV uploads, the connectors).
+
+    On PostgreSQL the pairs (``unnest`` of two arrays) each probe the unique index on (account,
+    platform id): one index probe per pair, so a batch of 1,000 costs the same with a million rows
+    of history or ten million. Filtering the two columns separately (``account_id IN
+    … AND platform_id IN …``) is not a pair lookup: the planner reads the whole table instead.
+    """
+    keys = {(int(account_id), str(platform_id)) for account_id, platform_id in keys}
+    if not keys:
+        return {}
+    if connection.vendor == "postgresql":
+        account_ids, platform_ids = zip(*keys, strict=True)
+        table = connection.ops.quote_name(model._meta.db_table)
+        # A LATERAL probe per pair (LIMIT 1 keeps the planner from turning it into a hash join
+        # over the whole table, which it prefers for a large batch on a small table).
+        sql = (
+            "SELECT t.* FROM unnest(%s::bigint[], %s::text[]) AS k(account_id, platform_id) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} s "  # nosec B608 - our own table name only
+            "WHERE s.account_id = k.account_id AND s.platform_id = k.platform_id LIMIT 1) t"
+        )
+        rows = model.objects.raw(sql, [list(account_ids), list(platform_ids)])
+    else:  # SQLite (``make run``): a demonstration's few rows, filtered to the pairs here
+        rows = model.objects.filter(account_id__in={a for a, _ in keys}, platform_id__in={p for _, p in keys})
+    found = {(row.account_id, row.platform_id): row for row in rows}
+    return {key: row for key, row in found.items() if key in keys}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("inbox/upload/", views.activity_import, name="activity-import"),
     path("inbox/upload/<uuid:batch_id>/", views.activity_import_preview, name="activity-import-preview"),
     path("dashboard/", views.council_dashboard, name="dashboard"),
+    path("dashboard/directorates/<int:pk>/", views.directorate_dashboard, name="directorate-dashboard"),
     path("flags/", views.flag_list, name="flag-list"),
     path("flags/<int:pk>/", views.flag_detail, name="flag-detail"),
     path("services/<int:pk>/dashboard/", views.service_dashboard, name="service-dashboard"),

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts_register.models import Service
+from accounts_register.models import Directorate, Service
+from accounts_register.selectors import SERVICE_CHOICES_LIMIT
 from councilsocial.calendar.rules import deadline_in_words
 from councilsocial.calendar.selectors import calendar_current
 from councilsocial.flags import services as flag_services
@@ -26,7 +27,7 @@ from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communicat
 from . import dashboard, imports, services
 from .flag_guidance import flag_row
 from .forms import ActivityUploadForm, EnquiryForm, FlagAssignForm, FlagNoteForm, NoResponseForm
-from .models import DutyDay, Response, ResponseKind
+from .models import DutyDay, Response, ResponseKind, ResponseTimeMonth
 from .selectors import get_enquiry_for_user, inbox_enquiries
 from .services import UNDO_MINUTES, duty_officer_on
 
@@ -83,7 +84,7 @@ def inbox(request):
         {
             "page": page,
             "rows": rows,
-            "services": list(services.order_by("name")),
+            "services": _inbox_services(services, service_id),
             "is_comms": is_communications(request.user),
             "service_id": service_id,
             "query": f"service={service_id}" if service_id else "",
@@ -92,6 +93,15 @@ def inbox(request):
             "undo_minutes": UNDO_MINUTES,
         },
     )
+
+
+def _inbox_services(services, chosen: int) -> list:
+    """The services to narrow the inbox to: all of them up to ``SERVICE_CHOICES_LIMIT``; past that
+    (a deployment serving many councils) only the chosen one, so the page stays small (issue 16)."""
+    listed = list(services.order_by("name")[: SERVICE_CHOICES_LIMIT + 1])
+    if len(listed) > SERVICE_CHOICES_LIMIT:
+        return [service for service in listed if service.pk == chosen]
+    return listed
 
 
 @login_required
@@ -173,100 +183,232 @@ def enquiry_new(request):
     )
 
 
-# --- Dashboards (issue 6 item 8) -------------------------------------------------------------------
+# --- Dashboards (issue 6 item 8; bounded at any size of council, issue 16) -------------------------
 def _dashboard(request, *, service=None, title: str):
+    """The council's dashboard (``service`` None) or one service's.
+
+    The council's summarises response times by month and by directorate (a page of directorates at
+    a time, each a link to its services), and lists the first inactive and posting accounts; every
+    table's full detail is in its CSV download, streamed. So the page and its queries are the same
+    size for a council of 30 accounts or 100,000.
+    """
     now = timezone.now()
-    flags = dashboard.flags_by_kind(service)
-    performance, figures_at = dashboard.stored_response_performance(now=now, service=service)
-    if figures_at is None:  # not computed yet (a new installation): small enough to work out now
-        performance, figures_at = dashboard.response_performance(now=now, service=service), now
-    accounts = dashboard.accounts_by_platform_and_status(service)
-    inactive = dashboard.inactive_accounts(now=now, service=service)
-    posting = dashboard.posting_against_guideline(now=now, service=service)
     export = request.GET.get("export")
     if export:
-        return _dashboard_csv(export, flags, performance, accounts, inactive, posting)
-    by_month = dashboard.performance_by_month(performance)
+        return _dashboard_csv(export, now=now, service=service)
+    flags = dashboard.flags_by_kind(service)
+    figures_at = dashboard.figures_computed_at()
+    live = None if figures_at is not None else dashboard.response_performance(now=now, service=service)
+    context = {"is_council": service is None}
+    if service is None:
+        if live is None:
+            by_month = dashboard.stored_by_month(now=now, computed_at=figures_at)
+        else:
+            by_month = dashboard.performance_by_month(live)
+        context["directorates"] = _summary_page(
+            request,
+            Directorate.objects.order_by("name", "pk"),
+            by="service__directorate_id",
+            now=now,
+            live=live,
+            computed_at=figures_at,
+        )
+    else:
+        if live is None:
+            performance, _ = dashboard.stored_response_performance(now=now, service=service)
+        else:
+            performance = live
+        by_month = dashboard.performance_by_month(performance)
+        context["performance"] = performance
+    accounts = dashboard.accounts_by_platform_and_status(service)
     platform_totals: dict[str, int] = {}
     for row in accounts:
         platform_totals[row["platform"]] = platform_totals.get(row["platform"], 0) + row["count"]
+    limit = dashboard.LIST_LIMIT
+    inactive = dashboard.inactive_accounts_queryset(now=now, service=service)
     return render(
         request,
         "monitoring/dashboard.html",
         {
+            **context,
             "title": title,
             "now": now,
-            "figures_at": figures_at,
+            "figures_at": figures_at or now,
             "flags": flags,
             "flags_chart": dashboard.bar_chart(
                 "Open governance flags by kind",
                 "Bar chart of open governance flags by kind.",
                 [(row["label"], row["count"]) for row in flags],
             ),
-            "performance": performance,
-            "performance_chart": dashboard.bar_chart(
-                "Enquiries answered within their deadline, by month",
-                "Bar chart of the percentage of enquiries answered within their deadline, by month received.",
-                [(f"{row['month']:%B %Y}", row["percent"]) for row in by_month],
-                maximum=100,
-                unit="%",
-            ),
+            "by_month": by_month,
+            "performance_chart": _performance_chart(by_month),
             "accounts": accounts,
             "accounts_chart": dashboard.bar_chart(
                 "Accounts by platform",
                 "Bar chart of the number of accounts on each platform, all statuses.",
                 sorted(platform_totals.items()),
             ),
-            "inactive": inactive,
+            "inactive": list(inactive[:limit]),
+            "inactive_total": inactive.count(),
             "inactive_days": settings.MONITORING_INACTIVE_DAYS,
-            "posting": posting,
+            "posting": dashboard.posting_against_guideline(now=now, service=service, limit=limit),
+            "posting_total": dashboard.posting_guideline_accounts(now=now, service=service).count(),
             "window_days": settings.MONITORING_POSTING_WINDOW_DAYS,
         },
     )
 
 
-def _dashboard_csv(export, flags, performance, accounts, inactive, posting) -> HttpResponse:
+def _performance_chart(by_month):
+    return dashboard.bar_chart(
+        "Enquiries answered within their deadline, by month",
+        "Bar chart of the percentage of enquiries answered within their deadline, by month received.",
+        [(f"{row['month']:%B %Y}", row["percent"]) for row in by_month],
+        maximum=100,
+        unit="%",
+    )
+
+
+def _summary_page(request, rows, *, by: str, now, live, computed_at=None):
+    """A page of directorates or services (``rows``) with their figures added up for the window."""
+    page = Paginator(rows, dashboard.SUMMARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [row.pk for row in page.object_list]
+    if live is None:
+        figures = dashboard.stored_summary(now=now, by=by, ids=ids, computed_at=computed_at)
+    else:
+        figures = dashboard.live_summary(live, by=by, ids=ids)
+    page.rows = [{"item": row, **figures.get(row.pk, {})} for row in page.object_list]
+    return page
+
+
+@login_required
+def directorate_dashboard(request, pk: int):
+    """A directorate's response times by month and by service (a page of services at a time)."""
+    directorate = get_object_or_404(Directorate, pk=pk)
+    if not (
+        request.user.has_perm("monitoring.view_council_dashboard")
+        or directorate.corporate_director_id == request.user.pk
+    ):
+        raise Http404("No such directorate.")
+    now = timezone.now()
+    if request.GET.get("export") == "performance":
+        columns = columns_of(PERFORMANCE_HEADER)
+        rows = _performance_csv_rows(now=now, directorate=directorate)
+        return export_csv(rows, columns, filename=f"dashboard-directorate-{directorate.pk}-performance.csv")
+    figures_at = dashboard.figures_computed_at()
+    live = None if figures_at is not None else dashboard.response_performance(now=now)
+    if live is None:
+        by_month = dashboard.stored_by_month(now=now, directorate=directorate, computed_at=figures_at)
+    else:
+        in_directorate = set(directorate.services.values_list("pk", flat=True))
+        by_month = dashboard.performance_by_month([r for r in live if r["service_id"] in in_directorate])
+    services_page = _summary_page(
+        request,
+        directorate.services.order_by("name", "pk"),
+        by="service_id",
+        now=now,
+        live=live,
+        computed_at=figures_at,
+    )
+    return render(
+        request,
+        "monitoring/directorate_dashboard.html",
+        {
+            "directorate": directorate,
+            "now": now,
+            "figures_at": figures_at or now,
+            "by_month": by_month,
+            "performance_chart": _performance_chart(by_month),
+            "services": services_page,
+            "query": "",
+        },
+    )
+
+
+PERFORMANCE_HEADER = [
+    "Service",
+    "Month",
+    "Received",
+    "Judged",
+    "Within deadline",
+    "Percent",
+    "Median hours",
+    "P90 hours",
+]
+
+
+def _performance_csv_rows(*, now, service=None, directorate=None):
+    """Every service's figures by month (the full detail behind the summary), read in chunks."""
+    figures_at = dashboard.figures_computed_at()
+    if figures_at is None:
+        rows = dashboard.response_performance(now=now, service=service)
+        if directorate is not None:
+            in_directorate = set(directorate.services.values_list("pk", flat=True))
+            rows = [r for r in rows if r["service_id"] in in_directorate]
+    else:
+        stored = ResponseTimeMonth.objects.filter(month__gte=dashboard.first_month(now, 12))
+        if service is not None:
+            stored = stored.filter(service=service)
+        if directorate is not None:
+            stored = stored.filter(service__directorate=directorate)
+        columns = ["service__name", "month", "received", "judged", "within", "median_seconds", "p90_seconds"]
+        rows = (
+            {
+                "service": name,
+                "month": month,
+                "received": received,
+                "judged": judged,
+                "within": within,
+                "percent": round(100 * within / judged, 1) if judged else None,
+                "median_hours": dashboard.hours(median),
+                "p90_hours": dashboard.hours(p90),
+            }
+            for name, month, received, judged, within, median, p90 in stored.order_by(
+                "service__name", "service_id", "month"
+            )
+            .values_list(*columns)
+            .iterator(chunk_size=5000)
+        )
+    for r in rows:
+        yield [
+            r["service"],
+            f"{r['month']:%Y-%m}",
+            r["received"],
+            r["judged"],
+            r["within"],
+            r["percent"],
+            r["median_hours"],
+            r["p90_hours"],
+        ]
+
+
+def _dashboard_csv(export, *, now, service):
+    """One table of the dashboard as a streamed CSV: every row, read from the database in chunks,
+    so a worker's memory does not grow with the size of the council."""
     tables = {
-        "flags": (["Kind", "Open"], [[r["label"], r["count"]] for r in flags]),
-        "performance": (
-            [
-                "Service",
-                "Month",
-                "Received",
-                "Judged",
-                "Within deadline",
-                "Percent",
-                "Median hours",
-                "P90 hours",
-            ],
-            [
-                [
-                    r["service"],
-                    f"{r['month']:%Y-%m}",
-                    r["received"],
-                    r["judged"],
-                    r["within"],
-                    r["percent"],
-                    r["median_hours"],
-                    r["p90_hours"],
-                ]
-                for r in performance
-            ],
+        "flags": (
+            ["Kind", "Open"],
+            lambda: ([r["label"], r["count"]] for r in dashboard.flags_by_kind(service)),
         ),
+        "performance": (PERFORMANCE_HEADER, lambda: _performance_csv_rows(now=now, service=service)),
         "accounts": (
             ["Platform", "Status", "Accounts"],
-            [[r["platform"], r["status"], r["count"]] for r in accounts],
+            lambda: (
+                [r["platform"], r["status"], r["count"]]
+                for r in dashboard.accounts_by_platform_and_status(service)
+            ),
         ),
         "inactive": (
             ["Account", "Platform", "Service", "Last activity"],
-            [
+            lambda: (
                 [a.display_name, a.get_platform_display(), a.service.name, a.last_activity_at or ""]
-                for a in inactive
-            ],
+                for a in dashboard.inactive_accounts_queryset(now=now, service=service).iterator(
+                    chunk_size=2000
+                )
+            ),
         ),
         "posting": (
             ["Account", "Platform", "Original posts", "Guideline", "Meets it"],
-            [
+            lambda: (
                 [
                     r["account"].display_name,
                     r["account"].get_platform_display(),
@@ -274,14 +416,16 @@ def _dashboard_csv(export, flags, performance, accounts, inactive, posting) -> H
                     r["required"],
                     "yes" if r["meets"] else "no",
                 ]
-                for r in posting
-            ],
+                for r in dashboard.posting_rows(
+                    dashboard.posting_accounts(now=now, service=service).iterator(chunk_size=2000)
+                )
+            ),
         ),
     }
     if export not in tables:
         raise Http404("No such table.")
     header, rows = tables[export]
-    return export_csv(rows, columns_of(header), filename=f"dashboard-{export}.csv", stream=False)
+    return export_csv(rows(), columns_of(header), filename=f"dashboard-{export}.csv")
 
 
 @login_required

@@ -232,11 +232,19 @@ def format_working_duration(seconds: int) -> str:
     return f"{hours} working hour{'s' if hours != 1 else ''}"
 
 
+# Past this, the inbox gives the date an enquiry fell due rather than the working hours since.
+LONG_OVERDUE = timedelta(days=14)
+
+
 def deadline_in_words(due: datetime, now: datetime, calendar: Calendar = DEFAULT_CALENDAR) -> str:
     """The time left, as the inbox shows it: "due today at 17:00", "due tomorrow at 17:00",
     "due on Monday 20 January at 17:00", "overdue by 2 working hours" (UK time)."""
     local_due, local_now = _local(due, calendar), _local(now, calendar)
     clock = f"{local_due:%H:%M}"
+    if due <= now - LONG_OVERDUE:
+        # Weeks late: the date says it, and counting working hours over months of days (for every
+        # row of the inbox) would cost more the older the enquiry (issue 16).
+        return f"overdue since {local_due.day} {local_due:%B %Y}"
     if is_overdue(due, now):
         late = working_seconds_between(due, now, calendar)
         if late < 60:

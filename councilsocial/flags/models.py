@@ -97,6 +97,13 @@ class GovernanceFlag(models.Model):
             )
         ]
         indexes = [
+            # Job flags_reconcile (every governance check), its resolve step: the open flags of one
+            # kind and subject type, whatever the number of resolved ones kept as history.
+            models.Index(
+                fields=["kind", "subject_type"],
+                condition=Q(resolved_at__isnull=True),
+                name="flag_open_resolve_idx",
+            ),
             # Register filter "has open flags" and the account page.
             models.Index(
                 fields=["account"], condition=Q(resolved_at__isnull=True), name="flag_open_by_account_idx"

@@ -16,6 +16,7 @@ from .activity import (
     Response,
     ResponseKind,
     ResponseTimeMonth,
+    ResponseTimeRefresh,
 )
 from .calendar import PolicyReview, ResponsePolicy
 from .duty import DutyDay
@@ -73,5 +74,6 @@ __all__ = [
     "Response",
     "ResponseKind",
     "ResponseTimeMonth",
+    "ResponseTimeRefresh",
     "ResponsePolicy",
 ]

@@ -112,8 +112,17 @@ def test_the_council_dashboard_shows_charts_with_table_alternatives(fixture, cli
     page = client.get(reverse("dashboard")).content.decode()
 
     assert page.count('role="img"') == 3
-    assert "33.3% (1 of 3)" in page
+    assert "25.0% (1 of 4)" in page  # January, every service: the summary, not a row per service
+    assert "50.0% (2 of 4)" in page  # the Countryside Service's directorate over the year
     assert "Enquiries answered within their deadline, by month" in page
+
+
+def test_a_services_dashboard_shows_its_months(fixture, service, client, comms):
+    client.force_login(comms)
+
+    page = client.get(reverse("service-dashboard", args=[service.pk])).content.decode()
+
+    assert "33.3% (1 of 3)" in page
 
 
 def test_each_dashboard_table_exports_to_csv(fixture, client, comms):
@@ -121,7 +130,8 @@ def test_each_dashboard_table_exports_to_csv(fixture, client, comms):
 
     response = client.get(reverse("dashboard"), {"export": "performance"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming  # streamed: a worker's memory does not grow with the council
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert response["Content-Type"].startswith("text/csv")
     assert rows[0][:3] == ["Service", "Month", "Received"]
     assert ["Countryside Service", "2025-01", "4", "3", "1", "33.3", "1.5", "1.9"] in rows
@@ -169,7 +179,7 @@ def test_the_stored_figures_match_the_live_ones_and_the_dashboard_reads_them(fix
     assert written == 3 and computed_at == NOW
     assert [[r[k] for k in keys] for r in stored] == [[r[k] for k in keys] for r in live]
     client.force_login(comms)
-    with_stored = client.get(reverse("dashboard")).content.decode()
+    with_stored = client.get(reverse("service-dashboard", args=[service.pk])).content.decode()
     assert "33.3% (1 of 3)" in with_stored
 
 

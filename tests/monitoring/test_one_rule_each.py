@@ -67,7 +67,8 @@ def test_the_dashboard_posting_table_agrees_with_the_check(client, comms, servic
 
     with time_machine.travel(NOW, tick=False):
         page = client.get(reverse("dashboard")).content.decode()
-        rows = client.get(reverse("dashboard"), {"export": "posting"}).content.decode("utf-8-sig")
+        response = client.get(reverse("dashboard"), {"export": "posting"})
+        rows = b"".join(response.streaming_content).decode("utf-8-sig")
 
     assert not GovernanceFlag.objects.open().filter(kind=FlagKind.POSTING_BELOW_GUIDELINE).exists()
     assert young.display_name not in rows
