@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from .models import ResponsePolicy
+from datetime import datetime, time
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Enquiry, Post, PostKind, ResponsePolicy
 
 
 def fixed_hours_by_account(account_ids) -> dict[int, int]:
@@ -20,18 +25,23 @@ def get_enquiry_for_user(user, pk: int, *, write: bool = False):
     Everyone who may see an enquiry works on its account, so ``write`` asks nothing more; an
     enquiry the person may not see is a 404.
     """
-    from django.shortcuts import get_object_or_404
-
-    from .models import Enquiry
-
     return get_object_or_404(Enquiry.objects.for_user(user).select_related("account__service"), pk=pk)
 
 
 def inbox_enquiries(user, *, service_id: int | None = None):
     """Open enquiries the person answers for, soonest deadline first (``enquiry_inbox_idx``)."""
-    from .models import Enquiry
-
     enquiries = Enquiry.objects.for_user(user).open().select_related("account__service")
     if service_id:
         enquiries = enquiries.filter(account__service_id=service_id)
     return enquiries.order_by("response_due_at", "pk")
+
+
+def account_posts_today(account, *, now: datetime) -> int:
+    """The account's original posts so far today, local time (004 Part C; ``post_account_time_idx``).
+
+    The content checker's count: monitoring hands it to ``operations.extensions`` at start-up.
+    """
+    start_of_day = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    return Post.objects.filter(
+        account=account, kind=PostKind.ORIGINAL, posted_at__gte=start_of_day, posted_at__lte=now
+    ).count()
