@@ -164,51 +164,57 @@ def emergency_declare(
         change = account_services.access_suspend_for_emergency(
             keep_person_ids=named_ids, reason=reason_text, by=by, now=now
         )
-        in_force, to_suspend = change.in_force, change.suspended
-        owners_of: dict[str, list[SocialMediaAccount]] = defaultdict(list)
-        accounts_with_owner = set()
-        for access in in_force:
-            if access.role == AccessRole.OWNER and access.person.email:
-                owners_of[access.person.email.lower()].append(access.account)
-                accounts_with_owner.add(access.account_id)
         EmergencySuspension.objects.bulk_create(
-            EmergencySuspension(emergency=emergency, authorised_user=access) for access in to_suspend
+            EmergencySuspension(emergency=emergency, authorised_user=access) for access in change.suspended
         )
-        for account in SocialMediaAccount.objects.live().exclude(pk__in=accounts_with_owner):
-            if account.admin_mailbox:
-                owners_of[account.admin_mailbox.lower()].append(account)
-        suspended_emails = {a.person.email.lower() for a in to_suspend if a.person.email}
-        named_emails = {person.email.lower() for person in named_officers if person.email}
-        for email, accounts in owners_of.items():
-            names = "\n".join(f"- {account}" for account in sorted(set(accounts), key=str))
-            if email in suspended_emails:
-                whose = "and your access has been suspended (003 D9.1–9.2)"
-            elif email in named_emails:
-                whose = (
-                    "(003 D9.1–9.2). You are named as one of the Communications officers who may still post, "
-                    "so your own access has not been suspended"
-                )
-            else:  # an account's shared mailbox, not a person
-                whose = (
-                    "and the access of everyone except the named Communications officers has been suspended "
-                    "(003 D9.1–9.2)"
-                )
-            notification_enqueue(
-                to=email,
-                subject=f"Emergency procedures in force: {title}",
-                body=(
-                    f"The council's emergency procedures are in force: {title}.\n\n"
-                    "Until you hear that they are lifted, nobody except the named Communications officers "
-                    f"may post on any council account, {whose}.\n\n"
-                    "You may be asked to post this single holding message on the accounts below, "
-                    "at the first opportunity (003 D9.3):\n\n"
-                    f"{holding_message}\n\nThe accounts:\n{names}\n"
-                ),
-                dedupe_key=f"emergency:{emergency.pk}:holding:{email}"[:200],
-                now=now,
-            )
+        _emergency_send_holding_message(emergency, change=change, named_officers=named_officers, now=now)
         _clear_banner_cache()
     return emergency
+
+
+def _emergency_send_holding_message(emergency: Emergency, *, change, named_officers, now: datetime) -> None:
+    """Each account owner gets the holding message once (003 D9.3), saying whether their own access was
+    suspended; an account without an owner is written to at its generic admin mailbox (000 §11)."""
+    in_force, to_suspend = change.in_force, change.suspended
+    owners_of: dict[str, list[SocialMediaAccount]] = defaultdict(list)
+    accounts_with_owner = set()
+    for access in in_force:
+        if access.role == AccessRole.OWNER and access.person.email:
+            owners_of[access.person.email.lower()].append(access.account)
+            accounts_with_owner.add(access.account_id)
+    for account in SocialMediaAccount.objects.live().exclude(pk__in=accounts_with_owner):
+        if account.admin_mailbox:
+            owners_of[account.admin_mailbox.lower()].append(account)
+    suspended_emails = {a.person.email.lower() for a in to_suspend if a.person.email}
+    named_emails = {person.email.lower() for person in named_officers if person.email}
+    for email, accounts in owners_of.items():
+        names = "\n".join(f"- {account}" for account in sorted(set(accounts), key=str))
+        if email in suspended_emails:
+            whose = "and your access has been suspended (003 D9.1–9.2)"
+        elif email in named_emails:
+            whose = (
+                "(003 D9.1–9.2). You are named as one of the Communications officers who may still post, "
+                "so your own access has not been suspended"
+            )
+        else:  # an account's shared mailbox, not a person
+            whose = (
+                "and the access of everyone except the named Communications officers has been suspended "
+                "(003 D9.1–9.2)"
+            )
+        notification_enqueue(
+            to=email,
+            subject=f"Emergency procedures in force: {emergency.title}",
+            body=(
+                f"The council's emergency procedures are in force: {emergency.title}.\n\n"
+                "Until you hear that they are lifted, nobody except the named Communications officers "
+                f"may post on any council account, {whose}.\n\n"
+                "You may be asked to post this single holding message on the accounts below, "
+                "at the first opportunity (003 D9.3):\n\n"
+                f"{emergency.holding_message}\n\nThe accounts:\n{names}\n"
+            ),
+            dedupe_key=f"emergency:{emergency.pk}:holding:{email}"[:200],
+            now=now,
+        )
 
 
 @dataclass(frozen=True)
