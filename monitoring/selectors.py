@@ -25,12 +25,12 @@ def get_enquiry_for_user(user, pk: int, *, write: bool = False):
     Everyone who may see an enquiry works on its account, so ``write`` asks nothing more; an
     enquiry the person may not see is a 404.
     """
-    return get_object_or_404(Enquiry.objects.for_user(user).select_related("account__service"), pk=pk)
+    return get_object_or_404(Enquiry.objects.visible_to(user).select_related("account__service"), pk=pk)
 
 
 def inbox_enquiries(user, *, service_id: int | None = None):
     """Open enquiries the person answers for, soonest deadline first (``enquiry_inbox_idx``)."""
-    enquiries = Enquiry.objects.for_user(user).open().select_related("account__service")
+    enquiries = Enquiry.objects.visible_to(user).open().select_related("account__service")
     if service_id:
         enquiries = enquiries.filter(account__service_id=service_id)
     return enquiries.order_by("response_due_at", "pk")

@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts_register.models import Service
 from councilsocial.lib.dates import add_months
 from councilsocial.permissions import is_communications
 
@@ -200,6 +201,14 @@ class DecidedCampaign(models.Model):
 
 # --- Photo consent (004 Don't 9) --------------------------------------------------------------
 class PhotoConsentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PhotoConsentQuerySet:
+        """Forms a person may see: their services', their directorate's, or all for Communications."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(service__in=Service.objects.visible_to(user).values("pk"))
+
     def with_reference(self, reference: str) -> PhotoConsentQuerySet:
         """The forms with this reference, ignoring case and surrounding spaces."""
         return self.filter(reference__iexact=reference.strip())
@@ -264,6 +273,17 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IncidentQuerySet:
+        """Incidents a person may see: on their services' accounts, their directorate's, or all for
+        Communications."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(account__service__in=Service.objects.visible_to(user).values("pk"))
+
+
 class Incident(ConcurrentTransitionMixin, models.Model):
     """Something went wrong on an account (003 Section B; 000 §22; 004 Do 3)."""
 
@@ -281,6 +301,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     status = FSMField(default=IncidentStatus.OPEN, choices=IncidentStatus.choices, protected=True)
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at"]
@@ -326,6 +348,20 @@ class MonitoringTermStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+class MonitoringTermQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MonitoringTermQuerySet:
+        """Terms a person may see: those their own services asked for, or all for Communications.
+
+        A Corporate Director does not see them: asking for a term is the service's own work
+        (003 D11.2), like answering its enquiries.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(service__in=Service.objects.for_member(user).values("pk"))
+
+
 class MonitoringTerm(ConcurrentTransitionMixin, models.Model):
     """A term a service asks Communications to monitor (003 D11.2)."""
 
@@ -342,6 +378,8 @@ class MonitoringTerm(ConcurrentTransitionMixin, models.Model):
     status = FSMField(
         default=MonitoringTermStatus.REQUESTED, choices=MonitoringTermStatus.choices, protected=True
     )
+
+    objects = MonitoringTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["term"]

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
-from django.http import Http404
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, has_transition_perm
 
@@ -572,13 +571,6 @@ def photo_consent_find(*, reference: str, user, service: Service | None = None) 
     return consents.select_related("service").first()
 
 
-def photo_consents_visible_to(user) -> QuerySet[PhotoConsent]:
-    qs = PhotoConsent.objects.select_related("service")
-    if is_communications(user):
-        return qs
-    return qs.filter(service__in=Service.objects.visible_to(user).values("pk"))
-
-
 # --- Incidents (003 Section B; 000 §22; 004 Do 3) ----------------------------------------------
 @dataclass(frozen=True)
 class Step:
@@ -643,26 +635,6 @@ CHECKLISTS: dict[str, tuple[Step, ...]] = {
 
 def checklist_for(kind: str) -> tuple[Step, ...]:
     return CHECKLISTS[kind]
-
-
-def incidents_visible_to(user) -> QuerySet[Incident]:
-    qs = Incident.objects.select_related("account", "account__service", "reported_by")
-    if is_communications(user):
-        return qs
-    return qs.filter(account__service__in=Service.objects.visible_to(user).values("pk"))
-
-
-def get_incident_for_user(user, pk: int, *, write: bool = False) -> Incident:
-    """The one access check for incidents: Communications, the account's service, its Director."""
-    incident = incidents_visible_to(user).filter(pk=pk).first()
-    if incident is None:
-        raise Http404("No such incident")
-    if write and not (
-        is_communications(user)
-        or Service.objects.for_member(user).filter(pk=incident.account.service_id).exists()
-    ):
-        raise Http404("No such incident")
-    return incident
 
 
 def incident_report(
@@ -779,13 +751,6 @@ def incident_close(*, incident: Incident, by, outcome: str, now: datetime) -> In
 
 
 # --- Monitoring terms (003 D11) ---------------------------------------------------------------
-def monitoring_terms_visible_to(user) -> QuerySet[MonitoringTerm]:
-    qs = MonitoringTerm.objects.select_related("service", "requested_by")
-    if is_communications(user):
-        return qs
-    return qs.filter(service__in=Service.objects.for_member(user).values("pk"))
-
-
 def monitoring_term_request(*, by, service: Service, term: str, reason: str, now: datetime) -> MonitoringTerm:
     """A service asks Communications to monitor a term (003 D11.2)."""
     if not (is_communications(by) or Service.objects.for_member(by).filter(pk=service.pk).exists()):

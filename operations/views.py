@@ -24,13 +24,18 @@ from .models import (
     DecidedCampaign,
     Emergency,
     EmergencySuspension,
+    Incident,
     IncidentAction,
+    IncidentStatus,
     MonitoringTerm,
+    MonitoringTermStatus,
+    PhotoConsent,
     PolicyAcknowledgement,
     PurdahPeriod,
     WordListEntry,
     WordListKind,
 )
+from .selectors import get_incident_for_user, get_monitoring_term_for_user
 
 
 def _communications_only(request) -> None:
@@ -57,11 +62,14 @@ def operations_home(request):
     if not ops.may_view_operations(request.user):
         raise PermissionDenied
     banners = ops.active_banners()  # already read (and cached) for the page's banners
+    user = request.user
     context = {
         "emergency": banners["emergency"],
         "purdah": banners["purdah"],
-        "open_incidents": ops.incidents_visible_to(request.user).filter(status="open").count(),
-        "terms_waiting": ops.monitoring_terms_visible_to(request.user).filter(status="requested").count(),
+        "open_incidents": Incident.objects.visible_to(user).filter(status=IncidentStatus.OPEN).count(),
+        "terms_waiting": (
+            MonitoringTerm.objects.visible_to(user).filter(status=MonitoringTermStatus.REQUESTED).count()
+        ),
         "policy": ops.current_policy_version(),
         "is_comms": is_communications(request.user),
     }
@@ -275,7 +283,11 @@ def incident_list(request):
     if not ops.may_view_operations(request.user):
         raise PermissionDenied
     status = request.GET.get("status", "open")
-    incidents = ops.incidents_visible_to(request.user).annotate(steps_done=Count("actions"))
+    incidents = (
+        Incident.objects.visible_to(request.user)
+        .select_related("account", "account__service", "reported_by")
+        .annotate(steps_done=Count("actions"))
+    )
     if status in ("open", "closed"):
         incidents = incidents.filter(status=status)
     return render(
@@ -312,7 +324,7 @@ def incident_report(request):
 
 @login_required
 def incident_detail(request, pk: int):
-    incident = ops.get_incident_for_user(request.user, pk)
+    incident = get_incident_for_user(request.user, pk)
     done = {
         action.step: action
         for action in IncidentAction.objects.filter(incident=incident).select_related("done_by")
@@ -341,7 +353,7 @@ def _may_act(user, incident) -> bool:
 @login_required
 @require_POST
 def incident_step(request, pk: int, step: str):
-    incident = ops.get_incident_for_user(request.user, pk, write=True)
+    incident = get_incident_for_user(request.user, pk, write=True)
     form = forms.IncidentStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
@@ -360,7 +372,7 @@ def incident_step(request, pk: int, step: str):
 @login_required
 @require_POST
 def incident_close(request, pk: int):
-    incident = ops.get_incident_for_user(request.user, pk)
+    incident = get_incident_for_user(request.user, pk)
     form = forms.IncidentCloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the outcome")
@@ -394,7 +406,9 @@ def monitoring_terms(request):
             messages.success(request, "Your request has been sent to Communications.")
             return redirect("monitoring-term-list")
     terms = (
-        ops.monitoring_terms_visible_to(request.user).select_related("decided_by").order_by("status", "term")
+        MonitoringTerm.objects.visible_to(request.user)
+        .select_related("service", "requested_by", "decided_by")
+        .order_by("status", "term")
     )
     return render(
         request,
@@ -407,7 +421,7 @@ def monitoring_terms(request):
 @require_POST
 def monitoring_term_decide(request, pk: int):
     _communications_only(request)
-    term = get_object_or_404(MonitoringTerm, pk=pk)
+    term = get_monitoring_term_for_user(request.user, pk, write=True)
     form = forms.MonitoringTermDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose approve or decline, and enter a comment")
@@ -572,7 +586,7 @@ def photo_consents(request):
         else:
             messages.success(request, "Consent recorded.")
             return redirect("photo-consent-list")
-    consents = ops.photo_consents_visible_to(request.user)[:200]
+    consents = PhotoConsent.objects.visible_to(request.user).select_related("service")[:200]
     return render(
         request,
         "operations/photo_consents.html",

@@ -63,8 +63,11 @@ class EnquiryQuerySet(models.QuerySet):
         """No response at all and the deadline has passed (000 §25). A holding reply stops the clock."""
         return self.filter(overdue_q(now))
 
-    def for_user(self, user) -> EnquiryQuerySet:
-        """Enquiries of the accounts a person works on: their services', or every one for Comms."""
+    def visible_to(self, user) -> EnquiryQuerySet:
+        """Enquiries of the accounts a person works on: their services', or every one for Comms.
+
+        A Corporate Director does not see them: answering enquiries is the service's own work (000 §25).
+        """
         if not user.is_authenticated:
             return self.none()
         if is_communications(user):
