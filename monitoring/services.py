@@ -23,6 +23,7 @@ from councilsocial.flags.services import FlagChanges, flags_reconcile
 from councilsocial.flags.tasks import run_governance_check
 from councilsocial.tasking import enqueue_on_commit
 
+from .dashboard import first_month, response_performance
 from .models import (
     Enquiry,
     EnquiryStatus,
@@ -31,6 +32,7 @@ from .models import (
     PostKind,
     Response,
     ResponseKind,
+    ResponseTimeMonth,
 )
 from .selectors import fixed_hours_by_account
 
@@ -286,9 +288,6 @@ def response_stats_refresh(*, now: datetime, months: int = 2) -> int:
     One grouped query, then the months' rows replaced in one transaction; a transaction-scoped
     advisory lock makes a concurrent refresh wait rather than collide. Returns the rows written.
     """
-    from .dashboard import first_month, response_performance
-    from .models import ResponseTimeMonth
-
     rows = response_performance(now=now, months=months)
     with transaction.atomic():
         if connection.vendor == "postgresql":  # SQLite (``make run``) has one writer at a time anyway

@@ -18,6 +18,7 @@ from councilsocial.lib.spreadsheets import columns_of, export_csv
 from councilsocial.permissions import is_communications
 
 from . import dashboard, imports, services
+from .api import accounts_for_sender
 from .forms import ActivityUploadForm, EnquiryForm, NoResponseForm
 from .models import ResponseKind
 from .selectors import get_enquiry_for_user, inbox_enquiries
@@ -116,8 +117,6 @@ def enquiry_respond(request, pk: int):
 @login_required
 def enquiry_new(request):
     """An enquiry entered by hand by the service (issue 6 item 4c); its deadline is set now."""
-    from .api import accounts_for_sender
-
     accounts = accounts_for_sender(request.user)
     if not accounts.exists():
         raise PermissionDenied
@@ -281,8 +280,6 @@ def service_dashboard(request, pk: int):
 @login_required
 def activity_import(request):
     """Step 1: upload a CSV of enquiries or posts; a readable file goes on to its preview."""
-    from .api import accounts_for_sender
-
     if not accounts_for_sender(request.user).exists():
         raise PermissionDenied
     form = ActivityUploadForm(request.POST or None, request.FILES or None)
