@@ -8,7 +8,10 @@ class AccountsRegisterConfig(AppConfig):
     def ready(self) -> None:
         from councilsocial.flags import registry
 
+        from .checks import CHECKS
         from .services import check_accounts_without_owner, check_temporary_access
 
         registry.register("temporary_access", check_temporary_access)
         registry.register("accounts_without_owner", check_accounts_without_owner)
+        for name, check in CHECKS.items():
+            registry.register(name, check)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
@@ -13,7 +14,59 @@ from councilsocial.flags.models import GovernanceFlag
 from councilsocial.permissions import is_communications
 
 from .extensions import account_risk
-from .models import AccountStatus, AuthorisedUser, SocialMediaAccount
+from .models import AccountStatus, AuthorisedUser, Service, SocialMediaAccount
+
+
+class ServiceRole(enum.Enum):
+    """A person's role in one service: the one answer every access check is built on.
+
+    Members (managers and officers) do the service's work (000 §6a, §25); the Corporate Director of
+    its directorate reads it and decides its cases (000 §6b); Communications reads and runs everything
+    council-wide (001 §19, §28). Each ``get_<thing>_for_user`` says which roles may read and write.
+    """
+
+    NONE = "none"
+    DIRECTOR = "director"
+    COMMUNICATIONS = "communications"
+    OFFICER = "officer"
+    MANAGER = "manager"
+
+    @property
+    def is_member(self) -> bool:
+        """Works in the service: a manager or an officer."""
+        return self in (ServiceRole.MANAGER, ServiceRole.OFFICER)
+
+    @property
+    def reads(self) -> bool:
+        return self is not ServiceRole.NONE
+
+
+def service_role(user, service: Service | None) -> ServiceRole:
+    """What ``user`` is in ``service``: a member first (even a Communications officer who also works in
+    the service), then Communications, then the directorate's Corporate Director. One query at most."""
+    if service is None or user is None or not user.is_authenticated:
+        return ServiceRole.NONE
+    membership = (
+        Service.objects.filter(pk=service.pk)
+        .annotate(
+            is_manager=Exists(Service.managers.through.objects.filter(service=OuterRef("pk"), user=user)),
+            is_officer=Exists(Service.officers.through.objects.filter(service=OuterRef("pk"), user=user)),
+        )
+        .values("is_manager", "is_officer", "directorate__corporate_director")
+        .first()
+    )
+    if membership is None:
+        return ServiceRole.NONE
+    if membership["is_manager"]:
+        return ServiceRole.MANAGER
+    if membership["is_officer"]:
+        return ServiceRole.OFFICER
+    if is_communications(user):
+        return ServiceRole.COMMUNICATIONS
+    if membership["directorate__corporate_director"] == user.pk:
+        return ServiceRole.DIRECTOR
+    return ServiceRole.NONE
+
 
 SORTS = {
     "handle": ("handle",),

@@ -12,11 +12,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from simple_history.utils import bulk_update_with_history
 
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import flags_reconcile
 from councilsocial.permissions import is_communications, is_corporate_director
 
+from .checks import account_checks_reconcile_on_commit
 from .extensions import access_grant_refusals, account_risk
 from .models import (
     AccessEndReason,
@@ -404,6 +406,69 @@ def end_access_of_switched_off_users(*, now: datetime) -> LeaverSweep:
     return LeaverSweep(ended=len(leavers))
 
 
+@dataclass(frozen=True)
+class EmergencyAccessChange:
+    in_force: list[AuthorisedUser]
+    suspended: list[AuthorisedUser]
+
+
+def access_suspend_for_emergency(*, keep_person_ids, reason: str, by, now: datetime) -> EmergencyAccessChange:
+    """Suspend every access in force except the named Communications officers' (003 D9.1–9.2).
+
+    The emergency is declared by the operations app; the access is the register's, so the change is
+    made here, in the caller's transaction, with history. Returns every access that was in force
+    (locked, with person and account) and those suspended.
+    """
+    in_force = list(
+        AuthorisedUser.objects.current(today=timezone.localdate(now))
+        .select_related("person", "account")
+        .select_for_update(of=("self",))
+    )
+    keep = set(keep_person_ids)
+    suspended = [access for access in in_force if access.person_id not in keep]
+    for access in suspended:
+        access.suspended_at = now
+        access.suspension_reason = reason
+    bulk_update_with_history(
+        suspended,
+        AuthorisedUser,
+        ["suspended_at", "suspension_reason"],
+        default_user=by,
+        default_change_reason=reason,
+        default_date=now,
+    )
+    return EmergencyAccessChange(in_force=in_force, suspended=suspended)
+
+
+def access_restore_after_emergency(
+    *, access_ids, suspended_at: datetime, reason_prefix: str, change_reason: str, by, now: datetime
+) -> list[AuthorisedUser]:
+    """Restore the access an emergency suspended, and only that (003 D9.3).
+
+    Access ended, expired, or suspended again for another reason meanwhile (its suspension time or
+    reason no longer the emergency's) stays as it is. Returns the access restored.
+    """
+    restorable = list(
+        AuthorisedUser.objects.select_for_update()
+        .filter(pk__in=access_ids)
+        .filter(ended_at__isnull=True, suspended_at=suspended_at)
+        .filter(suspension_reason__startswith=reason_prefix)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate(now)))
+    )
+    for access in restorable:
+        access.suspended_at = None
+        access.suspension_reason = ""
+    bulk_update_with_history(
+        restorable,
+        AuthorisedUser,
+        ["suspended_at", "suspension_reason"],
+        default_user=by,
+        default_change_reason=change_reason,
+        default_date=now,
+    )
+    return restorable
+
+
 def may_manage_access(user, account: SocialMediaAccount) -> bool:
     """Communications, and the managers of the account's service, give and end access."""
     if is_communications(user):
@@ -441,11 +506,16 @@ def director_permission_record(
     )
 
 
-def account_record_password_change(*, account: SocialMediaAccount, on: date, incident) -> None:
-    """Record in the register that the password was changed because of an incident (004 Do 3)."""
+def account_record_password_change(*, account: SocialMediaAccount, on: date, incident, now: datetime) -> None:
+    """Record in the register that the password was changed because of an incident (004 Do 3).
+
+    The new date may clear "password not changed": that account's flag is resolved when this commits,
+    not at the next scheduled run.
+    """
     account.password_changed_on = on
     account._change_reason = f"Incident #{incident.pk}: password changed"
     account.save(update_fields=["password_changed_on", "updated_at"])
+    account_checks_reconcile_on_commit(account.pk, now=now)
 
 
 def account_record_security_check(

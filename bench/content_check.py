@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitoring import content_check  # noqa: E402
-from monitoring.content_check import Context, Draft, Rules, check_post  # noqa: E402
-from tests.monitoring.operations import content_evaluation as evaluation  # noqa: E402
+from operations import content_check  # noqa: E402
+from operations.content_check import Context, Draft, Rules, check_post  # noqa: E402
+from tests.operations import content_evaluation as evaluation  # noqa: E402
 
 PARAGRAPH = (
     "Bin collections change over Christmas. Your collection on Thursday 25 December will be on Saturday "
@@ -87,7 +87,7 @@ def compare() -> None:
     profanity.load_censor_words()
     posts = evaluation.load_posts()
     detectors = {
-        "ours (monitoring.content_check.swear_words)": lambda text: bool(content_check.swear_words(text)),
+        "ours (operations.content_check.swear_words)": lambda text: bool(content_check.swear_words(text)),
         "better-profanity 0.7.0": profanity.contains_profanity,
         "alt-profanity-check 1.9.1": lambda text: bool(predict([text])[0]),
     }

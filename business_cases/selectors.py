@@ -1,5 +1,5 @@
-"""Reads for business cases: working-day arithmetic, the similar-accounts lookup, and what happens
-next for the person looking at a case."""
+"""Reads for business cases: the one access check, working-day arithmetic, the similar-accounts
+lookup, and what happens next for the person looking at a case."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
@@ -18,6 +19,20 @@ from councilsocial.permissions import is_communications
 from risk_assessments.models import RiskAssessmentStatus
 
 from .models import DECISION_STATES, BusinessCase, CaseStatus
+
+
+def get_case_for_user(user, pk: int, *, write: bool = False) -> BusinessCase:
+    """The one access check for business cases: 404 for a case the person may not see.
+
+    ``write`` means changing the answers: the author's alone (DESIGN: only the author edits).
+    """
+    cases = BusinessCase.objects.visible_to(user).select_related(
+        "service__directorate__corporate_director", "service__committee", "author", "account"
+    )
+    case = cases.filter(pk=pk).first()
+    if case is None or (write and case.author_id != user.pk):
+        raise Http404("No such business case")
+    return case
 
 
 def working_day_cutoff(now: datetime, days: int) -> datetime:

@@ -28,23 +28,9 @@ from .forms import (
     fields_of,
 )
 from .models import KEY_QUESTIONS, BusinessCase, CaseStatus, DirectorApprovalLink
-from .selectors import decided_by, next_step, similar_accounts, working_days_between
+from .selectors import decided_by, get_case_for_user, next_step, similar_accounts, working_days_between
 
 ACTION_SERVICES = services.TRANSITION_SERVICES
-
-
-def get_case_for_user(user, pk: int, *, write: bool = False) -> BusinessCase:
-    """The one access check for business cases: 404 for a case the person may not see.
-
-    ``write`` means changing the answers: the author's alone (DESIGN: only the author edits).
-    """
-    cases = BusinessCase.objects.visible_to(user).select_related(
-        "service__directorate__corporate_director", "service__committee", "author", "account"
-    )
-    case = cases.filter(pk=pk).first()
-    if case is None or (write and case.author_id != user.pk):
-        raise Http404("No such business case")
-    return case
 
 
 def available_actions(case: BusinessCase, user) -> list[tuple[str, str]]:

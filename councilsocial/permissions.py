@@ -101,8 +101,8 @@ rules.add_perm("accounts_register.manage_organisation", communications | adminis
 rules.add_perm("monitoring.view_council_dashboard", communications)
 rules.add_perm("notifications.view_outbox", communications)
 # Operations (issue 7): Communications runs emergencies, purdah, terms and policy sign-off (003 D9–D11).
-rules.add_perm("monitoring.manage_operations", communications)
-rules.add_perm("monitoring.check_content", communications | rules.predicate(is_service_officer))
+rules.add_perm("operations.manage_operations", communications)
+rules.add_perm("operations.check_content", communications | rules.predicate(is_service_officer))
 
 
 # Django admin permissions each role's group holds. Object rules above decide what a person may do
@@ -114,13 +114,14 @@ ADMIN_MODEL_PERMISSIONS = {
         "django_celery_beat": ["periodictask", "intervalschedule", "crontabschedule"],
         "notifications": ["notification"],
         "calendar": ["workingcalendar", "officehours", "closureday"],
-        "monitoring": ["policyreview"],
+        "operations": ["policyversion"],
     },
     COMMUNICATIONS: {
         "accounts_register": ["directorate", "service", "committee", "socialmediaaccount"],
         "notifications": ["notification"],
         "flags": ["governanceflag"],
-        "monitoring": ["responsepolicy", "policyreview", "enquiry"],
+        "monitoring": ["responsepolicy", "enquiry"],
+        "operations": ["policyversion"],
         "business_cases": ["businesscase", "directorapprovallink"],
     },
 }

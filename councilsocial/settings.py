@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "accounts_register",
     "business_cases",
     "risk_assessments",
+    "operations",
     "monitoring",
 ]
 
@@ -364,7 +365,7 @@ COUNCIL_PHONE_NUMBERS = env_list("COUNCIL_PHONE_NUMBERS", ["01543 462621"])
 # Largest training-records import accepted, in rows.
 TRAINING_IMPORT_MAX_ROWS = env_int("TRAINING_IMPORT_MAX_ROWS", 5000)
 # The emergency and purdah banners on every page.
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("monitoring.context_processors.operations_banners")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("operations.context_processors.operations_banners")
 
 # --- The public register (issue 3 item 8, 000 §24) -------------------------------------------------
 # Where the public's "is this account really the council's?" page tells people to report an impostor.

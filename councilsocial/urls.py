@@ -52,7 +52,7 @@ urlpatterns = [
     path("", include("councilsocial.notifications.urls")),
     path("", include("accounts_register.urls")),
     path("", include("monitoring.urls")),
-    path("", include("monitoring.operations_urls")),
+    path("", include("operations.urls")),
     path("", include("business_cases.urls")),
     path("", include("risk_assessments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -27,7 +27,7 @@ from councilsocial.notifications.models import Notification
 from monitoring.dashboard import flags_by_kind
 from monitoring.flag_guidance import flag_row
 from monitoring.models import Enquiry
-from monitoring.operations import current_policy_version, people_yet_to_acknowledge
+from operations.services import current_policy_version, people_yet_to_acknowledge
 from risk_assessments.models import RiskAssessment, RiskAssessmentStatus
 
 from .permissions import is_communications, is_corporate_director, is_service_officer

@@ -3,11 +3,10 @@ from django.utils import timezone
 
 from councilsocial.calendar.models import ClosureDay, OfficeHours, WorkingCalendar
 
-from .models import DecidedCampaign, Enquiry, PolicyReview, ResponsePolicy
+from .models import Enquiry, ResponsePolicy
 from .services import calendar_changed
 
-# --- Working calendar (kept here: saving it moves open enquiries' deadlines), response policies and
-# policy reviews (issue 6) ------------------------------------------------------------------------------
+# --- Working calendar (kept here: saving it moves open enquiries' deadlines) and response policies ------
 
 
 class OfficeHoursInline(admin.TabularInline):
@@ -48,13 +47,6 @@ class ResponsePolicyAdmin(admin.ModelAdmin):
     search_fields = ["account__handle", "account__display_name"]
 
 
-@admin.register(PolicyReview)
-class PolicyReviewAdmin(admin.ModelAdmin):
-    """002 §1.6: record each six-monthly review of the policy; the check flags one that is due."""
-
-    list_display = ["reviewed_on", "reviewed_by", "next_due_on"]
-
-
 @admin.register(Enquiry)
 class EnquiryAdmin(admin.ModelAdmin):
     list_display = ["platform_id", "account", "channel", "received_at", "response_due_at", "status"]
@@ -66,17 +58,3 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # enquiries are the evidence behind the response-time figures (000 §25)
-
-
-@admin.register(DecidedCampaign)
-class DecidedCampaignAdmin(admin.ModelAdmin):
-    """Campaigns cabinet or council decided to support: the checker never flags them (004 Don't 2)."""
-
-    list_display = ("name", "decided_by", "decided_on", "minute_reference", "added_by")
-    search_fields = ("name", "minute_reference")
-    readonly_fields = ("added_by", "added_at")
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.added_by = request.user
-        super().save_model(request, obj, form, change)

@@ -6,13 +6,13 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
-        from accounts_register import extensions
         from councilsocial.flags import registry
+        from operations.extensions import post_counts
 
         from .checks import CHECKS
-        from .operations import access_grant_refusal
+        from .selectors import account_posts_today
 
         for name, check in CHECKS.items():
             registry.register(name, check)
-        # While an emergency is in force no new access is given (003 D9.2).
-        extensions.access_grant_guards.append(access_grant_refusal)
+        # The content checker counts the account's posts today (004 Part C).
+        post_counts.provide(posts_today=account_posts_today)

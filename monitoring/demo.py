@@ -8,11 +8,11 @@ nothing.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from accounts_register.models import AccountStatus, SocialMediaAccount
 
-from .models import Enquiry, EnquiryStatus, PolicyReview
+from .models import Enquiry, EnquiryStatus
 from .services import enquiries_ingest, enquiry_record_response, posts_ingest, response_stats_refresh
 
 QUESTIONS = [
@@ -69,9 +69,5 @@ def seed_monitoring_demo(*, now: datetime, accounts: int = 6) -> int:
                 responded_at=holding.received_at + timedelta(minutes=30),
                 now=now,
             )
-    if not PolicyReview.objects.exists():
-        PolicyReview.objects.create(
-            reviewed_on=date(now.year, 1, 15), notes="Demo: the last six-monthly review."
-        )
     response_stats_refresh(now=now, months=13)
     return created

@@ -22,6 +22,7 @@ from councilsocial.forms import date_in_range, date_range_words
 from councilsocial.lib import spreadsheets_read
 
 from . import services
+from .api import EnquiryInSerializer, PostInSerializer, _account_context, accounts_for_sender
 from .models import ActivityImport, Enquiry, Post
 from .selectors import stored_by_platform_id
 
@@ -121,8 +122,6 @@ class ImportPlan:
 
 def plan_import(*, batch: ActivityImport, user) -> ImportPlan:
     """Check every row as the API would, and say which are new, already recorded, or wrong."""
-    from .api import EnquiryInSerializer, PostInSerializer, accounts_for_sender
-
     by_handle: dict[str, int | None] = {}
     for pk, handle in accounts_for_sender(user).values_list("pk", "handle"):
         key = _handle_key(handle)
@@ -145,8 +144,6 @@ def plan_import(*, batch: ActivityImport, user) -> ImportPlan:
     serializer_class = (
         EnquiryInSerializer if batch.kind == ActivityImport.Kind.ENQUIRIES else PostInSerializer
     )
-    from .api import _account_context
-
     context = _account_context(_UserRequest(user), [item for item, _ in prepared])
     planned = []
     for number, (cells, (item, time_errors)) in enumerate(zip(batch.rows, prepared, strict=True), start=2):

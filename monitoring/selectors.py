@@ -3,13 +3,16 @@ of a batch by their platform ids."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.db import connection
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts_register.models import AccountKind
 
-from .models import Enquiry, ResponsePolicy
+from .models import Enquiry, Post, PostKind, ResponsePolicy
 
 
 def fixed_hours_by_account(account_ids) -> dict[int, int]:
@@ -27,7 +30,7 @@ def get_enquiry_for_user(user, pk: int, *, write: bool = False):
     Everyone who may see an enquiry works on its account, so ``write`` asks nothing more; an
     enquiry the person may not see is a 404.
     """
-    return get_object_or_404(Enquiry.objects.for_user(user).select_related("account__service"), pk=pk)
+    return get_object_or_404(Enquiry.objects.visible_to(user).select_related("account__service"), pk=pk)
 
 
 def inbox_enquiries(user, *, service_id: int | None = None, duty_first: bool = False):
@@ -36,7 +39,7 @@ def inbox_enquiries(user, *, service_id: int | None = None, duty_first: bool = F
     With ``duty_first`` (the duty officer, 000 Appendix 2), the corporate accounts' enquiries that
     nobody has been given come first.
     """
-    enquiries = Enquiry.objects.for_user(user).open().select_related("account__service", "assigned_to")
+    enquiries = Enquiry.objects.visible_to(user).open().select_related("account__service", "assigned_to")
     if service_id:
         enquiries = enquiries.filter(account__service_id=service_id)
     if duty_first:
@@ -76,3 +79,14 @@ def stored_by_platform_id(model, keys) -> dict[tuple[int, str], object]:
         rows = model.objects.filter(account_id__in={a for a, _ in keys}, platform_id__in={p for _, p in keys})
     found = {(row.account_id, row.platform_id): row for row in rows}
     return {key: row for key, row in found.items() if key in keys}
+
+
+def account_posts_today(account, *, now: datetime) -> int:
+    """The account's original posts so far today, local time (004 Part C; ``post_account_time_idx``).
+
+    The content checker's count: monitoring hands it to ``operations.extensions`` at start-up.
+    """
+    start_of_day = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    return Post.objects.filter(
+        account=account, kind=PostKind.ORIGINAL, posted_at__gte=start_of_day, posted_at__lte=now
+    ).count()

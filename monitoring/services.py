@@ -27,6 +27,7 @@ from councilsocial.notifications.services import notification_enqueue
 from councilsocial.permissions import is_communications
 from councilsocial.tasking import enqueue_on_commit
 
+from .dashboard import first_month, months_changed_since, response_performance
 from .models import (
     DutyDay,
     Enquiry,
@@ -324,8 +325,6 @@ def response_stats_refresh(*, now: datetime, months: int = 2, full: bool = False
     months' rows replaced in one transaction; a transaction-scoped advisory lock makes a concurrent
     refresh wait rather than collide. Returns the rows written.
     """
-    from .dashboard import first_month, months_changed_since, response_performance
-
     with transaction.atomic():
         if connection.vendor == "postgresql":  # SQLite (``make run``) has one writer at a time anyway
             with connection.cursor() as cursor:

@@ -3,16 +3,10 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import operations, services
+from . import services
 
 
 @shared_task(name="monitoring.refresh_dashboard_figures")
 def refresh_dashboard_figures(months: int = 2) -> dict:
     """The dashboard's pre-aggregated response times: recent months often, the whole year nightly."""
     return {"rows": services.response_stats_refresh(now=timezone.now(), months=months)}
-
-
-@shared_task(name="monitoring.announce_purdah")
-def announce_purdah() -> dict:
-    """Email the purdah instructions to everyone with access when a period starts (003 D10)."""
-    return {"emails": operations.purdah_announce_started(now=timezone.now())}

@@ -25,6 +25,7 @@ from councilsocial.lib.spreadsheets import columns_of, export_csv
 from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communications
 
 from . import dashboard, imports, services
+from .api import accounts_for_sender
 from .flag_guidance import flag_row
 from .forms import ActivityUploadForm, EnquiryForm, FlagAssignForm, FlagNoteForm, NoResponseForm
 from .models import DutyDay, Response, ResponseKind, ResponseTimeMonth
@@ -148,8 +149,6 @@ def enquiry_respond(request, pk: int):
 @login_required
 def enquiry_new(request):
     """An enquiry entered by hand by the service (issue 6 item 4c); its deadline is set now."""
-    from .api import accounts_for_sender
-
     accounts = accounts_for_sender(request.user)
     if not accounts.exists():
         raise PermissionDenied
@@ -447,8 +446,6 @@ def service_dashboard(request, pk: int):
 @login_required
 def activity_import(request):
     """Step 1: upload a CSV of enquiries or posts; a readable file goes on to its preview."""
-    from .api import accounts_for_sender
-
     if not accounts_for_sender(request.user).exists():
         raise PermissionDenied
     form = ActivityUploadForm(request.POST or None, request.FILES or None)

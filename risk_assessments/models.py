@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from accounts_register.models import Service
+from accounts_register.selectors import service_role
 from councilsocial.permissions import is_communications
 
 from . import scoring
@@ -50,10 +51,7 @@ def owning_service(assessment):
 
 def is_owning_service_member(assessment, user) -> bool:
     """Only the owning service edits and submits its assessment (000 §6e, §25)."""
-    service = owning_service(assessment)
-    if service is None or not user.is_authenticated:
-        return False
-    return service.managers.filter(pk=user.pk).exists() or service.officers.filter(pk=user.pk).exists()
+    return service_role(user, owning_service(assessment)).is_member
 
 
 def can_decide(assessment, user) -> bool:

@@ -5,7 +5,7 @@ whole file with ``SpreadsheetError`` and a sentence for the person uploading it.
 text: a formula is read as the text of the formula and never evaluated; control characters are
 removed; a NUL anywhere in a CSV refuses the file, because it is not a text file (issue 11 item 22).
 What the rows mean is each import's business (``accounts_register.imports``, ``monitoring.imports``,
-``monitoring.operations``); openpyxl reads XLSX.
+``accounts_register.training``); openpyxl reads XLSX.
 """
 
 from __future__ import annotations

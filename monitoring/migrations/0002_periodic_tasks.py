@@ -1,10 +1,8 @@
-"""Monitoring's periodic jobs: the purdah announcement every 15 minutes (003 D10), and the
-dashboard's pre-aggregated response times: the last two months every 15 minutes,
-the whole year nightly at 05:45 UK time."""
+"""Monitoring's periodic jobs: the dashboard's pre-aggregated response times: the last two months
+every 15 minutes, the whole year nightly at 05:45 UK time."""
 
 from django.db import migrations
 
-from councilsocial.schedules import IntervalJob, interval_jobs
 
 
 def create(apps, schema_editor):
@@ -47,14 +45,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [
-        migrations.RunPython(create, remove),
-        interval_jobs(
-            IntervalJob(
-                "monitoring.announce_purdah",
-                15,
-                "minutes",
-                "Email the purdah instructions to everyone with access when a period starts (003 D10).",
-            )
-        ),
-    ]
+    operations = [migrations.RunPython(create, remove)]

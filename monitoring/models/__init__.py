@@ -1,7 +1,6 @@
-"""Monitoring's models, one module per area.
+"""Monitoring's models, one module per area: enquiries, responses and posts; response policies.
 
-Enquiries, responses and posts, response policies, and (until they move to their own app)
-operations: emergencies, purdah, incidents. Each module is imported here so Django finds it.
+Each module is imported here so Django finds it.
 """
 
 from .activity import (
@@ -18,57 +17,17 @@ from .activity import (
     ResponseTimeMonth,
     ResponseTimeRefresh,
 )
-from .calendar import PolicyReview, ResponsePolicy
 from .duty import DutyDay
-from .operations import (
-    DecidedBy,
-    DecidedCampaign,
-    Emergency,
-    EmergencyStatus,
-    EmergencySuspension,
-    Incident,
-    IncidentAction,
-    IncidentKind,
-    IncidentStatus,
-    MonitoringTerm,
-    MonitoringTermStatus,
-    PhotoConsent,
-    PolicyAcknowledgement,
-    PolicyVersion,
-    PurdahPeriod,
-    Severity,
-    WordListEntry,
-    WordListKind,
-)
+from .response_policy import ResponsePolicy
 
 __all__ = [
     "ActivityImport",
-    # operations (issue 7)
-    "DecidedBy",
-    "DecidedCampaign",
-    "Emergency",
-    "EmergencyStatus",
-    "EmergencySuspension",
-    "Incident",
-    "IncidentAction",
-    "IncidentKind",
-    "IncidentStatus",
-    "MonitoringTerm",
-    "MonitoringTermStatus",
-    "PhotoConsent",
-    "PolicyAcknowledgement",
-    "PolicyVersion",
-    "PurdahPeriod",
-    "Severity",
-    "WordListEntry",
-    "WordListKind",
     "Channel",
     "DutyDay",
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
     "NoResponseReason",
-    "PolicyReview",
     "Post",
     "PostKind",
     "Response",

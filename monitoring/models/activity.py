@@ -67,8 +67,11 @@ class EnquiryQuerySet(models.QuerySet):
         """No response yet, not overdue, and due before ``until`` (the home page's "due today")."""
         return self.filter(status=EnquiryStatus.OPEN, response_due_at__gte=now, response_due_at__lt=until)
 
-    def for_user(self, user) -> EnquiryQuerySet:
-        """Enquiries of the accounts a person works on: their services', or every one for Comms."""
+    def visible_to(self, user) -> EnquiryQuerySet:
+        """Enquiries of the accounts a person works on: their services', or every one for Comms.
+
+        A Corporate Director does not see them: answering enquiries is the service's own work (000 §25).
+        """
         if not user.is_authenticated:
             return self.none()
         if is_communications(user):

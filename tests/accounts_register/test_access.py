@@ -267,7 +267,7 @@ def test_the_leaver_sweep_is_scheduled():
 
 
 def test_no_access_is_given_while_an_emergency_is_in_force(account, qualified, comms, now):
-    from monitoring.operations import emergency_declare
+    from operations.services import emergency_declare
 
     emergency_declare(
         by=comms,

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from monitoring.models import PurdahPeriod, WordListEntry, WordListKind
+from operations.models import PurdahPeriod, WordListEntry, WordListKind
 from tests.factories import AccountFactory, ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

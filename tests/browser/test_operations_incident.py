@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from councilsocial.notifications.models import Notification
-from monitoring.models import Incident
+from operations.models import Incident
 from tests.factories import AccountFactory, ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -17,7 +17,8 @@ from django.conf import settings
 from accounts_register.models import SocialMediaAccount, TrainingRecord
 from business_cases.models import BusinessCase
 from councilsocial.notifications.models import Notification
-from monitoring.models import Enquiry, Incident, MonitoringTerm, PhotoConsent, PurdahPeriod
+from monitoring.models import Enquiry
+from operations.models import Incident, MonitoringTerm, PhotoConsent, PurdahPeriod
 from tests.factories import AccountFactory, BusinessCaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,7 @@ def test_a_bad_date_is_a_form_error_and_nothing_is_saved(client, request, name, 
 
 def test_a_typed_date_out_of_range_is_refused_too(client, comms, service):
     """The incident checklist's one typed date (not the GOV.UK input) keeps the same range."""
-    from monitoring.operations_forms import IncidentStepForm
+    from operations.forms import IncidentStepForm
 
     form = IncidentStepForm({"password_changed_on": "01/01/0001"})
 

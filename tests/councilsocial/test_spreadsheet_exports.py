@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from accounts_register.models import AccountKind, SocialMediaAccount
 from councilsocial.lib.spreadsheets import neutralise
-from monitoring.models import MonitoringTerm
+from operations.models import MonitoringTerm
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,15 +10,19 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
+from accounts_register import checks as register_checks
 from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
 from councilsocial.flags import registry
 from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.flags.services import flags_send_digest
 from councilsocial.notifications.models import Notification
 from monitoring import checks
-from monitoring.models import Enquiry, PolicyReview
+from monitoring.models import Enquiry
 from monitoring.services import enquiry_record_response, posts_ingest
+from operations import checks as operations_checks
+from operations.models import PolicyVersion
 from tests.factories import AccountFactory, EnquiryFactory, PostFactory
+from tests.operations.policy import policy_version
 
 NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)  # a Tuesday
 TODAY = date(2025, 6, 10)
@@ -82,17 +86,17 @@ def review_setup(account):
 
 
 def policy_setup(account):
-    review = PolicyReview.objects.create(reviewed_on=date(2024, 12, 10))  # six months ago today
-    return review, lambda: PolicyReview.objects.create(reviewed_on=TODAY)
+    version = policy_version(reviewed_on=date(2024, 12, 10))  # six months ago today
+    return version, lambda: PolicyVersion.objects.filter(pk=version.pk).update(reviewed_on=TODAY)
 
 
 CASES = [
     (checks.check_overdue_enquiries, FlagKind.OVERDUE_ENQUIRY, overdue_setup),
     (checks.check_inactive_accounts, FlagKind.ACCOUNT_INACTIVE, inactive_setup),
     (checks.check_posting_guideline, FlagKind.POSTING_BELOW_GUIDELINE, posting_setup),
-    (checks.check_credentials_not_rotated, FlagKind.CREDENTIALS_NOT_ROTATED, credentials_setup),
-    (checks.check_account_review_overdue, FlagKind.ACCOUNT_REVIEW_OVERDUE, review_setup),
-    (checks.check_policy_review_due, FlagKind.POLICY_REVIEW_DUE, policy_setup),
+    (register_checks.check_credentials_not_rotated, FlagKind.CREDENTIALS_NOT_ROTATED, credentials_setup),
+    (register_checks.check_account_review_overdue, FlagKind.ACCOUNT_REVIEW_OVERDUE, review_setup),
+    (operations_checks.check_policy_review_due, FlagKind.POLICY_REVIEW_DUE, policy_setup),
 ]
 IDS = [kind.value for _, kind, _ in CASES]
 
@@ -170,7 +174,7 @@ def test_inactivity_only_counts_active_accounts(account):
 def test_an_account_that_never_changed_its_password_is_flagged(account):
     SocialMediaAccount.objects.filter(pk=account.pk).update(password_changed_on=None)
 
-    checks.check_credentials_not_rotated(now=NOW)
+    register_checks.check_credentials_not_rotated(now=NOW)
 
     assert open_flags(FlagKind.CREDENTIALS_NOT_ROTATED) == [account.pk]
 
@@ -299,7 +303,7 @@ def test_accounts_of_an_inactive_status_are_not_flagged_for_review(account):
         review_date=TODAY - timedelta(days=1), status=AccountStatus.CLOSED
     )
 
-    checks.check_account_review_overdue(now=NOW)
+    register_checks.check_account_review_overdue(now=NOW)
 
     assert open_flags(FlagKind.ACCOUNT_REVIEW_OVERDUE) == []
 

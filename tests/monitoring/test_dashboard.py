@@ -220,7 +220,7 @@ def test_another_services_people_do_not_see_its_flags(fixture, client, other_ser
 
 
 def test_the_flag_list_needs_a_fixed_number_of_queries(fixture, client, comms, django_assert_max_num_queries):
-    from monitoring.checks import check_credentials_not_rotated
+    from accounts_register.checks import check_credentials_not_rotated
     from tests.factories import AccountFactory
 
     for _ in range(30):

@@ -14,9 +14,9 @@ from accounts_register.models import AccessRole, AuthorisedUser
 from councilsocial.flags.models import FlagEvent, FlagKind, GovernanceFlag
 from councilsocial.notifications.models import Notification
 from monitoring.flag_guidance import GUIDANCE
-from monitoring.models import PolicyReview
 from risk_assessments import services as risk_services
 from tests.factories import AccountFactory, BusinessCaseFactory, EnquiryFactory
+from tests.operations.policy import policy_version
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +59,8 @@ def one_flag_of_each_kind(service, officer, manager, comms):
         ),
         FlagKind.ACCOUNT_REVIEW_OVERDUE: account,
         FlagKind.ACCOUNT_WITHOUT_OWNER: account,
-        FlagKind.POLICY_REVIEW_DUE: PolicyReview.objects.create(
-            reviewed_on=timezone.localdate() - timedelta(days=400), reviewed_by=comms
+        FlagKind.POLICY_REVIEW_DUE: policy_version(
+            reviewed_on=timezone.localdate() - timedelta(days=400), by=comms
         ),
     }
     assert set(subjects) == set(FlagKind.values)

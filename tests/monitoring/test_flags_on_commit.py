@@ -11,11 +11,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts_register.checks import check_credentials_not_rotated
 from accounts_register.models import SocialMediaAccount
 from councilsocial.flags.models import FlagKind, GovernanceFlag
 from monitoring import checks
-from monitoring import operations as ops
-from monitoring.models import IncidentKind, Severity
+from operations import services as ops
+from operations.models import IncidentKind, Severity
 from tests.factories import AccountFactory, EnquiryFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def _open(kind, subject_id):
 def stale_password_account(service):
     account = AccountFactory(service=service, password_changed_on=timezone.localdate() - timedelta(days=800))
     other = AccountFactory(service=service, password_changed_on=timezone.localdate() - timedelta(days=800))
-    checks.check_credentials_not_rotated(now=timezone.now())
+    check_credentials_not_rotated(now=timezone.now())
     assert _open(FlagKind.CREDENTIALS_NOT_ROTATED, account.pk)
     return account, other
 

@@ -44,20 +44,17 @@ from accounts_register.models import (
 from business_cases.forms import SECTION_TITLES, fields_of
 from business_cases.models import BusinessCase, DirectorApprovalLink
 from business_cases.services import TRANSITION_SERVICES
-from monitoring import operations as ops
-from monitoring.models import (
-    ActivityImport,
+from monitoring.models import ActivityImport, Enquiry, Post, Response
+from operations import services as ops
+from operations.models import (
     Emergency,
-    Enquiry,
     Incident,
     IncidentAction,
     MonitoringTerm,
     PhotoConsent,
     PolicyAcknowledgement,
     PolicyVersion,
-    Post,
     PurdahPeriod,
-    Response,
     WordListEntry,
 )
 from risk_assessments import services as risk_services

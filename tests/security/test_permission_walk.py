@@ -138,15 +138,9 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     from business_cases.services import director_link_token
     from councilsocial.calendar.models import WorkingCalendar
     from councilsocial.flags.models import FlagKind, GovernanceFlag
-    from monitoring import operations as ops
-    from monitoring.models import (
-        ActivityImport,
-        DecidedCampaign,
-        Emergency,
-        PolicyReview,
-        PurdahPeriod,
-        ResponsePolicy,
-    )
+    from monitoring.models import ActivityImport, ResponsePolicy
+    from operations import services as ops
+    from operations.models import DecidedCampaign, Emergency, PolicyVersion, PurdahPeriod
     from risk_assessments import services as risk_services
     from tests.factories import AccountFactory, BusinessCaseFactory, EnquiryFactory, UserFactory
 
@@ -275,7 +269,15 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     TrainingRecord.objects.create(person=officer, module="Social media basics", completed_at=now)
     UsageStatement.objects.get_or_create(version=1, defaults={"text": "Use it well.", "published_at": now})
     ResponsePolicy.objects.create(account=account, fixed_hours=8, reason="Out-of-hours service")
-    PolicyReview.objects.create(reviewed_on=now.date(), reviewed_by=comms)
+    PolicyVersion.objects.create(
+        version="walk",
+        title="Social media policy",
+        summary="For the walk.",
+        published_by=comms,
+        published_at=now,
+        reviewed_on=now.date(),
+        reviewed_by=comms,
+    )
     if not WorkingCalendar.objects.exists():
         WorkingCalendar.objects.create(name="Council working days")
     ClockedSchedule.objects.create(clocked_time=now)
@@ -557,12 +559,13 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "notifications_notification": ("v", "v"),  # the outbox is read-only
     "calendar_workingcalendar": ("", "vcd"),  # one calendar: no second one can be added
     "monitoring_responsepolicy": ("vacd", ""),
-    "monitoring_policyreview": ("vacd", "vacd"),
+    # Published on the policy page; in admin a review with no change is recorded (an action).
+    "operations_policyversion": ("vc", "vc"),
     # Enquiries may be corrected by Comms (a mistyped import); their deadlines are read-only.
     "monitoring_enquiry": ("vac", ""),  # never deleted: the evidence behind response times
     "flags_governanceflag": ("v", ""),  # raised and resolved by the checks only
     # Communications keeps the decided campaigns on its own page (issue 15); superusers in admin.
-    "monitoring_decidedcampaign": ("", ""),
+    "operations_decidedcampaign": ("", ""),
     # django-axes' own admin, left as the package registers it (superusers only here).
     "axes_accessattempt": ("", ""),
     "axes_accesslog": ("", ""),

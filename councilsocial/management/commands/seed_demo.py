@@ -40,6 +40,7 @@ from councilsocial.permissions import (
     grant_role_permissions,
 )
 from monitoring.demo import seed_monitoring_demo
+from operations.demo import seed_operations_demo
 from risk_assessments.demo import seed_demo_assessments
 
 DEMO_PASSWORD = "demo-password-cannock"  # noqa: S105 - printed for the demo; refused when DEBUG is off
@@ -262,6 +263,7 @@ class Command(BaseCommand):
         self._make_active(users)
 
         seed_monitoring_demo(now=timezone.now())
+        seed_operations_demo(by=users["comms"], now=timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo council ready: {len(directorates)} directorates, {len(services)} services, "

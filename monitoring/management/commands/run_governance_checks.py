@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 
 from councilsocial.flags.registry import run_all
 from councilsocial.flags.services import flags_send_digest
-from monitoring.operations import purdah_announce_started
+from operations.services import purdah_announce_started
 
 
 class Command(BaseCommand):

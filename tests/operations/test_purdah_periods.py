@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts_register.models import AuthorisedUser
 from councilsocial.notifications.models import Notification
-from monitoring import operations as ops
-from monitoring.models import PurdahPeriod
+from operations import services as ops
+from operations.models import PurdahPeriod
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Banners on every page while an emergency or a purdah period is in force (003 D9, D10)."""
 
-from .operations import active_banners
+from .services import active_banners
 
 
 def operations_banners(request) -> dict:

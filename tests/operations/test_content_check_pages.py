@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from monitoring import operations as ops
-from monitoring.models import DecidedCampaign, PostKind
+from monitoring.models import PostKind
+from operations import services as ops
+from operations.models import DecidedCampaign
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db

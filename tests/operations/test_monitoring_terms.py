@@ -8,8 +8,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from councilsocial.notifications.models import Notification
-from monitoring import operations as ops
-from monitoring.models import MonitoringTerm
+from operations import services as ops
+from operations.models import MonitoringTerm
 
 pytestmark = pytest.mark.django_db
 

@@ -13,27 +13,33 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts_register import training as register_training
 from accounts_register.models import Service, TrainingRecord
 from councilsocial.lib.spreadsheets import export_csv
 from councilsocial.permissions import is_communications
 
-from . import operations as ops
-from . import operations_forms as forms
+from . import forms
+from . import services as ops
 from .models import (
     DecidedCampaign,
     Emergency,
     EmergencySuspension,
+    Incident,
     IncidentAction,
+    IncidentStatus,
     MonitoringTerm,
+    MonitoringTermStatus,
+    PhotoConsent,
     PolicyAcknowledgement,
     PurdahPeriod,
     WordListEntry,
     WordListKind,
 )
+from .selectors import get_incident_for_user, get_monitoring_term_for_user
 
 
 def _communications_only(request) -> None:
-    if not request.user.has_perm("monitoring.manage_operations"):
+    if not request.user.has_perm("operations.manage_operations"):
         raise PermissionDenied
 
 
@@ -56,15 +62,18 @@ def operations_home(request):
     if not ops.may_view_operations(request.user):
         raise PermissionDenied
     banners = ops.active_banners()  # already read (and cached) for the page's banners
+    user = request.user
     context = {
         "emergency": banners["emergency"],
         "purdah": banners["purdah"],
-        "open_incidents": ops.incidents_visible_to(request.user).filter(status="open").count(),
-        "terms_waiting": ops.monitoring_terms_visible_to(request.user).filter(status="requested").count(),
+        "open_incidents": Incident.objects.visible_to(user).filter(status=IncidentStatus.OPEN).count(),
+        "terms_waiting": (
+            MonitoringTerm.objects.visible_to(user).filter(status=MonitoringTermStatus.REQUESTED).count()
+        ),
         "policy": ops.current_policy_version(),
         "is_comms": is_communications(request.user),
     }
-    return render(request, "monitoring/operations/home.html", context)
+    return render(request, "operations/home.html", context)
 
 
 # --- Emergency --------------------------------------------------------------------------------
@@ -85,7 +94,7 @@ def emergency(request):
         ).select_related("authorised_user__account")
         if is_comms:
             context["lift_form"] = forms.EmergencyLiftForm()
-    return render(request, "monitoring/operations/emergency.html", context)
+    return render(request, "operations/emergency.html", context)
 
 
 @login_required
@@ -158,7 +167,7 @@ def purdah(request):
     periods = PurdahPeriod.objects.all()
     return render(
         request,
-        "monitoring/operations/purdah.html",
+        "operations/purdah.html",
         {"form": form, "periods": periods, "today": timezone.localdate()},
     )
 
@@ -209,7 +218,7 @@ def word_lists(request):
 @login_required
 def content_check(request):
     """Advice on a draft before posting; nothing is posted (003 D4.1)."""
-    if not request.user.has_perm("monitoring.check_content"):
+    if not request.user.has_perm("operations.check_content"):
         raise PermissionDenied
     form = forms.ContentCheckForm(_bound(request), user=request.user)
     result = None
@@ -235,7 +244,7 @@ def content_check(request):
         "account": form.cleaned_data.get("account") if result is not None else None,
         "check": None if result is None else result.context,
     }
-    return render(request, "monitoring/operations/content_check.html", context)
+    return render(request, "operations/content_check.html", context)
 
 
 @login_required
@@ -253,7 +262,7 @@ def decided_campaigns(request):
             return redirect("operations-decided-campaigns")
     return render(
         request,
-        "monitoring/operations/decided_campaigns.html",
+        "operations/decided_campaigns.html",
         {"form": form, "campaigns": DecidedCampaign.objects.all()},
     )
 
@@ -274,12 +283,16 @@ def incident_list(request):
     if not ops.may_view_operations(request.user):
         raise PermissionDenied
     status = request.GET.get("status", "open")
-    incidents = ops.incidents_visible_to(request.user).annotate(steps_done=Count("actions"))
+    incidents = (
+        Incident.objects.visible_to(request.user)
+        .select_related("account", "account__service", "reported_by")
+        .annotate(steps_done=Count("actions"))
+    )
     if status in ("open", "closed"):
         incidents = incidents.filter(status=status)
     return render(
         request,
-        "monitoring/operations/incident_list.html",
+        "operations/incident_list.html",
         {"incidents": incidents[:200], "status": status},
     )
 
@@ -311,7 +324,7 @@ def incident_report(request):
 
 @login_required
 def incident_detail(request, pk: int):
-    incident = ops.get_incident_for_user(request.user, pk)
+    incident = get_incident_for_user(request.user, pk)
     done = {
         action.step: action
         for action in IncidentAction.objects.filter(incident=incident).select_related("done_by")
@@ -319,7 +332,7 @@ def incident_detail(request, pk: int):
     steps = [(step, done.get(step.key)) for step in ops.checklist_for(incident.kind)]
     return render(
         request,
-        "monitoring/operations/incident_detail.html",
+        "operations/incident_detail.html",
         {
             "incident": incident,
             "steps": steps,
@@ -340,7 +353,7 @@ def _may_act(user, incident) -> bool:
 @login_required
 @require_POST
 def incident_step(request, pk: int, step: str):
-    incident = ops.get_incident_for_user(request.user, pk, write=True)
+    incident = get_incident_for_user(request.user, pk, write=True)
     form = forms.IncidentStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
@@ -359,7 +372,7 @@ def incident_step(request, pk: int, step: str):
 @login_required
 @require_POST
 def incident_close(request, pk: int):
-    incident = ops.get_incident_for_user(request.user, pk)
+    incident = get_incident_for_user(request.user, pk)
     form = forms.IncidentCloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the outcome")
@@ -393,11 +406,13 @@ def monitoring_terms(request):
             messages.success(request, "Your request has been sent to Communications.")
             return redirect("monitoring-term-list")
     terms = (
-        ops.monitoring_terms_visible_to(request.user).select_related("decided_by").order_by("status", "term")
+        MonitoringTerm.objects.visible_to(request.user)
+        .select_related("service", "requested_by", "decided_by")
+        .order_by("status", "term")
     )
     return render(
         request,
-        "monitoring/operations/monitoring_terms.html",
+        "operations/monitoring_terms.html",
         {"form": form if may_request else None, "terms": terms, "is_comms": is_communications(request.user)},
     )
 
@@ -406,7 +421,7 @@ def monitoring_terms(request):
 @require_POST
 def monitoring_term_decide(request, pk: int):
     _communications_only(request)
-    term = get_object_or_404(MonitoringTerm, pk=pk)
+    term = get_monitoring_term_for_user(request.user, pk, write=True)
     form = forms.MonitoringTermDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose approve or decline, and enter a comment")
@@ -450,7 +465,7 @@ def training(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ops.training_record_add(
+            register_training.training_record_add(
                 by=request.user,
                 person=data["person"],
                 module=data["module"],
@@ -459,13 +474,13 @@ def training(request):
                 if data["expires_on"]
                 else None,
             )
-        except ops.OperationRefused as refusal:
+        except register_training.TrainingRefused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, "Training record added.")
             return redirect("training")
     records = TrainingRecord.objects.select_related("person").order_by("-completed_at")[:200]
-    return render(request, "monitoring/operations/training.html", {"form": form, "records": records})
+    return render(request, "operations/training.html", {"form": form, "records": records})
 
 
 @login_required
@@ -478,8 +493,8 @@ def training_import(request):
             messages.error(request, "The preview has expired. Upload the file again.")
             return redirect("training-import")
         try:
-            result = ops.training_import_confirm(by=request.user, rows=rows)
-        except ops.OperationRefused as refusal:
+            result = register_training.training_import_confirm(by=request.user, rows=rows)
+        except register_training.TrainingRefused as refusal:
             messages.error(request, str(refusal))
             return redirect("training-import")
         message = f"{result.imported} training record{pluralize(result.imported)} imported."
@@ -492,8 +507,8 @@ def training_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             upload = form.cleaned_data["file"]
-            rows = ops.training_import_preview(upload.read(), name=upload.name)
-        except ops.OperationRefused as refusal:
+            rows = register_training.training_import_preview(upload.read(), name=upload.name)
+        except register_training.TrainingRefused as refusal:
             form.add_error("file", str(refusal))
         else:
             if any(row.errors for row in rows):
@@ -503,7 +518,7 @@ def training_import(request):
     has_errors = rows is not None and any(row.errors for row in rows)
     return render(
         request,
-        "monitoring/operations/training_import.html",
+        "operations/training_import.html",
         {"form": form, "rows": rows, "has_errors": has_errors},
     )
 
@@ -542,7 +557,7 @@ def policy(request):
     )
     return render(
         request,
-        "monitoring/operations/policy.html",
+        "operations/policy.html",
         {"current": current, "acknowledged": acknowledged, "form": form, "is_comms": is_comms},
     )
 
@@ -553,9 +568,7 @@ def policy_not_acknowledged(request):
     _communications_only(request)
     current = ops.current_policy_version()
     people = ops.people_yet_to_acknowledge(current)
-    return render(
-        request, "monitoring/operations/policy_not_acknowledged.html", {"current": current, "people": people}
-    )
+    return render(request, "operations/policy_not_acknowledged.html", {"current": current, "people": people})
 
 
 # --- Photo consent ----------------------------------------------------------------------------
@@ -573,9 +586,9 @@ def photo_consents(request):
         else:
             messages.success(request, "Consent recorded.")
             return redirect("photo-consent-list")
-    consents = ops.photo_consents_visible_to(request.user)[:200]
+    consents = PhotoConsent.objects.visible_to(request.user).select_related("service")[:200]
     return render(
         request,
-        "monitoring/operations/photo_consents.html",
+        "operations/photo_consents.html",
         {"form": form, "consents": consents, "today": timezone.localdate()},
     )

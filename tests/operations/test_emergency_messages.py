@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts_register.models import AccessRole
 from councilsocial.notifications.models import Notification
-from monitoring import operations as ops
+from operations import services as ops
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts_register import training
 from accounts_register.models import TrainingRecord
 from accounts_register.services import has_completed_elearning
-from monitoring import operations as ops
-from monitoring.models import PolicyAcknowledgement
+from operations import services as ops
+from operations.models import PolicyAcknowledgement
 
 pytestmark = pytest.mark.django_db
 
@@ -128,9 +129,9 @@ def test_a_file_without_the_columns_is_refused_clearly(client, comms):
 
 
 def test_importing_the_same_file_twice_keeps_one_record_each(comms, officer, manager):
-    rows = [row.as_session() for row in ops.training_import_preview(CSV_OK.encode())]
-    ops.training_import_confirm(by=comms, rows=rows)
-    ops.training_import_confirm(by=comms, rows=rows)
+    rows = [row.as_session() for row in training.training_import_preview(CSV_OK.encode())]
+    training.training_import_confirm(by=comms, rows=rows)
+    training.training_import_confirm(by=comms, rows=rows)
     assert TrainingRecord.objects.count() == 2
 
 

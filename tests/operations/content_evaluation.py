@@ -12,9 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitoring.content_check import CODE_KINDS, Context, Draft, Rules, check_post
+from operations.content_check import CODE_KINDS, Context, Draft, Rules, check_post
 
-POSTS_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "content_posts.txt"
+POSTS_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "content_posts.txt"
 HELD_OUT_BELOW = 102  # first byte of the SHA-256 of the text: 102/256, about 40 % held out
 
 # Issue 15's targets on posts written by someone else, for the four kinds that have them.

@@ -9,8 +9,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts_register.models import TrainingRecord
-from monitoring import operations as ops
-from monitoring.models import Emergency
+from operations import services as ops
+from operations.models import Emergency
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Operations services: emergencies, purdah, incidents, monitoring terms, training, policy sign-off.
+"""Operations services: emergencies, purdah, incidents, monitoring terms, policy versions and sign-off.
 
 Writes are functions taking keyword arguments and ``now``; each runs in one transaction and writes
 its emails to the outbox in that same transaction. Views, the API and tests call these.
@@ -7,8 +7,8 @@ its emails to the outbox in that same transaction. Views, the API and tests call
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,22 +17,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
-from django.http import Http404
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, has_transition_perm
-from simple_history.utils import bulk_update_with_history
 
 from accounts_register import services as account_services
-from accounts_register.models import AccessRole, AuthorisedUser, Service, SocialMediaAccount, TrainingRecord
-from councilsocial.forms import date_in_range, date_range_words
-from councilsocial.lib import spreadsheets_read
-from councilsocial.lib.dates import add_months
+from accounts_register.models import AccessRole, AuthorisedUser, Service, SocialMediaAccount
 from councilsocial.notifications.models import Notification
 from councilsocial.notifications.services import notification_enqueue
 from councilsocial.permissions import is_communications, is_corporate_director, is_service_officer
 
-from .checks import account_flags_reconcile_on_commit
 from .content_check import Context, Draft, Finding, Rules, check_post
+from .extensions import post_counts
 from .models import (
     DecidedCampaign,
     Emergency,
@@ -44,10 +39,7 @@ from .models import (
     MonitoringTermStatus,
     PhotoConsent,
     PolicyAcknowledgement,
-    PolicyReview,
     PolicyVersion,
-    Post,
-    PostKind,
     PurdahPeriod,
     Severity,
     WordListEntry,
@@ -166,69 +158,62 @@ def emergency_declare(
             ) from exc
         emergency.named_officers.set(named_officers)
 
-        in_force = list(
-            AuthorisedUser.objects.current(today=timezone.localdate(now))
-            .select_related("person", "account")
-            .select_for_update(of=("self",))
-        )
-        owners_of: dict[str, list[SocialMediaAccount]] = defaultdict(list)
-        accounts_with_owner = set()
-        for access in in_force:
-            if access.role == AccessRole.OWNER and access.person.email:
-                owners_of[access.person.email.lower()].append(access.account)
-                accounts_with_owner.add(access.account_id)
         named_ids = {person.pk for person in named_officers}
-        to_suspend = [access for access in in_force if access.person_id not in named_ids]
         reason_text = f"Emergency #{emergency.pk}: {title}"[:300]
-        for access in to_suspend:
-            access.suspended_at = now
-            access.suspension_reason = reason_text
-        bulk_update_with_history(
-            to_suspend,
-            AuthorisedUser,
-            ["suspended_at", "suspension_reason"],
-            default_user=by,
-            default_change_reason=reason_text,
-            default_date=now,
+        change = account_services.access_suspend_for_emergency(
+            keep_person_ids=named_ids, reason=reason_text, by=by, now=now
         )
         EmergencySuspension.objects.bulk_create(
-            EmergencySuspension(emergency=emergency, authorised_user=access) for access in to_suspend
+            EmergencySuspension(emergency=emergency, authorised_user=access) for access in change.suspended
         )
-        for account in SocialMediaAccount.objects.live().exclude(pk__in=accounts_with_owner):
-            if account.admin_mailbox:
-                owners_of[account.admin_mailbox.lower()].append(account)
-        suspended_emails = {a.person.email.lower() for a in to_suspend if a.person.email}
-        named_emails = {person.email.lower() for person in named_officers if person.email}
-        for email, accounts in owners_of.items():
-            names = "\n".join(f"- {account}" for account in sorted(set(accounts), key=str))
-            if email in suspended_emails:
-                whose = "and your access has been suspended (003 D9.1–9.2)"
-            elif email in named_emails:
-                whose = (
-                    "(003 D9.1–9.2). You are named as one of the Communications officers who may still post, "
-                    "so your own access has not been suspended"
-                )
-            else:  # an account's shared mailbox, not a person
-                whose = (
-                    "and the access of everyone except the named Communications officers has been suspended "
-                    "(003 D9.1–9.2)"
-                )
-            notification_enqueue(
-                to=email,
-                subject=f"Emergency procedures in force: {title}",
-                body=(
-                    f"The council's emergency procedures are in force: {title}.\n\n"
-                    "Until you hear that they are lifted, nobody except the named Communications officers "
-                    f"may post on any council account, {whose}.\n\n"
-                    "You may be asked to post this single holding message on the accounts below, "
-                    "at the first opportunity (003 D9.3):\n\n"
-                    f"{holding_message}\n\nThe accounts:\n{names}\n"
-                ),
-                dedupe_key=f"emergency:{emergency.pk}:holding:{email}"[:200],
-                now=now,
-            )
+        _emergency_send_holding_message(emergency, change=change, named_officers=named_officers, now=now)
         _clear_banner_cache()
     return emergency
+
+
+def _emergency_send_holding_message(emergency: Emergency, *, change, named_officers, now: datetime) -> None:
+    """Each account owner gets the holding message once (003 D9.3), saying whether their own access was
+    suspended; an account without an owner is written to at its generic admin mailbox (000 §11)."""
+    in_force, to_suspend = change.in_force, change.suspended
+    owners_of: dict[str, list[SocialMediaAccount]] = defaultdict(list)
+    accounts_with_owner = set()
+    for access in in_force:
+        if access.role == AccessRole.OWNER and access.person.email:
+            owners_of[access.person.email.lower()].append(access.account)
+            accounts_with_owner.add(access.account_id)
+    for account in SocialMediaAccount.objects.live().exclude(pk__in=accounts_with_owner):
+        if account.admin_mailbox:
+            owners_of[account.admin_mailbox.lower()].append(account)
+    suspended_emails = {a.person.email.lower() for a in to_suspend if a.person.email}
+    named_emails = {person.email.lower() for person in named_officers if person.email}
+    for email, accounts in owners_of.items():
+        names = "\n".join(f"- {account}" for account in sorted(set(accounts), key=str))
+        if email in suspended_emails:
+            whose = "and your access has been suspended (003 D9.1–9.2)"
+        elif email in named_emails:
+            whose = (
+                "(003 D9.1–9.2). You are named as one of the Communications officers who may still post, "
+                "so your own access has not been suspended"
+            )
+        else:  # an account's shared mailbox, not a person
+            whose = (
+                "and the access of everyone except the named Communications officers has been suspended "
+                "(003 D9.1–9.2)"
+            )
+        notification_enqueue(
+            to=email,
+            subject=f"Emergency procedures in force: {emergency.title}",
+            body=(
+                f"The council's emergency procedures are in force: {emergency.title}.\n\n"
+                "Until you hear that they are lifted, nobody except the named Communications officers "
+                f"may post on any council account, {whose}.\n\n"
+                "You may be asked to post this single holding message on the accounts below, "
+                "at the first opportunity (003 D9.3):\n\n"
+                f"{emergency.holding_message}\n\nThe accounts:\n{names}\n"
+            ),
+            dedupe_key=f"emergency:{emergency.pk}:holding:{email}"[:200],
+            now=now,
+        )
 
 
 @dataclass(frozen=True)
@@ -258,24 +243,13 @@ def emergency_lift(*, emergency: Emergency, by, all_clear_message: str, now: dat
             raise OperationRefused("Someone else lifted this emergency first.") from exc
 
         suspensions = EmergencySuspension.objects.filter(emergency=emergency, restored_at__isnull=True)
-        restorable = list(
-            AuthorisedUser.objects.select_for_update()
-            .filter(pk__in=suspensions.values("authorised_user"))
-            .filter(ended_at__isnull=True, suspended_at=emergency.declared_at)
-            .filter(suspension_reason__startswith=f"Emergency #{emergency.pk}:")
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate(now)))
-        )
-        reason_text = f"Emergency #{emergency.pk} lifted"
-        for access in restorable:
-            access.suspended_at = None
-            access.suspension_reason = ""
-        bulk_update_with_history(
-            restorable,
-            AuthorisedUser,
-            ["suspended_at", "suspension_reason"],
-            default_user=by,
-            default_change_reason=reason_text,
-            default_date=now,
+        restorable = account_services.access_restore_after_emergency(
+            access_ids=suspensions.values("authorised_user"),
+            suspended_at=emergency.declared_at,
+            reason_prefix=f"Emergency #{emergency.pk}:",
+            change_reason=f"Emergency #{emergency.pk} lifted",
+            by=by,
+            now=now,
         )
         restored = suspensions.filter(authorised_user__in=[a.pk for a in restorable]).update(restored_at=now)
         total = suspensions.model.objects.filter(emergency=emergency).count()
@@ -477,14 +451,6 @@ def content_check_rules() -> Rules:
     )
 
 
-def account_posts_today(account: SocialMediaAccount, *, now: datetime) -> int:
-    """The account's original posts so far today, local time (004 Part C; ``post_account_time_idx``)."""
-    start_of_day = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
-    return Post.objects.filter(
-        account=account, kind=PostKind.ORIGINAL, posted_at__gte=start_of_day, posted_at__lte=now
-    ).count()
-
-
 def posting_guideline(platform: str) -> tuple[int, int] | None:
     """The platform's posting guideline as (posts, per days), the one the governance check uses (003 D5.2)."""
     return settings.MONITORING_POSTING_GUIDELINES.get(platform)
@@ -498,7 +464,7 @@ def content_check_context(*, user, account: SocialMediaAccount | None, now: date
         purdah=PurdahPeriod.objects.active_on(timezone.localdate(now)).exists(),
         emergency=emergency is not None,
         named_officer=emergency is not None and emergency.named_officers.filter(pk=user.pk).exists(),
-        posts_today=None if account is None else account_posts_today(account, now=now),
+        posts_today=None if account is None else post_counts.posts_today(account, now=now),
         posting_guideline=None if account is None else posting_guideline(account.platform),
         platform_name="" if account is None else account.get_platform_display(),
     )
@@ -605,13 +571,6 @@ def photo_consent_find(*, reference: str, user, service: Service | None = None) 
     return consents.select_related("service").first()
 
 
-def photo_consents_visible_to(user) -> QuerySet[PhotoConsent]:
-    qs = PhotoConsent.objects.select_related("service")
-    if is_communications(user):
-        return qs
-    return qs.filter(service__in=Service.objects.visible_to(user).values("pk"))
-
-
 # --- Incidents (003 Section B; 000 §22; 004 Do 3) ----------------------------------------------
 @dataclass(frozen=True)
 class Step:
@@ -676,26 +635,6 @@ CHECKLISTS: dict[str, tuple[Step, ...]] = {
 
 def checklist_for(kind: str) -> tuple[Step, ...]:
     return CHECKLISTS[kind]
-
-
-def incidents_visible_to(user) -> QuerySet[Incident]:
-    qs = Incident.objects.select_related("account", "account__service", "reported_by")
-    if is_communications(user):
-        return qs
-    return qs.filter(account__service__in=Service.objects.visible_to(user).values("pk"))
-
-
-def get_incident_for_user(user, pk: int, *, write: bool = False) -> Incident:
-    """The one access check for incidents: Communications, the account's service, its Director."""
-    incident = incidents_visible_to(user).filter(pk=pk).first()
-    if incident is None:
-        raise Http404("No such incident")
-    if write and not (
-        is_communications(user)
-        or Service.objects.for_member(user).filter(pk=incident.account.service_id).exists()
-    ):
-        raise Http404("No such incident")
-    return incident
 
 
 def incident_report(
@@ -781,10 +720,8 @@ def incident_step_done(
             raise OperationRefused("That step has already been done.") from exc
         if incident.kind == IncidentKind.COMPROMISED and step == "change_password":
             account_services.account_record_password_change(
-                account=account, on=password_changed_on or timezone.localdate(now), incident=incident
+                account=account, on=password_changed_on or timezone.localdate(now), incident=incident, now=now
             )
-            # The new date may clear "password not changed": resolve it now, not at the next run.
-            account_flags_reconcile_on_commit(account.pk, now=now)
         if incident.kind == IncidentKind.COMPROMISED and step == "check_mfa_recovery":
             if mfa_enabled is None or not recovery_contact.strip():
                 raise OperationRefused(
@@ -814,13 +751,6 @@ def incident_close(*, incident: Incident, by, outcome: str, now: datetime) -> In
 
 
 # --- Monitoring terms (003 D11) ---------------------------------------------------------------
-def monitoring_terms_visible_to(user) -> QuerySet[MonitoringTerm]:
-    qs = MonitoringTerm.objects.select_related("service", "requested_by")
-    if is_communications(user):
-        return qs
-    return qs.filter(service__in=Service.objects.for_member(user).values("pk"))
-
-
 def monitoring_term_request(*, by, service: Service, term: str, reason: str, now: datetime) -> MonitoringTerm:
     """A service asks Communications to monitor a term (003 D11.2)."""
     if not (is_communications(by) or Service.objects.for_member(by).filter(pk=service.pk).exists()):
@@ -895,14 +825,11 @@ def policy_publish(
                 document_reference=document_reference,
                 published_by=by,
                 published_at=now,
-                next_review_due=add_months(timezone.localdate(now), settings.MONITORING_POLICY_REVIEW_MONTHS),
-            )
-            # Publishing a version is a review of the policy: the six-monthly check (002 §1.6)
-            # counts from here.
-            PolicyReview.objects.create(
+                # Publishing a version is a review of the policy: the six-monthly check (002 §1.6)
+                # counts from here.
                 reviewed_on=timezone.localdate(now),
                 reviewed_by=by,
-                notes=f"Version {published.version} published",
+                review_notes=f"Version {version.strip()} published",
             )
             for email in (
                 people_yet_to_acknowledge(published).exclude(email="").values_list("email", flat=True)
@@ -920,16 +847,32 @@ def policy_publish(
 
 
 def current_policy_version() -> PolicyVersion | None:
-    return PolicyVersion.objects.order_by("-published_at", "-pk").first()
+    return PolicyVersion.objects.latest_first().first()
 
 
 def policy_review_due_on() -> date | None:
-    """When the policy is next due for review: six months after the latest review (002 §1.6).
+    """When the policy is next due for review: six months after the version in force was last
+    reviewed (002 §1.6). Publishing a version is a review."""
+    current = current_policy_version()
+    return current.next_review_due if current else None
 
-    Publishing a version records a review, so this is also six months after the latest version.
+
+def policy_review_record(*, by, notes: str = "", now: datetime) -> PolicyVersion:
+    """Record a six-monthly review that leaves the policy as it is (002 §1.6).
+
+    The review is recorded on the version in force; the next is due six months from today. A review
+    that changes the policy publishes a new version instead (``policy_publish``).
     """
-    latest = PolicyReview.objects.order_by("-reviewed_on", "-pk").first()
-    return latest.next_due_on if latest else None
+    _require_communications(by)
+    with transaction.atomic():
+        current = PolicyVersion.objects.select_for_update().latest_first().first()
+        if current is None:
+            raise OperationRefused("No version of the policy has been published yet: publish one first.")
+        current.reviewed_on = timezone.localdate(now)
+        current.reviewed_by = by
+        current.review_notes = notes
+        current.save(update_fields=["reviewed_on", "reviewed_by", "review_notes"])
+    return current
 
 
 def policy_acknowledge(*, person, version: PolicyVersion, now: datetime) -> PolicyAcknowledgement:
@@ -956,212 +899,6 @@ def people_yet_to_acknowledge(version: PolicyVersion | None = None) -> QuerySet:
         .exclude(pk__in=PolicyAcknowledgement.objects.filter(version=version).values("person"))
         .order_by("last_name", "first_name", "username")
     )
-
-
-# --- Training records (002 §5.1; 001 §26) -----------------------------------------------------
-TRAINING_COLUMNS = ("person", "module", "completed_at", "expires_at")
-TRAINING_IMPORT_MAX_BYTES = 2 * 1024 * 1024
-
-
-@dataclass
-class TrainingRow:
-    line: int
-    person_text: str
-    module: str
-    completed_text: str
-    expires_text: str
-    person_id: int | None = None
-    person_name: str = ""
-    completed_at: datetime | None = None
-    expires_at: datetime | None = None
-    errors: list[str] = field(default_factory=list)
-
-    def as_session(self) -> dict:
-        """The cells as read, kept until the confirmation, which checks them again."""
-        return {
-            "line": self.line,
-            "person": self.person_text,
-            "module": self.module,
-            "completed_at": self.completed_text,
-            "expires_at": self.expires_text,
-        }
-
-
-@dataclass
-class TrainingImportResult:
-    imported: int
-    already_recorded: int
-
-
-def _parse_when(text: str) -> datetime | None:
-    """A completion or expiry time as the e-learning system writes it; a bare date means midday."""
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
-        try:
-            parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 - UK time, made aware below
-        except ValueError:
-            continue
-        if fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            parsed = datetime.combine(parsed.date(), time(12))
-        return timezone.make_aware(parsed)
-    raise ValueError(text)
-
-
-def _training_when(text: str, example: str, errors: list[str]) -> datetime | None:
-    if not text:
-        return None
-    try:
-        when = _parse_when(text)
-    except ValueError:
-        errors.append(f"“{text}” is not a date, like {example}")
-        return None
-    if not date_in_range(when.date()):
-        errors.append(f"“{text}” must be {date_range_words()}")
-        return None
-    return when
-
-
-def _training_rows_check(rows: list[TrainingRow]) -> list[TrainingRow]:
-    """Every check a row must pass to be written; the preview and the confirmation both run it."""
-    module_max = TrainingRecord._meta.get_field("module").max_length
-    User = get_user_model()
-    wanted = {row.person_text.lower() for row in rows}
-    people = {}
-    for user in User.objects.filter(Q(username__in=list(wanted)) | Q(email__in=list(wanted))):
-        people[user.username.lower()] = user
-        if user.email:
-            people[user.email.lower()] = user
-    for row in rows:
-        row.errors = []
-        person = people.get(row.person_text.lower())
-        if not row.person_text:
-            row.errors.append("Enter the person's username or work email address")
-        elif person is None:
-            row.errors.append(f"There is no one with the username or email “{row.person_text}”")
-        else:
-            row.person_id, row.person_name = person.pk, person.get_full_name() or person.username
-        if not row.module:
-            row.errors.append("Enter the module name")
-        elif len(row.module) > module_max:
-            row.errors.append(f"The module name must be {module_max} characters or fewer")
-        row.completed_at = _training_when(row.completed_text, "2026-03-14 or 14/03/2026", row.errors)
-        if not row.completed_text:
-            row.errors.append("Enter the date the module was completed")
-        row.expires_at = _training_when(row.expires_text, "2027-03-14 or 14/03/2027", row.errors)
-        if row.completed_at and row.expires_at and row.expires_at <= row.completed_at:
-            row.errors.append("The expiry date must be after the completion date")
-    return rows
-
-
-def training_import_preview(raw: bytes, name: str = "export.csv") -> list[TrainingRow]:
-    """Read an e-learning export (CSV or XLSX: person, module, completed_at, expires_at), row by row.
-
-    The person is a username or a work email address. Nothing is written: each row carries its errors.
-    """
-    try:
-        numbered = spreadsheets_read.read_table(
-            name, raw, max_bytes=TRAINING_IMPORT_MAX_BYTES, max_rows=settings.TRAINING_IMPORT_MAX_ROWS
-        )
-    except spreadsheets_read.SpreadsheetError as exc:
-        raise OperationRefused(f"{exc}.") from exc
-    (_, header_row), body = numbered[0], numbered[1:]
-    headers = [h.strip().lower() for h in header_row]
-    missing = [column for column in TRAINING_COLUMNS[:3] if column not in headers]
-    if missing:
-        raise OperationRefused(
-            "The file must have the columns person, module, completed_at (and optionally expires_at)."
-        )
-    if not body:
-        raise OperationRefused("The file has no rows.")
-    rows = []
-    for number, cells in body:
-        record = dict(zip(headers, cells, strict=False))
-        rows.append(
-            TrainingRow(
-                line=number,
-                person_text=record.get("person", ""),
-                module=record.get("module", ""),
-                completed_text=record.get("completed_at", ""),
-                expires_text=record.get("expires_at", ""),
-            )
-        )
-    return _training_rows_check(rows)
-
-
-def training_import_confirm(*, by, rows: list[dict]) -> TrainingImportResult:
-    """Write the previewed rows, all or nothing, after the same checks as the preview (002 §5.1).
-
-    A completion already recorded, or repeated in the file, is counted and skipped; the count
-    imported is the count written.
-    """
-    _require_communications(by)
-    checked = _training_rows_check(
-        [
-            TrainingRow(
-                line=row.get("line", 0),
-                person_text=row.get("person", ""),
-                module=row.get("module", ""),
-                completed_text=row.get("completed_at", ""),
-                expires_text=row.get("expires_at", ""),
-            )
-            for row in rows
-        ]
-    )
-    problems = [f"line {row.line}: {row.errors[0]}" for row in checked if row.errors]
-    if problems:
-        raise OperationRefused(
-            "Nothing has been imported: the rows no longer pass the checks ("
-            + "; ".join(problems[:5])
-            + "). Correct the file and upload it again."
-        )
-    with transaction.atomic():
-        existing = set(
-            TrainingRecord.objects.filter(person_id__in={row.person_id for row in checked}).values_list(
-                "person_id", "module", "completed_at"
-            )
-        )
-        new = {}
-        for row in checked:
-            key = (row.person_id, row.module, row.completed_at)
-            if key not in existing and key not in new:
-                new[key] = TrainingRecord(
-                    person_id=row.person_id,
-                    module=row.module,
-                    completed_at=row.completed_at,
-                    expires_at=row.expires_at,
-                    source=TrainingRecord.Source.IMPORTED,
-                    recorded_by=by,
-                )
-        try:
-            with transaction.atomic():
-                TrainingRecord.objects.bulk_create(new.values())
-        except IntegrityError as exc:
-            raise OperationRefused(
-                "Nothing has been imported: someone recorded some of these completions at the same "
-                "moment. Upload the file again."
-            ) from exc
-    return TrainingImportResult(imported=len(new), already_recorded=len(checked) - len(new))
-
-
-def training_record_add(
-    *, by, person, module: str, completed_at: datetime, expires_at: datetime | None
-) -> TrainingRecord:
-    """Communications records a course someone completed (002 §5.1)."""
-    _require_communications(by)
-    if expires_at is not None and expires_at <= completed_at:
-        raise OperationRefused("The expiry date must be after the completion date.")
-    try:
-        with transaction.atomic():
-            return TrainingRecord.objects.create(
-                person=person,
-                module=module,
-                completed_at=completed_at,
-                expires_at=expires_at,
-                source=TrainingRecord.Source.MANUAL,
-                recorded_by=by,
-            )
-    except IntegrityError as exc:
-        raise OperationRefused("That completion is already recorded.") from exc
 
 
 def may_view_operations(user) -> bool:

@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from . import operations_api as api
-from . import operations_views as views
+from . import api, views
 
 urlpatterns = [
     path("operations/", views.operations_home, name="operations"),

@@ -15,7 +15,7 @@ from councilsocial.forms import GovukDateField, InputLimitsMixin
 from councilsocial.permissions import COMMUNICATIONS
 
 from .models import DecidedBy, IncidentKind, Severity
-from .operations import photo_consent_find
+from .services import photo_consent_find
 
 
 def _helper(*layout) -> FormHelper:

@@ -2,7 +2,7 @@
 
 003 D9 (emergency procedures), D10 (purdah), D11 (monitoring terms), Section B (what happens if things
 go wrong); 004 Do 3 (hacked accounts), Don't 9 (pictures of children); 002 §1.6 (six-monthly review).
-Writes go through ``monitoring.operations``; these models hold state and small read helpers only.
+Writes go through ``operations.services``; these models hold state and small read helpers only.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from django.db.models.functions import Lower
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts_register.models import Service
+from councilsocial.lib.dates import add_months
 from councilsocial.permissions import is_communications
 
 
@@ -199,6 +201,14 @@ class DecidedCampaign(models.Model):
 
 # --- Photo consent (004 Don't 9) --------------------------------------------------------------
 class PhotoConsentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PhotoConsentQuerySet:
+        """Forms a person may see: their services', their directorate's, or all for Communications."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(service__in=Service.objects.visible_to(user).values("pk"))
+
     def with_reference(self, reference: str) -> PhotoConsentQuerySet:
         """The forms with this reference, ignoring case and surrounding spaces."""
         return self.filter(reference__iexact=reference.strip())
@@ -263,6 +273,17 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IncidentQuerySet:
+        """Incidents a person may see: on their services' accounts, their directorate's, or all for
+        Communications."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(account__service__in=Service.objects.visible_to(user).values("pk"))
+
+
 class Incident(ConcurrentTransitionMixin, models.Model):
     """Something went wrong on an account (003 Section B; 000 §22; 004 Do 3)."""
 
@@ -280,6 +301,8 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     status = FSMField(default=IncidentStatus.OPEN, choices=IncidentStatus.choices, protected=True)
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at"]
@@ -325,6 +348,20 @@ class MonitoringTermStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+class MonitoringTermQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MonitoringTermQuerySet:
+        """Terms a person may see: those their own services asked for, or all for Communications.
+
+        A Corporate Director does not see them: asking for a term is the service's own work
+        (003 D11.2), like answering its enquiries.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if is_communications(user):
+            return self.all()
+        return self.filter(service__in=Service.objects.for_member(user).values("pk"))
+
+
 class MonitoringTerm(ConcurrentTransitionMixin, models.Model):
     """A term a service asks Communications to monitor (003 D11.2)."""
 
@@ -341,6 +378,8 @@ class MonitoringTerm(ConcurrentTransitionMixin, models.Model):
     status = FSMField(
         default=MonitoringTermStatus.REQUESTED, choices=MonitoringTermStatus.choices, protected=True
     )
+
+    objects = MonitoringTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["term"]
@@ -373,9 +412,28 @@ class MonitoringTerm(ConcurrentTransitionMixin, models.Model):
         """Communications considered the request and declined it (003 D11.2)."""
 
 
-# --- Policy versions and sign-off (001 §22–23, 002 §1.6) --------------------------------------
+# --- Policy versions, their review and sign-off (001 §22–23, 002 §1.6) -----------------------
+class PolicyVersionQuerySet(models.QuerySet):
+    def latest_first(self) -> PolicyVersionQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+    def review_overdue(self, *, today: date) -> PolicyVersionQuerySet:
+        """The version in force, if its last review was six months or more before ``today`` (002 §1.6).
+
+        Only the latest version counts: publishing a new one is itself a review.
+        """
+        cutoff = add_months(today, -settings.MONITORING_POLICY_REVIEW_MONTHS)
+        latest = self.latest_first().values("pk")[:1]
+        return self.filter(pk__in=latest, reviewed_on__lte=cutoff)
+
+
 class PolicyVersion(models.Model):
-    """A published version of the social media policy; every authorised user acknowledges it."""
+    """A published version of the social media policy, and its six-monthly review (002 §1.6).
+
+    Every authorised user acknowledges the version in force (001 §22–23). Publishing a version is a
+    review; a review that changes nothing is recorded on the version in force (``reviewed_on``), so
+    the policy's review history is one table.
+    """
 
     version = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=200)
@@ -387,7 +445,15 @@ class PolicyVersion(models.Model):
     )
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField()
-    next_review_due = models.DateField(help_text="Six months after publication (002 §1.6).")
+    reviewed_on = models.DateField(
+        help_text="The last six-monthly review: the day it was published, or since."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_notes = models.TextField(blank=True)
+
+    objects = PolicyVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at"]
@@ -395,6 +461,11 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
+
+    @property
+    def next_review_due(self) -> date:
+        """Six months after the last review (002 §1.6)."""
+        return add_months(self.reviewed_on, settings.MONITORING_POLICY_REVIEW_MONTHS)
 
 
 class PolicyAcknowledgement(models.Model):

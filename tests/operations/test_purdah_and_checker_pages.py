@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from monitoring import operations as ops
-from monitoring.models import PhotoConsent, PurdahPeriod, WordListEntry, WordListKind
+from operations import services as ops
+from operations.models import PhotoConsent, PurdahPeriod, WordListEntry, WordListKind
 
 pytestmark = pytest.mark.django_db
 

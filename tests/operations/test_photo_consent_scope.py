@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from monitoring import operations as ops
-from monitoring.models import Incident, IncidentKind, PhotoConsent, Severity
+from operations import services as ops
+from operations.models import Incident, IncidentKind, PhotoConsent, Severity
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """The content checker: advice on a draft post before it is posted, never automatic posting (003 D4.1).
 
 A pure module: ``check_post(draft, rules, context)`` takes the draft, the lists Communications keeps
-(``Rules``, read from the database by ``monitoring.operations.content_check_rules``) and the moment's
+(``Rules``, read from the database by ``operations.services.content_check_rules``) and the moment's
 context (``Context``: purdah or an emergency in force, whether the writer is a named Communications
 officer, the chosen account's posts today and its platform's guideline). It returns findings, each
 naming the policy paragraph or the guidance it comes from. No database, no network; the rules are

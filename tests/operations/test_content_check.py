@@ -9,7 +9,7 @@ its one remaining false alarm is a venue's street address with a postcode taken 
 
 import pytest
 
-from monitoring.content_check import (
+from operations.content_check import (
     Context,
     Draft,
     Rules,

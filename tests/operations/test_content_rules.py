@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitoring.content_check import Context, Draft, Rules, check_post
+from operations.content_check import Context, Draft, Rules, check_post
 
 RULES = Rules(
     councillors=("Olivia Lyons", "Tony Johnson"),

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts_register.models import SocialMediaAccount
 from accounts_register.platforms import Platform
 
-from . import operations as ops
+from . import services as ops
 
 
 class ContentCheckRequestSerializer(serializers.Serializer):
@@ -60,7 +60,7 @@ class ContentCheckView(APIView):
     @extend_schema(request=ContentCheckRequestSerializer, responses=ContentCheckResponseSerializer)
     def post(self, request):
         """Check a draft post and return advice, each finding with its policy paragraph."""
-        if not request.user.has_perm("monitoring.check_content"):
+        if not request.user.has_perm("operations.check_content"):
             raise PermissionDenied("Only service officers and Communications may use the content checker.")
         serializer = ContentCheckRequestSerializer(data=request.data, user=request.user)
         serializer.is_valid(raise_exception=True)
@@ -97,6 +97,6 @@ class MonitoringTermsView(APIView):
     @extend_schema(responses=MonitoringTermSerializer(many=True))
     def get(self, request):
         """The approved monitoring terms, for the monitoring tool (003 D11.2). Communications only."""
-        if not request.user.has_perm("monitoring.manage_operations"):
+        if not request.user.has_perm("operations.manage_operations"):
             raise PermissionDenied("Only Communications may read the monitoring terms.")
         return Response(MonitoringTermSerializer(ops.approved_monitoring_terms(), many=True).data)

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from councilsocial.notifications.models import Notification
-from monitoring import operations as ops
-from monitoring.models import Incident, IncidentAction, IncidentKind, Severity
+from operations import services as ops
+from operations.models import Incident, IncidentAction, IncidentKind, Severity
 
 pytestmark = pytest.mark.django_db
 

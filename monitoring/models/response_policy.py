@@ -1,14 +1,9 @@
-"""Response policies (003 D8.3) and the policy review (002 §1.6)."""
+"""Response policies (003 D8.3)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-
-from councilsocial.lib.dates import add_months
 
 
 class ResponsePolicy(models.Model):
@@ -34,21 +29,3 @@ class ResponsePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: within {self.fixed_hours} hours"
-
-
-class PolicyReview(models.Model):
-    """A review of the social media policy; it is reviewed every six months (002 §1.6)."""
-
-    reviewed_on = models.DateField()
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
-    notes = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-reviewed_on", "-pk"]
-
-    def __str__(self) -> str:
-        return f"Policy reviewed on {self.reviewed_on:%d %B %Y}"
-
-    @property
-    def next_due_on(self) -> date:
-        return add_months(self.reviewed_on, settings.MONITORING_POLICY_REVIEW_MONTHS)

@@ -1,0 +1,76 @@
+"""The register's governance checks on the accounts' own details, each a set-based query handed
+to ``flags_reconcile``.
+
+Every check is ``(*, now, only=None) -> FlagChanges``; ``AccountsRegisterConfig.ready`` registers them
+in ``councilsocial.flags.registry``. A write to an account's details reconciles that account's
+checks when it commits (``account_checks_reconcile_on_commit``), so nobody sees a flag for something
+they have just put right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from councilsocial.calendar.rules import LONDON
+from councilsocial.flags.models import FlagKind
+from councilsocial.flags.services import FlagChanges, flags_reconcile
+
+from .models import SocialMediaAccount
+
+
+def _today(now: datetime):
+    return now.astimezone(LONDON).date()
+
+
+def _account_flags(kind: str, subjects, now: datetime, only=None) -> FlagChanges:
+    return flags_reconcile(
+        kind=kind, subjects=subjects, now=now, account_field="pk", service_field="service_id", only=only
+    )
+
+
+def check_credentials_not_rotated(*, now: datetime, only=None) -> FlagChanges:
+    """004 Do 3: the password not changed within ``MONITORING_PASSWORD_ROTATION_DAYS`` (or never recorded)."""
+    cutoff = _today(now) - timedelta(days=settings.MONITORING_PASSWORD_ROTATION_DAYS)
+    subjects = SocialMediaAccount.objects.live().filter(
+        Q(password_changed_on__isnull=True) | Q(password_changed_on__lt=cutoff)
+    )
+    return _account_flags(FlagKind.CREDENTIALS_NOT_ROTATED, subjects, now, only)
+
+
+def check_account_review_overdue(*, now: datetime, only=None) -> FlagChanges:
+    """Every account is re-certified by its owner at least yearly: flag one past its review date."""
+    subjects = SocialMediaAccount.objects.live().filter(review_date__lt=_today(now))
+    return _account_flags(FlagKind.ACCOUNT_REVIEW_OVERDUE, subjects, now, only)
+
+
+# The checks on an account's own details: what a write to those details may clear (or cause).
+ACCOUNT_CHECKS = (check_credentials_not_rotated, check_account_review_overdue)
+
+
+def account_checks_reconcile(*, account_ids: Iterable[int], now: datetime) -> int:
+    """Run the account checks for just these accounts (set-based, scoped by subject). Returns how
+    many flags were raised or resolved."""
+    account_ids = list(account_ids)
+    changed = 0
+    with transaction.atomic():
+        for check in ACCOUNT_CHECKS:
+            changes = check(now=now, only=account_ids)
+            changed += len(changes.raised) + changes.resolved
+    return changed
+
+
+def account_checks_reconcile_on_commit(account_id: int, *, now: datetime) -> None:
+    """After the caller's transaction commits, reconcile that account's checks (and nothing else)."""
+    transaction.on_commit(lambda: account_checks_reconcile(account_ids=[account_id], now=now))
+
+
+# Registered, in this order, by AccountsRegisterConfig.ready.
+CHECKS = {
+    "credentials_not_rotated": check_credentials_not_rotated,
+    "account_review_overdue": check_account_review_overdue,
+}
