@@ -161,8 +161,15 @@ def account_record_existing_approval(
         raise PermissionDenied
     errors: dict[str, str] = {}
     reference = (reference or "").strip()
+    directorate = account.service.directorate
     if director is None or not director.is_active or not is_corporate_director(director):
         errors["director"] = "Choose the Corporate Director who approved the account"
+    elif director.pk != directorate.corporate_director_id:
+        # "Your Corporate Director" (000 §6c): the service's own, not another directorate's.
+        errors["director"] = (
+            f"Only the Corporate Director of {directorate.name}, which {account.service.name} is in, "
+            "can approve its accounts"
+        )
     if approved_on is None:
         errors["approved_on"] = "Enter the date of the Director's approval"
     elif approved_on > today:
