@@ -20,7 +20,9 @@ from .models import (
     AccountStatus,
     ApprovalRoute,
     AuthorisedUser,
+    Directorate,
     DirectorPermission,
+    Service,
     SocialMediaAccount,
     TrainingRecord,
     UsageStatement,
@@ -451,6 +453,17 @@ def director_permission_record(
         raise PermissionDenied
     if director is None or not is_corporate_director(director):
         raise ValidationError({"director": "Choose a Corporate Director from the list"})
+    if person is not None and person.pk in (recorded_by.pk, director.pk):
+        raise ValidationError(
+            {"person": "Nobody records or gives their own permission: your own Director gives it to you"}
+        )
+    directorates = Directorate.objects.filter(services__in=Service.objects.for_member(person)).distinct()
+    if directorates.exists() and not directorates.filter(corporate_director=director).exists():
+        # "From your Director" (002 §2.6): the Director of a directorate the person works in.
+        names = " or ".join(directorates.values_list("name", flat=True))
+        raise ValidationError(
+            {"director": f"Only the Corporate Director of {names}, where this person works, can give it"}
+        )
     unknown = set(platforms) - set(Platform.values)
     if not platforms or unknown:
         raise ValidationError({"platforms": "Choose at least one platform from the list"})
