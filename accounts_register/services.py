@@ -30,7 +30,7 @@ from .models import (
     activation_missing,
 )
 from .platforms import Platform
-from .validators import validate_shared_mailbox
+from .validators import refuse_pasted_password, validate_shared_mailbox
 
 STATUS_TRANSITIONS = {
     # name: (label, the verb in the confirmation)
@@ -489,7 +489,11 @@ def account_record_password_change(*, account: SocialMediaAccount, on: date, inc
 def account_record_security_check(
     *, account: SocialMediaAccount, mfa_enabled: bool, recovery_contact: str, incident
 ) -> None:
-    """Record the checked multi-factor and recovery details in the register (004 Do 3)."""
+    """Record the checked multi-factor and recovery details in the register (004 Do 3).
+
+    Who holds recovery is recorded, never a password: ValidationError for one typed here.
+    """
+    refuse_pasted_password(recovery_contact)
     account.mfa_enabled = mfa_enabled
     account.recovery_contact = recovery_contact
     account._change_reason = f"Incident #{incident.pk}: MFA and recovery details checked"
