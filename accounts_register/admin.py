@@ -48,6 +48,14 @@ class DirectorateAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["corporate_director"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The Director's approval links go to this address: only a superuser may send them anywhere
+        # but the Director's own email, or an administrator could decide in the Director's place.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("director_email")
+        return readonly
+
 
 @admin.register(Committee)
 class CommitteeAdmin(admin.ModelAdmin):

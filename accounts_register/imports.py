@@ -65,7 +65,7 @@ COLUMNS: tuple[ImportColumn, ...] = (
     ImportColumn(
         "platform", "platform", True, "The platform: " + ", ".join(Platform.labels) + ".", "X (Twitter)"
     ),
-    ImportColumn("handle", "handle", True, "The account's handle, with or without the @.", "@CannockChaseDC"),
+    ImportColumn("handle", "handle", True, "The account's handle, with or without the @.", "CannockChaseDC"),
     ImportColumn(
         "url",
         "url",

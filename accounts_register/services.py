@@ -26,7 +26,9 @@ from .models import (
     AccountStatus,
     ApprovalRoute,
     AuthorisedUser,
+    Directorate,
     DirectorPermission,
+    Service,
     SocialMediaAccount,
     TrainingRecord,
     UsageStatement,
@@ -34,7 +36,7 @@ from .models import (
     activation_missing,
 )
 from .platforms import Platform
-from .validators import validate_shared_mailbox
+from .validators import refuse_pasted_password, validate_shared_mailbox
 
 STATUS_TRANSITIONS = {
     # name: (label, the verb in the confirmation)
@@ -167,8 +169,15 @@ def account_record_existing_approval(
         raise PermissionDenied
     errors: dict[str, str] = {}
     reference = (reference or "").strip()
+    directorate = account.service.directorate
     if director is None or not director.is_active or not is_corporate_director(director):
         errors["director"] = "Choose the Corporate Director who approved the account"
+    elif director.pk != directorate.corporate_director_id:
+        # "Your Corporate Director" (000 §6c): the service's own, not another directorate's.
+        errors["director"] = (
+            f"Only the Corporate Director of {directorate.name}, which {account.service.name} is in, "
+            "can approve its accounts"
+        )
     if approved_on is None:
         errors["approved_on"] = "Enter the date of the Director's approval"
     elif approved_on > today:
@@ -491,6 +500,17 @@ def director_permission_record(
         raise PermissionDenied
     if director is None or not is_corporate_director(director):
         raise ValidationError({"director": "Choose a Corporate Director from the list"})
+    if person is not None and person.pk in (recorded_by.pk, director.pk):
+        raise ValidationError(
+            {"person": "Nobody records or gives their own permission: your own Director gives it to you"}
+        )
+    directorates = Directorate.objects.filter(services__in=Service.objects.for_member(person)).distinct()
+    if directorates.exists() and not directorates.filter(corporate_director=director).exists():
+        # "From your Director" (002 §2.6): the Director of a directorate the person works in.
+        names = " or ".join(directorates.values_list("name", flat=True))
+        raise ValidationError(
+            {"director": f"Only the Corporate Director of {names}, where this person works, can give it"}
+        )
     unknown = set(platforms) - set(Platform.values)
     if not platforms or unknown:
         raise ValidationError({"platforms": "Choose at least one platform from the list"})
@@ -521,7 +541,11 @@ def account_record_password_change(*, account: SocialMediaAccount, on: date, inc
 def account_record_security_check(
     *, account: SocialMediaAccount, mfa_enabled: bool, recovery_contact: str, incident
 ) -> None:
-    """Record the checked multi-factor and recovery details in the register (004 Do 3)."""
+    """Record the checked multi-factor and recovery details in the register (004 Do 3).
+
+    Who holds recovery is recorded, never a password: ValidationError for one typed here.
+    """
+    refuse_pasted_password(recovery_contact)
     account.mfa_enabled = mfa_enabled
     account.recovery_contact = recovery_contact
     account._change_reason = f"Incident #{incident.pk}: MFA and recovery details checked"

@@ -96,6 +96,14 @@ def _training_when(text: str, example: str, errors: list[str]) -> datetime | Non
     return when
 
 
+FUTURE_COMPLETION = "The completion date cannot be in the future: record a course once it is completed"
+
+
+def _completed_in_future(completed_at: datetime | None) -> bool:
+    """A training record is of a course already completed (002 §5.1): one rule, by hand and by import."""
+    return completed_at is not None and timezone.localdate(completed_at) > timezone.localdate()
+
+
 def _training_rows_check(rows: list[TrainingRow]) -> list[TrainingRow]:
     """Every check a row must pass to be written; the preview and the confirmation both run it."""
     module_max = TrainingRecord._meta.get_field("module").max_length
@@ -122,6 +130,8 @@ def _training_rows_check(rows: list[TrainingRow]) -> list[TrainingRow]:
         row.completed_at = _training_when(row.completed_text, "2026-03-14 or 14/03/2026", row.errors)
         if not row.completed_text:
             row.errors.append("Enter the date the module was completed")
+        elif _completed_in_future(row.completed_at):
+            row.errors.append(FUTURE_COMPLETION)
         row.expires_at = _training_when(row.expires_text, "2027-03-14 or 14/03/2027", row.errors)
         if row.completed_at and row.expires_at and row.expires_at <= row.completed_at:
             row.errors.append("The expiry date must be after the completion date")
@@ -223,6 +233,8 @@ def training_record_add(
 ) -> TrainingRecord:
     """Communications records a course someone completed (002 §5.1)."""
     _require_communications(by)
+    if _completed_in_future(completed_at):
+        raise TrainingRefused(FUTURE_COMPLETION)
     if expires_at is not None and expires_at <= completed_at:
         raise TrainingRefused("The expiry date must be after the completion date.")
     try:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts_register.models import Service
 from accounts_register.platforms import normalise_handle, normalise_url
+from accounts_register.services import account_with_handle, duplicate_handle_message
 from councilsocial.forms import InputLimitsMixin
 
 from .models import KEY_QUESTIONS, SECTIONS, BusinessCase
@@ -74,6 +75,11 @@ class SectionForm(InputLimitsMixin, forms.ModelForm):
                 cleaned["handle"] = normalise_handle(cleaned["platform"], cleaned["handle"])
             except ValidationError as error:
                 self.add_error("handle", error)
+            else:
+                # An account already on the register needs no case: it could never go live (000 §6).
+                existing = account_with_handle(cleaned["platform"], cleaned["handle"])
+                if existing is not None:
+                    self.add_error("handle", duplicate_handle_message(existing))
         return cleaned
 
 

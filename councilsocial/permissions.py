@@ -141,8 +141,10 @@ def grant_role_permissions(**kwargs) -> None:
 
 # --- Who may grant privileges (issue 11 item 11) ------------------------------------------------------
 # Membership of these groups gives power over other people's work or accounts: Administrators manage
-# people in Django admin, Communications authorise accounts and cases (001 §19, §28).
-PRIVILEGED_GROUPS = frozenset({ADMINISTRATORS, COMMUNICATIONS})
+# people in Django admin, Communications authorise accounts and cases (001 §19, §28), Corporate Directors
+# decide their directorate's business cases (000 §6c): an administrator who could set a Director's
+# password or make someone a Director could decide in the Director's place.
+PRIVILEGED_GROUPS = frozenset({ADMINISTRATORS, COMMUNICATIONS, CORPORATE_DIRECTORS})
 # What a person may never change on their own record, whoever they are: nobody raises (or drops) their
 # own privileges; another person, with the right to, does it for them.
 OWN_LOCKED_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")

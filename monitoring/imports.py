@@ -130,29 +130,38 @@ def plan_import(*, batch: ActivityImport, user) -> ImportPlan:
     for cells in batch.rows:
         item = {key: value for key, value in cells.items() if value != "" or key in REQUIRED[batch.kind]}
         account = item.get("account", "")
+        cell_errors = {}
         if account and not account.isdigit():
-            item["account"] = by_handle.get(_handle_key(account)) or account
+            key = _handle_key(account)
+            if by_handle.get(key) is not None:
+                item["account"] = by_handle[key]
+            else:  # said in our words, not the serializer's "A valid integer is required"
+                cell_errors["account"] = [
+                    f"“{account}” is the handle of more than one of your accounts: use the account's number"
+                    if key in by_handle
+                    else f"None of your accounts has the handle “{account}”. Use one of your accounts' "
+                    "handles or its number on the register"
+                ]
         time_column = TIME_COLUMN[batch.kind]
-        time_errors = {}
         try:
             item[time_column] = _as_iso(item.get(time_column, ""))
         except ValueError as exc:
             # Reported on the row in our words; the serializer checks the other cells.
-            time_errors[time_column] = [str(exc)]
+            cell_errors[time_column] = [str(exc)]
             del item[time_column]
-        prepared.append((item, time_errors))
+        prepared.append((item, cell_errors))
     serializer_class = (
         EnquiryInSerializer if batch.kind == ActivityImport.Kind.ENQUIRIES else PostInSerializer
     )
     context = _account_context(_UserRequest(user), [item for item, _ in prepared])
     planned = []
-    for number, (cells, (item, time_errors)) in enumerate(zip(batch.rows, prepared, strict=True), start=2):
+    for number, (cells, (item, cell_errors)) in enumerate(zip(batch.rows, prepared, strict=True), start=2):
         row = PlannedRow(number=number, cells=cells)
         checked = serializer_class(data=item, context=context)
-        if checked.is_valid() and not time_errors:
+        if checked.is_valid() and not cell_errors:
             row.data = dict(checked.validated_data)
         else:
-            errors = {**checked.errors, **time_errors}
+            errors = {**checked.errors, **cell_errors}
             row.errors = [
                 f"{name.replace('_', ' ').capitalize()}: {message}"
                 for name, messages in errors.items()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts_register.models import Service, SocialMediaAccount
 from accounts_register.platforms import Platform
+from accounts_register.validators import refuse_pasted_password
 from councilsocial.forms import GovukDateField, InputLimitsMixin
 from councilsocial.permissions import COMMUNICATIONS
 
@@ -340,6 +341,16 @@ class IncidentStepForm(InputLimitsMixin, forms.Form):
     recovery_contact = forms.CharField(
         label="Who holds the recovery details?", required=False, max_length=200
     )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        refuse_pasted_password(note)  # a checklist note never keeps a password (004 Do 3)
+        return note
+
+    def clean_recovery_contact(self):
+        contact = self.cleaned_data["recovery_contact"]
+        refuse_pasted_password(contact)
+        return contact
 
     def clean_password_changed_on(self):
         changed_on = self.cleaned_data["password_changed_on"]

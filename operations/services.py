@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
@@ -727,12 +727,15 @@ def incident_step_done(
                 raise OperationRefused(
                     "Say whether multi-factor authentication is on and who holds recovery."
                 )
-            account_services.account_record_security_check(
-                account=account,
-                mfa_enabled=mfa_enabled,
-                recovery_contact=recovery_contact.strip(),
-                incident=incident,
-            )
+            try:
+                account_services.account_record_security_check(
+                    account=account,
+                    mfa_enabled=mfa_enabled,
+                    recovery_contact=recovery_contact.strip(),
+                    incident=incident,
+                )
+            except ValidationError as exc:  # a password typed as the recovery contact (004 Do 3)
+                raise OperationRefused(" ".join(exc.messages)) from exc
     return action
 
 

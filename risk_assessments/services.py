@@ -172,11 +172,16 @@ def _transition(assessment: RiskAssessment, name: str, by, description: str = ""
     method(by=by, description=description or None)
 
 
-def _check_segregation(assessment: RiskAssessment, by) -> None:
-    """Whoever acted at another approval stage of the business case behind the assessment may not
-    decide it too; the business case says who did what (issue 11, defect 7b; 000 §6)."""
+def decision_refusal(assessment: RiskAssessment, user) -> str | None:
+    """Why ``user`` may not accept or return this assessment, or None: whoever acted at another
+    approval stage of the business case behind it may not decide it too; the business case says
+    who did what (issue 11, defect 7b; 000 §6)."""
     case = assessment.business_case
-    refusal = case.refusal_to_decide_risk_assessment(by) if case is not None else None
+    return case.refusal_to_decide_risk_assessment(user) if case is not None else None
+
+
+def _check_segregation(assessment: RiskAssessment, by) -> None:
+    refusal = decision_refusal(assessment, by)
     if refusal:
         raise PermissionDenied(refusal)
 

@@ -150,6 +150,8 @@ def assessment_detail(request, pk):
     member = is_owning_service_member(assessment, request.user)
     comms = is_communications(request.user)
     has_open = any(v.status in OPEN_STATUSES for v in versions)
+    deciding = comms and assessment.status == RiskAssessmentStatus.SUBMITTED
+    refusal = services.decision_refusal(assessment, request.user) if deciding else None
     return render(
         request,
         "risk_assessments/assessment_detail.html",
@@ -165,7 +167,8 @@ def assessment_detail(request, pk):
             "can_submit": member and assessment.status == RiskAssessmentStatus.DRAFT,
             "can_revise": member and assessment.status == RiskAssessmentStatus.RETURNED,
             "can_review": member and assessment.is_in_force and not has_open,
-            "can_decide": comms and assessment.status == RiskAssessmentStatus.SUBMITTED,
+            "can_decide": deciding and not refusal,
+            "decision_refusal": refusal,
             "accept_form": AcceptForm(auto_id="accept-%s"),
             "return_form": ReturnForm(auto_id="return-%s"),
             "bands": scoring.BANDS,
@@ -301,10 +304,21 @@ def _decision(request, pk):
     return assessment
 
 
+def _refused(request, assessment):
+    """Someone in Communications who may not decide this one is told why (segregation of duties)."""
+    refusal = services.decision_refusal(assessment, request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("risk-assessment-detail", pk=assessment.pk)
+    return None
+
+
 @login_required
 @require_POST
 def assessment_accept(request, pk):
     assessment = _decision(request, pk)
+    if refused := _refused(request, assessment):
+        return refused
     form = AcceptForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _run(
@@ -320,6 +334,8 @@ def assessment_accept(request, pk):
 @login_required
 def assessment_return(request, pk):
     assessment = _decision(request, pk)
+    if refused := _refused(request, assessment):
+        return refused
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

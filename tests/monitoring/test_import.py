@@ -58,7 +58,7 @@ def test_the_preview_says_what_each_row_will_do_and_writes_nothing(client, offic
     assert '<dd class="govuk-summary-list__value" id="count-repeated">1</dd>' in preview
     assert '<dd class="govuk-summary-list__value" id="count-error">2</dd>' in preview
     assert "Channel: &quot;telegram&quot; is not a valid choice." in preview
-    assert "Account: A valid integer is required." in preview
+    assert "Account: None of your accounts has the handle “someone_else”" in preview
     assert Enquiry.objects.count() == 1
 
 

@@ -549,6 +549,8 @@ FORMS: list[FormEntry] = [
         ("director", "comms"),
         lambda w, role: {
             "person": str(w["users"]["manager"].pk),
+            # Communications name the Director who gave it; a Director is taken to be themselves.
+            **({"director": str(w["users"]["director"].pk)} if role == "comms" else {}),
             "platforms": ["facebook", "instagram"],
             **date_parts("granted_on", today()),
             "document_reference": f"{MARK} DP-9",
