@@ -15,8 +15,8 @@ from accounts_register.models import AccessRole, AuthorisedUser, SocialMediaAcco
 from business_cases import services as case_services
 from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.notifications.models import Notification
-from monitoring import operations as ops
 from monitoring.models import Enquiry
+from operations import services as ops
 from risk_assessments import services as risk_services
 from risk_assessments.models import RiskAssessment, RiskAssessmentStatus
 from tests.factories import AccountFactory, BusinessCaseFactory, EnquiryFactory
