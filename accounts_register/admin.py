@@ -18,7 +18,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from councilsocial.forms import InputLimitsMixin
+from councilsocial.forms import InputLimitsMixin, LimitedModelForm
 from councilsocial.permissions import (
     PRIVILEGED_GROUPS,
     locked_person_fields,
@@ -79,12 +79,14 @@ class DirectorateAdmin(admin.ModelAdmin):
 
 @admin.register(Committee)
 class CommitteeAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["name", "chairman_name", "chairman_email"]
     search_fields = ["name", "chairman_name"]
 
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["name", "directorate", "committee"]
     list_filter = ["directorate", "committee"]
     search_fields = ["name"]
@@ -200,6 +202,7 @@ class AuthorisedUserAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(DirectorPermission)
 class DirectorPermissionAdmin(ReadOnlyHistoryAdmin):
+    form = LimitedModelForm
     list_display = ["person", "granted_by", "granted_on", "document_reference", "withdrawn_on"]
     search_fields = ["person__username", "person__last_name"]
 
@@ -209,6 +212,7 @@ class DirectorPermissionAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(TrainingRecord)
 class TrainingRecordAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["person", "module", "completed_at", "expires_at", "source"]
     list_filter = ["module", "source"]
     search_fields = ["person__username", "person__last_name", "module"]
@@ -216,6 +220,7 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
 @admin.register(UsageStatement)
 class UsageStatementAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["version", "published_at"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from councilsocial.forms import LimitedModelForm
+
 from .models import (
     ClosureDay,
     DecidedCampaign,
@@ -42,12 +44,14 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 class OfficeHoursInline(admin.TabularInline):
+    form = LimitedModelForm
     model = OfficeHours
     extra = 0
     max_num = 7
 
 
 class ClosureDayInline(admin.TabularInline):
+    form = LimitedModelForm
     model = ClosureDay
     extra = 1
 
@@ -56,6 +60,7 @@ class ClosureDayInline(admin.TabularInline):
 class WorkingCalendarAdmin(admin.ModelAdmin):
     """The council's working calendar (000 §25). Saving it recomputes open enquiries' deadlines."""
 
+    form = LimitedModelForm
     list_display = ["name", "nation", "updated_at"]
     inlines = [OfficeHoursInline, ClosureDayInline]
 
@@ -74,6 +79,7 @@ class WorkingCalendarAdmin(admin.ModelAdmin):
 
 @admin.register(ResponsePolicy)
 class ResponsePolicyAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["account", "fixed_hours", "reason"]
     autocomplete_fields = ["account"]
     search_fields = ["account__handle", "account__display_name"]
@@ -83,17 +89,26 @@ class ResponsePolicyAdmin(admin.ModelAdmin):
 class PolicyReviewAdmin(admin.ModelAdmin):
     """002 §1.6: record each six-monthly review of the policy; the check flags one that is due."""
 
+    form = LimitedModelForm
+
     list_display = ["reviewed_on", "reviewed_by", "next_due_on"]
 
 
 @admin.register(Enquiry)
 class EnquiryAdmin(admin.ModelAdmin):
+    """Enquiries are recorded on the inbox's page, by the API or by an import, which compute the
+    response deadline from the working calendar (000 §25); here they are read and corrected."""
+
+    form = LimitedModelForm
     list_display = ["platform_id", "account", "channel", "received_at", "response_due_at", "status"]
     list_filter = ["status", "channel"]
     search_fields = ["platform_id", "author", "account__handle"]
     list_select_related = ["account"]
     readonly_fields = ["response_due_at", "response_policy", "status", "first_response_at", "met_deadline"]
     raw_id_fields = ["account"]
+
+    def has_add_permission(self, request):
+        return False  # no deadline would be computed (000 §25)
 
     def has_delete_permission(self, request, obj=None):
         return False  # enquiries are the evidence behind the response-time figures (000 §25)
@@ -120,6 +135,8 @@ class GovernanceFlagAdmin(admin.ModelAdmin):
 @admin.register(DecidedCampaign)
 class DecidedCampaignAdmin(admin.ModelAdmin):
     """Campaigns cabinet or council decided to support: the checker never flags them (004 Don't 2)."""
+
+    form = LimitedModelForm
 
     list_display = ("name", "decided_by", "decided_on", "minute_reference", "added_by")
     search_fields = ("name", "minute_reference")

@@ -553,7 +553,8 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "monitoring_responsepolicy": ("vacd", ""),
     "monitoring_policyreview": ("vacd", "vacd"),
     # Enquiries may be corrected by Comms (a mistyped import); their deadlines are read-only.
-    "monitoring_enquiry": ("vac", ""),  # never deleted: the evidence behind response times
+    # Never deleted (the evidence behind response times), never added (no deadline would be computed).
+    "monitoring_enquiry": ("vc", ""),
     "monitoring_governanceflag": ("v", ""),  # raised and resolved by the checks only
     # Communications keeps the decided campaigns on its own page (issue 15); superusers in admin.
     "monitoring_decidedcampaign": ("", ""),
