@@ -33,6 +33,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
+from accounts_register import services as register_services
 from accounts_register.models import (
     AccountStatus,
     ApprovalRoute,
@@ -43,9 +44,11 @@ from accounts_register.models import (
     TrainingRecord,
     UsageStatementAcceptance,
 )
+from business_cases import services as case_services
 from business_cases.forms import SECTION_TITLES, fields_of
 from business_cases.models import BusinessCase, DirectorApprovalLink
 from business_cases.services import TRANSITION_SERVICES
+from councilsocial.permissions import COMMUNICATIONS
 from monitoring import operations as ops
 from monitoring.models import (
     ActivityImport,
@@ -246,6 +249,28 @@ def _existing_account(w: dict) -> None:
     )
 
 
+def _ready_to_activate(w: dict) -> None:
+    """An existing account with the Director's approval recorded, its risk assessment accepted, and
+    Communications' admin access and a shared mailbox recorded: nothing stops it becoming active."""
+    _existing_account(w)
+    account, now = w["existing_account"], timezone.now()
+    account.comms_has_admin_access = True
+    account.admin_mailbox, account.admin_mailbox_is_shared = "countryside@cannockchasedc.gov.uk", True
+    account.save()
+    register_services.account_record_existing_approval(
+        account=account,
+        director=w["users"]["director"],
+        approved_on=today() - timedelta(days=30),
+        reference="Minutes of 3 March",
+        by=w["users"]["comms"],
+        today=today(),
+    )
+    assessment = risk_services.risk_assessment_start(account=account, by=w["users"]["officer"], now=now)
+    score_every_item(w, assessment)
+    risk_services.risk_assessment_submit(assessment=assessment, by=w["users"]["officer"], now=now)
+    risk_services.risk_assessment_accept(assessment=assessment, by=w["users"]["comms"], now=now, comment="")
+
+
 def _newcomer(w: dict):
     """Someone in the officer's service with the Director's permission and the e-learning done."""
     person = UserFactory(username="walk-newcomer")
@@ -377,6 +402,29 @@ def _case_action(action: str, status: str, *, comment: str = "", **case_kwargs):
     return setup, url, data
 
 
+def _approved_by_the_book(w: dict, *, until: str) -> None:
+    """A case taken through the real services to ``until``, each approval stage by a different person
+    (segregation of duties, 000 §6): advice by one Communications officer, the Director's decision,
+    then (for going live) the walk's Communications officer approves and a third one accepts the risk
+    assessment. The walk's Communications officer acted at no stage before ``until``."""
+    officer, comms, now = w["users"]["officer"], w["users"]["comms"], timezone.now()
+    advisor = UserFactory(username="walk-comms-advice", groups=[COMMUNICATIONS])
+    case = case_in(w, "draft", handle=f"{MARK}bythebook")
+    case_services.business_case_submit(case=case, by=officer, now=now)
+    case_services.business_case_advise(case=case, by=advisor, comment="Fine", now=now)
+    case_services.business_case_send_to_director(case=case, by=officer, now=now)
+    case_services.business_case_approve(case=case, by=w["users"]["director"], now=now)
+    if until == "approved":
+        case_services.business_case_approve(case=case, by=comms, now=now)
+        assessor = UserFactory(username="walk-comms-risk", groups=[COMMUNICATIONS])
+        assessment = risk_services.risk_assessment_start(business_case=case, by=officer, now=now)
+        score_every_item(w, assessment)
+        risk_services.risk_assessment_submit(assessment=assessment, by=officer, now=now)
+        risk_services.risk_assessment_accept(assessment=assessment, by=assessor, now=now, comment="")
+    w["action_case"] = fresh(case)
+    assert w["action_case"].status == until
+
+
 def _moved(to: str):
     return lambda w, role, r: fresh(w["action_case"]).status == to
 
@@ -407,6 +455,23 @@ def _case_entries() -> list[FormEntry]:
     for key, action, source, target, may in table:
         setup, url, data = _case_action(action, source)
         entries.append(FormEntry(f"business-case-action:{key}", url, may, data, _moved(target), setup=setup))
+    # The same steps on a case with its real history: three Communications officers, one per stage.
+    for key, action, source, target in (
+        ("approve:comms:by-the-book", "approve", "awaiting_comms", "approved"),
+        ("go_live:by-the-book", "go_live", "approved", "live"),
+    ):
+        _, url, data = _case_action(action, source)
+        entries.append(
+            FormEntry(
+                f"business-case-action:{key}",
+                url,
+                ("comms",),
+                data,
+                _moved(target),
+                setup=lambda w, source=source: _approved_by_the_book(w, until=source),
+                note="Segregation of duties: nobody acts at two approval stages of a case (000 §6).",
+            )
+        )
     return entries
 
 
@@ -522,6 +587,15 @@ FORMS: list[FormEntry] = [
         ("comms",),
         lambda w, role: {"transition": "suspend", "reason": f"{MARK} suspended for the walk"},
         lambda w, role, r: fresh(w["account"]).status == AccountStatus.SUSPENDED,
+    ),
+    FormEntry(
+        "account-status:activate",
+        _route("account-status", pk=lambda w: w["existing_account"].pk),
+        ("comms",),
+        lambda w, role: {"transition": "activate", "reason": f"{MARK} every condition holds"},
+        lambda w, role, r: fresh(w["existing_account"]).status == AccountStatus.ACTIVE,
+        setup=_ready_to_activate,
+        note="The existing-account route to the register, every condition met (001 §19; 000 §6, §10, §11).",
     ),
     FormEntry(
         "account-existing-approval",
