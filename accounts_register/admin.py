@@ -19,6 +19,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from councilsocial.forms import InputLimitsMixin, LimitedModelForm
 from councilsocial.permissions import (
     PRIVILEGED_GROUPS,
     locked_person_fields,
@@ -26,11 +27,13 @@ from councilsocial.permissions import (
     may_change_membership,
     may_change_person,
     may_hold_token_for,
+    may_name_corporate_director,
 )
 
 from . import services
 from .forms import AccountAdminForm
 from .models import (
+    NOT_A_DIRECTOR_MESSAGE,
     AuthorisedUser,
     Committee,
     Directorate,
@@ -42,8 +45,30 @@ from .models import (
 )
 
 
+class DirectorateAdminForm(InputLimitsMixin, forms.ModelForm):
+    """The Corporate Director is a member of the Directors' group (the model's rule), and nobody but a
+    superuser names themselves to the post (000 §6b, §6c)."""
+
+    actor = None  # the person making the change, set by the admin for each request
+
+    class Meta:
+        model = Directorate
+        fields = ["name", "corporate_director", "director_email"]
+        error_messages = {"corporate_director": {"invalid_choice": NOT_A_DIRECTOR_MESSAGE}}
+
+    def clean_corporate_director(self):
+        person = self.cleaned_data["corporate_director"]
+        if not may_name_corporate_director(self.actor, person):
+            raise ValidationError(
+                "You cannot name yourself a directorate's Corporate Director. Ask another administrator "
+                "or a superuser to do it."
+            )
+        return person
+
+
 @admin.register(Directorate)
 class DirectorateAdmin(admin.ModelAdmin):
+    form = DirectorateAdminForm
     list_display = ["name", "corporate_director", "director_email"]
     search_fields = ["name"]
     autocomplete_fields = ["corporate_director"]
@@ -56,15 +81,21 @@ class DirectorateAdmin(admin.ModelAdmin):
             readonly.append("director_email")
         return readonly
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
 
 @admin.register(Committee)
 class CommitteeAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["name", "chairman_name", "chairman_email"]
     search_fields = ["name", "chairman_name"]
 
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["name", "directorate", "committee"]
     list_filter = ["directorate", "committee"]
     search_fields = ["name"]
@@ -180,6 +211,7 @@ class AuthorisedUserAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(DirectorPermission)
 class DirectorPermissionAdmin(ReadOnlyHistoryAdmin):
+    form = LimitedModelForm
     list_display = ["person", "granted_by", "granted_on", "document_reference", "withdrawn_on"]
     search_fields = ["person__username", "person__last_name"]
 
@@ -189,6 +221,7 @@ class DirectorPermissionAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(TrainingRecord)
 class TrainingRecordAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["person", "module", "completed_at", "expires_at", "source"]
     list_filter = ["module", "source"]
     search_fields = ["person__username", "person__last_name", "module"]
@@ -196,6 +229,7 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
 @admin.register(UsageStatement)
 class UsageStatementAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["version", "published_at"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
-from councilsocial.permissions import is_communications, is_corporate_director
+from councilsocial.permissions import CORPORATE_DIRECTORS, is_communications, is_corporate_director
 
 from .platforms import Platform, display_handle
 from .validators import validate_shared_mailbox
@@ -27,6 +27,12 @@ def can_change_status(instance, user) -> bool:
     return is_communications(user)
 
 
+NOT_A_DIRECTOR_MESSAGE = (
+    "Choose a member of the Corporate directors group. Only a Corporate Director may decide a "
+    "directorate's business cases."
+)
+
+
 class Directorate(models.Model):
     name = models.CharField(max_length=200, unique=True)
     corporate_director = models.ForeignKey(
@@ -35,7 +41,10 @@ class Directorate(models.Model):
         null=True,
         blank=True,
         related_name="directorates_led",
-        help_text="The Corporate Director who approves this directorate's business cases (000 §6b).",
+        # Only a member of the Directors' group is offered (and accepted) in forms and admin.
+        limit_choices_to={"groups__name": CORPORATE_DIRECTORS},
+        help_text="The Corporate Director who approves this directorate's business cases (000 §6b). "
+        "Only members of the Corporate directors group can be chosen.",
     )
     director_email = models.EmailField(
         "Corporate Director's email address",
@@ -48,6 +57,13 @@ class Directorate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The Corporate Director decides the directorate's business cases (000 §6b, §6c), so the post
+        is held only by a member of the Corporate directors group."""
+        super().clean()
+        if self.corporate_director_id and not is_corporate_director(self.corporate_director):
+            raise ValidationError({"corporate_director": NOT_A_DIRECTOR_MESSAGE})
 
     @property
     def approval_email(self) -> str:

@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from councilsocial.forms import LimitedModelForm
+
 from . import services
 from .models import BusinessCase, DirectorApprovalLink
 
@@ -118,6 +120,7 @@ class DirectorApprovalLinkInline(admin.TabularInline):
 
 @admin.register(BusinessCase)
 class BusinessCaseAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["title", "service", "platform", "handle", "status", "state_entered_at", "author"]
     list_filter = ["status", "platform", "service__directorate"]
     search_fields = ["title", "handle", "service__name"]

@@ -131,7 +131,7 @@ def limit_field(field: forms.Field) -> None:
         field.validators.append(
             MaxLengthValidator(limit, message=f"{label} must be {limit:,} characters or fewer")
         )
-    elif isinstance(field, forms.DateField | forms.DateTimeField):
+    elif isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
         field.validators.append(DateRangeValidator(label))
 
 
@@ -147,6 +147,10 @@ class InputLimitsMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             limit_field(field)
+
+
+class LimitedModelForm(InputLimitsMixin, forms.ModelForm):
+    """The base of Django admin's forms for the council's models: the site's limits there too."""
 
 
 class SignInForm(auth_forms.AuthenticationForm):

@@ -188,3 +188,9 @@ def may_change_group(actor, group_name: str) -> bool:
 def may_hold_token_for(actor, person) -> bool:
     """An API token is made by a superuser, or by a person for their own use."""
     return actor.is_superuser or actor.pk == person.pk
+
+
+def may_name_corporate_director(actor, person) -> bool:
+    """Nobody but a superuser names themselves a directorate's Corporate Director: the post decides the
+    directorate's business cases (000 §6b, §6c), so someone else appoints the person to it."""
+    return person is None or actor.is_superuser or actor.pk != person.pk

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from councilsocial.calendar.models import ClosureDay, OfficeHours, WorkingCalendar
+from councilsocial.forms import LimitedModelForm
 
 from .models import Enquiry, ResponsePolicy
 from .services import calendar_changed
@@ -10,12 +11,14 @@ from .services import calendar_changed
 
 
 class OfficeHoursInline(admin.TabularInline):
+    form = LimitedModelForm
     model = OfficeHours
     extra = 0
     max_num = 7
 
 
 class ClosureDayInline(admin.TabularInline):
+    form = LimitedModelForm
     model = ClosureDay
     extra = 1
 
@@ -24,6 +27,7 @@ class ClosureDayInline(admin.TabularInline):
 class WorkingCalendarAdmin(admin.ModelAdmin):
     """The council's working calendar (000 §25). Saving it recomputes open enquiries' deadlines."""
 
+    form = LimitedModelForm
     list_display = ["name", "nation", "updated_at"]
     inlines = [OfficeHoursInline, ClosureDayInline]
 
@@ -42,6 +46,7 @@ class WorkingCalendarAdmin(admin.ModelAdmin):
 
 @admin.register(ResponsePolicy)
 class ResponsePolicyAdmin(admin.ModelAdmin):
+    form = LimitedModelForm
     list_display = ["account", "fixed_hours", "reason"]
     autocomplete_fields = ["account"]
     search_fields = ["account__handle", "account__display_name"]
@@ -49,12 +54,19 @@ class ResponsePolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Enquiry)
 class EnquiryAdmin(admin.ModelAdmin):
+    """Enquiries are recorded on the inbox's page, by the API or by an import, which compute the
+    response deadline from the working calendar (000 §25); here they are read and corrected."""
+
+    form = LimitedModelForm
     list_display = ["platform_id", "account", "channel", "received_at", "response_due_at", "status"]
     list_filter = ["status", "channel"]
     search_fields = ["platform_id", "author", "account__handle"]
     list_select_related = ["account"]
     readonly_fields = ["response_due_at", "response_policy", "status", "first_response_at", "met_deadline"]
     raw_id_fields = ["account"]
+
+    def has_add_permission(self, request):
+        return False  # no deadline would be computed (000 §25)
 
     def has_delete_permission(self, request, obj=None):
         return False  # enquiries are the evidence behind the response-time figures (000 §25)

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from councilsocial.forms import LimitedModelForm
+
 from .models import DecidedCampaign, PolicyVersion
 from .services import OperationRefused, policy_review_record
 
@@ -48,6 +50,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 @admin.register(DecidedCampaign)
 class DecidedCampaignAdmin(admin.ModelAdmin):
     """Campaigns cabinet or council decided to support: the checker never flags them (004 Don't 2)."""
+
+    form = LimitedModelForm
 
     list_display = ("name", "decided_by", "decided_on", "minute_reference", "added_by")
     search_fields = ("name", "minute_reference")

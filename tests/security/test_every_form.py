@@ -29,11 +29,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
+from accounts_register import services as register_services
 from accounts_register.models import (
     AccountStatus,
+    ApprovalRoute,
     AuthorisedUser,
     DirectorPermission,
     ImportBatch,
@@ -41,12 +44,16 @@ from accounts_register.models import (
     TrainingRecord,
     UsageStatementAcceptance,
 )
+from business_cases import services as case_services
 from business_cases.forms import SECTION_TITLES, fields_of
 from business_cases.models import BusinessCase, DirectorApprovalLink
 from business_cases.services import TRANSITION_SERVICES
+from councilsocial.permissions import COMMUNICATIONS
 from monitoring.models import ActivityImport, Enquiry, Post, Response
 from operations import services as ops
 from operations.models import (
+    DecidedBy,
+    DecidedCampaign,
     Emergency,
     Incident,
     IncidentAction,
@@ -62,7 +69,7 @@ from risk_assessments.models import RiskAssessment, RiskItem
 from tests.factories import AccountFactory, BusinessCaseFactory, UserFactory
 
 from .conftest import changed_tables, database_fingerprint, sign_in
-from .test_permission_walk import ROLES, all_routes, url_for
+from .test_permission_walk import ROLES, all_routes, expected_for, url_for
 
 User = get_user_model()
 PASSWORD = "correct horse battery staple"  # the factories' password
@@ -232,6 +239,35 @@ def _edit_data(w: dict, role: str) -> dict:
     return data
 
 
+def _existing_account(w: dict) -> None:
+    """A proposed account of the officer's service, with no business case (it predates the app)."""
+    w["existing_account"] = AccountFactory(
+        service=w["service"], handle=f"{MARK}existing", status=AccountStatus.PROPOSED
+    )
+
+
+def _ready_to_activate(w: dict) -> None:
+    """An existing account with the Director's approval recorded, its risk assessment accepted, and
+    Communications' admin access and a shared mailbox recorded: nothing stops it becoming active."""
+    _existing_account(w)
+    account, now = w["existing_account"], timezone.now()
+    account.comms_has_admin_access = True
+    account.admin_mailbox, account.admin_mailbox_is_shared = "countryside@cannockchasedc.gov.uk", True
+    account.save()
+    register_services.account_record_existing_approval(
+        account=account,
+        director=w["users"]["director"],
+        approved_on=today() - timedelta(days=30),
+        reference="Minutes of 3 March",
+        by=w["users"]["comms"],
+        today=today(),
+    )
+    assessment = risk_services.risk_assessment_start(account=account, by=w["users"]["officer"], now=now)
+    score_every_item(w, assessment)
+    risk_services.risk_assessment_submit(assessment=assessment, by=w["users"]["officer"], now=now)
+    risk_services.risk_assessment_accept(assessment=assessment, by=w["users"]["comms"], now=now, comment="")
+
+
 def _newcomer(w: dict):
     """Someone in the officer's service with the Director's permission and the e-learning done."""
     person = UserFactory(username="walk-newcomer")
@@ -344,7 +380,7 @@ def _case_action(action: str, status: str, *, comment: str = "", **case_kwargs):
 
     def setup(w):
         w["action_case"] = case_in(w, status, **case_kwargs)
-        if action in ("accept_risk_assessment", "go_live"):
+        if action == "go_live":
             accepted_assessment_for_case(w, w["action_case"])
 
     def url(w):
@@ -361,6 +397,29 @@ def _case_action(action: str, status: str, *, comment: str = "", **case_kwargs):
         return result
 
     return setup, url, data
+
+
+def _approved_by_the_book(w: dict, *, until: str) -> None:
+    """A case taken through the real services to ``until``, each approval stage by a different person
+    (segregation of duties, 000 §6): advice by one Communications officer, the Director's decision,
+    then (for going live) the walk's Communications officer approves and a third one accepts the risk
+    assessment. The walk's Communications officer acted at no stage before ``until``."""
+    officer, comms, now = w["users"]["officer"], w["users"]["comms"], timezone.now()
+    advisor = UserFactory(username="walk-comms-advice", groups=[COMMUNICATIONS])
+    case = case_in(w, "draft", handle=f"{MARK}bythebook")
+    case_services.business_case_submit(case=case, by=officer, now=now)
+    case_services.business_case_advise(case=case, by=advisor, comment="Fine", now=now)
+    case_services.business_case_send_to_director(case=case, by=officer, now=now)
+    case_services.business_case_approve(case=case, by=w["users"]["director"], now=now)
+    if until == "approved":
+        case_services.business_case_approve(case=case, by=comms, now=now)
+        assessor = UserFactory(username="walk-comms-risk", groups=[COMMUNICATIONS])
+        assessment = risk_services.risk_assessment_start(business_case=case, by=officer, now=now)
+        score_every_item(w, assessment)
+        risk_services.risk_assessment_submit(assessment=assessment, by=officer, now=now)
+        risk_services.risk_assessment_accept(assessment=assessment, by=assessor, now=now, comment="")
+    w["action_case"] = fresh(case)
+    assert w["action_case"].status == until
 
 
 def _moved(to: str):
@@ -386,13 +445,6 @@ def _case_entries() -> list[FormEntry]:
         ),
         ("reject", "reject", "awaiting_comms", "rejected", ("comms",)),
         ("reject:director", "reject", "awaiting_director", "rejected", ("director",)),
-        (
-            "accept_risk_assessment",
-            "accept_risk_assessment",
-            "approved",
-            "risk_assessment_accepted",
-            ("comms",),
-        ),
         ("go_live", "go_live", "risk_assessment_accepted", "live", ("comms",)),
         ("withdraw", "withdraw", "draft", "withdrawn", ("officer",)),
     ]
@@ -400,6 +452,23 @@ def _case_entries() -> list[FormEntry]:
     for key, action, source, target, may in table:
         setup, url, data = _case_action(action, source)
         entries.append(FormEntry(f"business-case-action:{key}", url, may, data, _moved(target), setup=setup))
+    # The same steps on a case with its real history: three Communications officers, one per stage.
+    for key, action, source, target in (
+        ("approve:comms:by-the-book", "approve", "awaiting_comms", "approved"),
+        ("go_live:by-the-book", "go_live", "approved", "live"),
+    ):
+        _, url, data = _case_action(action, source)
+        entries.append(
+            FormEntry(
+                f"business-case-action:{key}",
+                url,
+                ("comms",),
+                data,
+                _moved(target),
+                setup=lambda w, source=source: _approved_by_the_book(w, until=source),
+                note="Segregation of duties: nobody acts at two approval stages of a case (000 §6).",
+            )
+        )
     return entries
 
 
@@ -496,8 +565,11 @@ FORMS: list[FormEntry] = [
         ("officer", "manager", "comms", "other_officer"),
         _account_data,
         lambda w, role, r: SocialMediaAccount.objects.filter(
-            handle__iexact=f"{MARK}{role.replace('_', '')}"
+            handle__iexact=f"{MARK}{role.replace('_', '')}",
+            status=AccountStatus.PROPOSED,
+            admin_mailbox="countryside@cannockchasedc.gov.uk",
         ).exists(),
+        note="Proposed, whoever adds it: it becomes active only by an approved route (001 §19).",
     ),
     FormEntry(
         "account-edit",
@@ -512,6 +584,33 @@ FORMS: list[FormEntry] = [
         ("comms",),
         lambda w, role: {"transition": "suspend", "reason": f"{MARK} suspended for the walk"},
         lambda w, role, r: fresh(w["account"]).status == AccountStatus.SUSPENDED,
+    ),
+    FormEntry(
+        "account-status:activate",
+        _route("account-status", pk=lambda w: w["existing_account"].pk),
+        ("comms",),
+        lambda w, role: {"transition": "activate", "reason": f"{MARK} every condition holds"},
+        lambda w, role, r: fresh(w["existing_account"]).status == AccountStatus.ACTIVE,
+        setup=_ready_to_activate,
+        note="The existing-account route to the register, every condition met (001 §19; 000 §6, §10, §11).",
+    ),
+    FormEntry(
+        "account-existing-approval",
+        _route("account-existing-approval", pk=lambda w: w["existing_account"].pk),
+        ("comms",),
+        lambda w, role: {
+            "director": str(w["users"]["director"].pk),
+            **date_parts("approved_on", today() - timedelta(days=30)),
+            "reference": f"{MARK} minutes of 3 March",
+        },
+        lambda w, role, r: SocialMediaAccount.objects.filter(
+            pk=w["existing_account"].pk,
+            approval_route=ApprovalRoute.EXISTING_ACCOUNT,
+            approved_by=w["users"]["director"],
+            approval_reference=f"{MARK} minutes of 3 March",
+        ).exists(),
+        setup=_existing_account,
+        note="An account older than the app: Communications record the Director's approval (001 §19).",
     ),
     FormEntry(
         "access-grant",
@@ -554,8 +653,12 @@ FORMS: list[FormEntry] = [
             "platforms": ["facebook", "instagram"],
             **date_parts("granted_on", today()),
             "document_reference": f"{MARK} DP-9",
+            # Communications name the Director who gave it; a Director records their own.
+            **({"director": str(w["users"]["director"].pk)} if role == "comms" else {}),
         },
-        lambda w, role, r: DirectorPermission.objects.filter(document_reference=f"{MARK} DP-9").exists(),
+        lambda w, role, r: DirectorPermission.objects.filter(
+            document_reference=f"{MARK} DP-9", person=w["users"]["manager"], granted_by=w["users"]["director"]
+        ).exists(),
     ),
     FormEntry(
         "account-import",
@@ -574,8 +677,11 @@ FORMS: list[FormEntry] = [
         _route("account-import"),  # its batch is made by the upload, in the same submission
         ("comms",),
         lambda w, role: {},
-        lambda w, role, r: SocialMediaAccount.objects.filter(handle__iexact=f"{MARK}imported").exists(),
+        lambda w, role, r: SocialMediaAccount.objects.filter(
+            handle__iexact=f"{MARK}imported", status=AccountStatus.PROPOSED
+        ).exists(),
         submit=_confirm_register,
+        note="An imported account is proposed, like one added by hand (001 §19).",
     ),
     # --- Monitoring (000 §25) --------------------------------------------------------------------
     FormEntry(
@@ -660,8 +766,12 @@ FORMS: list[FormEntry] = [
             "elections": "District Council",
             **date_parts("starts_on", today() + timedelta(days=400)),
             **date_parts("ends_on", today() + timedelta(days=440)),
+            "instructions": f"{MARK} no new campaigns until the count",
         },
-        lambda w, role, r: PurdahPeriod.objects.filter(name=f"{MARK} elections").exists(),
+        lambda w, role, r: PurdahPeriod.objects.filter(
+            name=f"{MARK} elections", instructions=f"{MARK} no new campaigns until the count"
+        ).exists(),
+        note="A future period that overlaps no other, with its instructions (003 D10).",
     ),
     FormEntry(
         "operations-purdah-delete",
@@ -680,6 +790,25 @@ FORMS: list[FormEntry] = [
             "jargon": "going forward = from now on",
         },
         lambda w, role, r: WordListEntry.objects.filter(text__icontains=MARK).exists(),
+    ),
+    FormEntry(
+        "operations-decided-campaigns",
+        _route("operations-decided-campaigns"),
+        ("comms",),
+        lambda w, role: {
+            "name": f"{MARK} Keep the Chase green",
+            "decided_by": DecidedBy.values[0],
+            **date_parts("decided_on", today() - timedelta(days=7)),
+            "minute_reference": "C/2026/41",
+        },
+        lambda w, role, r: DecidedCampaign.objects.filter(name=f"{MARK} Keep the Chase green").exists(),
+    ),
+    FormEntry(
+        "operations-decided-campaign-remove",
+        _route("operations-decided-campaign-remove", pk=lambda w: w["decided_campaign"].pk),
+        ("comms",),
+        lambda w, role: {},
+        lambda w, role, r: not DecidedCampaign.objects.filter(pk=w["decided_campaign"].pk).exists(),
     ),
     FormEntry(
         "content-check",
@@ -966,6 +1095,10 @@ FORMS: list[FormEntry] = [
             "announcement_for_x": False,
             "shows_children": False,
             "consent_reference": "",
+            "has_image": True,
+            "alt_text": "Walkers on the heath at sunrise",
+            "has_video": False,
+            "has_captions": False,
         },
         lambda w, role, r: r.status_code == 200 and "findings" in r.json(),
         json=True,
@@ -1023,6 +1156,10 @@ def discover_form_views(client, w: dict) -> dict[str, str]:
     for role in DISCOVERY_ROLES:
         sign_in(client, w, role)
         for route in routes:
+            # A page the permission walk expects the role to be refused (or sent elsewhere) shows
+            # them no form; the superuser, who is not in its table, opens everything.
+            if role in ROLES and expected_for(route, role) not in (200, 405, None):
+                continue
             url = url_for(route, w)
             response = client.get(url)
             if response.status_code == 405 and "POST" in response.get("Allow", ""):
@@ -1101,17 +1238,19 @@ def test_a_role_that_may_not_use_the_form_changes_nothing(client, walk_world, en
         entry.setup(w)
     client.raise_request_exception = False
     problems = []
+    before = database_fingerprint()
     for role in ROLES:
         if role in entry.may:
             continue
-        sign_in(client, w, role)
-        before = database_fingerprint()
-        response = submit(client, entry, w, role)
-        changed = changed_tables(before, database_fingerprint())
-        if response.status_code >= 500:
-            problems.append(f"{role}: {response.status_code}")
-        if changed:
-            problems.append(f"{role}: wrote to {', '.join(changed)} (answered {response.status_code})")
+        # Each role from the same starting point: its submission is rolled back after the check.
+        with transaction.atomic():
+            sign_in(client, w, role)
+            response = submit(client, entry, w, role)
+            if response.status_code >= 500:
+                problems.append(f"{role}: {response.status_code}")
+            elif changed := changed_tables(before, database_fingerprint()):
+                problems.append(f"{role}: wrote to {', '.join(changed)} (answered {response.status_code})")
+            transaction.set_rollback(True)
     assert not problems, f"{entry.key}:\n" + "\n".join(problems)
 
 

@@ -562,7 +562,8 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     # Published on the policy page; in admin a review with no change is recorded (an action).
     "operations_policyversion": ("vc", "vc"),
     # Enquiries may be corrected by Comms (a mistyped import); their deadlines are read-only.
-    "monitoring_enquiry": ("vac", ""),  # never deleted: the evidence behind response times
+    # Never deleted (the evidence behind response times), never added (no deadline would be computed).
+    "monitoring_enquiry": ("vc", ""),
     "flags_governanceflag": ("v", ""),  # raised and resolved by the checks only
     # Communications keeps the decided campaigns on its own page (issue 15); superusers in admin.
     "operations_decidedcampaign": ("", ""),
