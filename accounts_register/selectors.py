@@ -14,7 +14,8 @@ from councilsocial.flags.models import GovernanceFlag
 from councilsocial.permissions import is_communications
 
 from .extensions import account_risk
-from .models import AccountStatus, AuthorisedUser, Service, SocialMediaAccount
+from .models import AccountStatus, AuthorisedUser, Directorate, Service, SocialMediaAccount
+from .platforms import fold
 
 
 class ServiceRole(enum.Enum):
@@ -154,8 +155,6 @@ def register_filter_choices(user, filters: RegisterFilters) -> tuple[list, list,
     ``SERVICE_CHOICES_LIMIT`` of their services (the chosen directorate's when one is chosen; the
     chosen service always among them).
     """
-    from .models import Directorate, Service
-
     visible = Service.objects.visible_to(user)
     directorates = [
         (str(pk), name)
@@ -224,8 +223,6 @@ SIMILAR_HANDLE_DISTANCE = 2
 def handle_key(handle: str) -> str:
     """A handle reduced to what a reader tells apart: case folded, only letters and digits kept
     (``Cannock_Chase.DC`` and ``cannockchasedc`` are the same key)."""
-    from .platforms import fold
-
     return "".join(char for char in fold(handle or "") if char.isalnum())
 
 

@@ -20,6 +20,7 @@ from councilsocial.flags.models import GovernanceFlag
 from councilsocial.permissions import is_administrator, is_communications, is_corporate_director
 
 from . import services
+from .exports import export_accounts_csv, export_accounts_xlsx
 from .extensions import account_risk
 from .forms import (
     AcceptStatementForm,
@@ -555,8 +556,6 @@ SORT_COLUMNS = [
 @login_required
 def register_export(request, fmt):
     """Communications downloads the filtered register as CSV or Excel."""
-    from .exports import export_accounts_csv, export_accounts_xlsx
-
     if fmt not in {"csv", "xlsx"}:
         raise Http404("Choose CSV or Excel")
     if not is_communications(request.user):

@@ -24,7 +24,10 @@ from django_fsm_log.models import StateLog
 
 from accounts_register.models import AccountKind, Service, SocialMediaAccount
 from accounts_register.platforms import Platform
+from councilsocial.calendar.rules import working_days_before
+from councilsocial.calendar.selectors import calendar_current
 from councilsocial.permissions import is_communications
+from risk_assessments.selectors import has_accepted_assessment
 
 
 class CaseStatus(models.TextChoices):
@@ -258,9 +261,7 @@ def answers_complete(case) -> bool:
 
 def risk_assessment_is_accepted(case) -> bool:
     """000 §6e: the risk assessment is completed and accepted by Communications."""
-    from .services import has_accepted_risk_assessment
-
-    return has_accepted_risk_assessment(case)
+    return has_accepted_assessment(case)
 
 
 def risk_assessment_accepted_independently(case) -> bool:
@@ -276,6 +277,13 @@ def joint_admin_ready(case) -> bool:
 def handle_not_on_register(case) -> bool:
     """The proposed handle is not already an account on the register."""
     return not SocialMediaAccount.objects.filter(platform=case.platform, handle__iexact=case.handle).exists()
+
+
+def working_day_cutoff(now, days: int):
+    """The moment ``days`` of the council's working days before ``now``: a case that reached its
+    stage at or before it has waited at least that many working days (its bank holidays and
+    closure days count)."""
+    return working_days_before(now, days, calendar_current())
 
 
 class BusinessCaseQuerySet(models.QuerySet):
@@ -302,8 +310,6 @@ class BusinessCaseQuerySet(models.QuerySet):
 
     def needing_reminder(self, *, now) -> BusinessCaseQuerySet:
         """Waiting 5 working days or more for a decision, and not yet reminded at this stage."""
-        from .selectors import working_day_cutoff
-
         return self.filter(
             status__in=DECISION_STATES,
             state_entered_at__lte=working_day_cutoff(now, settings.BUSINESS_CASE_REMINDER_WORKING_DAYS),
@@ -312,8 +318,6 @@ class BusinessCaseQuerySet(models.QuerySet):
 
     def waiting_too_long(self, *, now) -> BusinessCaseQuerySet:
         """Waiting 10 working days or more for a decision: flagged to Communications."""
-        from .selectors import working_day_cutoff
-
         return self.filter(
             status__in=DECISION_STATES,
             state_entered_at__lte=working_day_cutoff(now, settings.BUSINESS_CASE_ESCALATION_WORKING_DAYS),

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from accounts_register.models import Service, SocialMediaAccount
-from councilsocial.calendar.rules import working_days_before
 from councilsocial.calendar.rules import working_days_between as calendar_working_days_between
 from councilsocial.calendar.selectors import calendar_current
 from councilsocial.permissions import is_communications
@@ -33,14 +32,6 @@ def get_case_for_user(user, pk: int, *, write: bool = False) -> BusinessCase:
     if case is None or (write and case.author_id != user.pk):
         raise Http404("No such business case")
     return case
-
-
-def working_day_cutoff(now: datetime, days: int) -> datetime:
-    """The moment ``days`` working days before ``now``: a case that reached its stage at or before
-    it has waited at least that many working days. Working days are the council's calendar (its
-    bank holidays and closure days), kept in monitoring.
-    """
-    return working_days_before(now, days, calendar_current())
 
 
 def working_days_between(start: datetime, end: datetime) -> int:

@@ -31,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
-from accounts_register.models import AccountKind, AccountStatus, SocialMediaAccount
+from accounts_register.models import AccountKind, AccountStatus, Service, SocialMediaAccount
 from accounts_register.platforms import Platform
 from councilsocial.calendar.rules import LONDON
 from councilsocial.flags.models import FlagKind, GovernanceFlag
@@ -341,8 +341,6 @@ def _stored_summary(*, now: datetime, by: str, ids: list[int], months: int) -> d
 
 def live_summary(rows: list[dict], *, by: str, ids: list[int]) -> dict[int, dict]:
     """The same as ``stored_summary`` from figures worked out live (before the first refresh)."""
-    from accounts_register.models import Service
-
     if by == "service_id":
         key_of = {pk: pk for pk in ids}
     else:

@@ -84,3 +84,12 @@ def test_the_directors_list_shows_the_cases_they_decided(client, advised_and_sen
     page = client.get(reverse("business-case-list")).content.decode()
     assert 'id="decided-by-me"' in page
     assert advised_and_sent.title in page[page.index('id="decided-by-me"') :]
+
+
+def test_the_decided_cases_are_in_the_page_not_in_its_title(client, advised_and_sent, director):
+    services.business_case_approve(case=advised_and_sent, by=director, now=timezone.now())
+    client.force_login(director)
+    page = client.get(reverse("business-case-list")).content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<table" not in title and "Cases you have decided" not in title
+    assert page.index('id="decided-by-me"') > page.index("<main")

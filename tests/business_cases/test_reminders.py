@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from business_cases import services
-from business_cases.models import BusinessCase
-from business_cases.selectors import working_day_cutoff, working_days_between
+from business_cases.models import BusinessCase, working_day_cutoff
+from business_cases.selectors import working_days_between
 from business_cases.tasks import send_reminders
 from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.notifications.models import Notification

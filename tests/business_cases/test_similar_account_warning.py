@@ -37,11 +37,20 @@ def _start(client, service, handle, platform="instagram", **extra):
     )
 
 
+@pytest.mark.parametrize("typed", ["@VisitCannockChase", "visitcannockchase"])
+def test_the_same_handle_is_refused_naming_the_account(client, officer, service, existing, typed):
+    """The very handle is on the register: a case for it could never go live, so it is refused."""
+    client.force_login(officer)
+    response = _start(client, service, typed)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "is already on the register as Visit Cannock Chase" in page
+    assert not BusinessCase.objects.exists()
+
+
 @pytest.mark.parametrize(
     "typed",
     [
-        "@VisitCannockChase",
-        "visitcannockchase",
         "Visit_Cannock.Chase",
         "VisitCannockChas",
         "VisitCanockChase1",
@@ -60,15 +69,15 @@ def test_a_same_or_near_handle_warns_at_once_naming_the_account(client, officer,
 
 def test_starting_it_anyway_after_the_warning_creates_the_case(client, officer, service, existing):
     client.force_login(officer)
-    _start(client, service, "visitcannockchase")
-    response = _start(client, service, "visitcannockchase", similar_seen="instagram:visitcannockchase")
+    _start(client, service, "VisitCannockChas")
+    response = _start(client, service, "VisitCannockChas", similar_seen="instagram:VisitCannockChas")
     assert response.status_code == 302
-    assert BusinessCase.objects.get().handle == "visitcannockchase"
+    assert BusinessCase.objects.get().handle == "VisitCannockChas"
 
 
 def test_a_changed_handle_is_checked_again(client, officer, service, existing):
     client.force_login(officer)
-    response = _start(client, service, "VisitCannockChase", similar_seen="instagram:somethingelse")
+    response = _start(client, service, "VisitCannockChas", similar_seen="instagram:somethingelse")
     assert "The council already has an account like this" in response.content.decode()
     assert not BusinessCase.objects.exists()
 

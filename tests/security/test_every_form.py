@@ -48,8 +48,11 @@ from business_cases import services as case_services
 from business_cases.forms import SECTION_TITLES, fields_of
 from business_cases.models import BusinessCase, DirectorApprovalLink
 from business_cases.services import TRANSITION_SERVICES
+from councilsocial.calendar.selectors import calendar_current
+from councilsocial.flags.models import FlagEvent
 from councilsocial.permissions import COMMUNICATIONS
-from monitoring.models import ActivityImport, Enquiry, Post, Response
+from monitoring import services as monitoring_services
+from monitoring.models import ActivityImport, DutyDay, Enquiry, Post, Response
 from operations import services as ops
 from operations.models import (
     DecidedBy,
@@ -80,6 +83,11 @@ MARK = "zzwalkform"  # in every value a form saves, so ``done`` can find it
 def date_parts(name: str, day: date) -> dict:
     """A GOV.UK date input's three boxes."""
     return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+def next_working_day() -> date:
+    """The council's next working day from today (the duty rota lists only working days)."""
+    return next(iter(calendar_current().working_days_from(timezone.localdate() + timedelta(days=1))))
 
 
 def today() -> date:
@@ -705,6 +713,53 @@ FORMS: list[FormEntry] = [
         ("officer", "manager", "comms"),
         lambda w, role: {"kind": "holding"},
         lambda w, role, r: Response.objects.filter(enquiry=w["enquiry"]).exists(),
+    ),
+    FormEntry(
+        "enquiry-assign",
+        _route("enquiry-assign", pk=lambda w: w["enquiry"].pk),
+        ("officer", "manager", "comms"),
+        lambda w, role: {"assigned_to": str(w["users"]["manager"].pk)},
+        lambda w, role, r: Enquiry.objects.filter(
+            pk=w["enquiry"].pk, assigned_to=w["users"]["manager"]
+        ).exists(),
+        note="The duty officer hands an enquiry to someone in its service (000 Appendix 2).",
+    ),
+    FormEntry(
+        "response-undo",
+        _route("response-undo", pk=lambda w: w["undo_response"].pk),
+        ("officer",),
+        lambda w, role: {},
+        lambda w, role, r: Response.objects.filter(
+            pk=w["undo_response"].pk, undone_at__isnull=False
+        ).exists(),
+        setup=lambda w: w.__setitem__(
+            "undo_response",
+            monitoring_services.enquiry_record_response(
+                enquiry=w["enquiry"],
+                kind="holding",
+                responded_at=timezone.now(),
+                by=w["users"]["officer"],
+                now=timezone.now(),
+            ),
+        ),
+        note="Only the response's author, within 15 minutes.",
+    ),
+    FormEntry(
+        "duty-rota",
+        _route("duty-rota"),
+        ("comms",),
+        lambda w, role: {"day": next_working_day().isoformat(), "officer": str(w["users"]["comms"].pk)},
+        lambda w, role, r: DutyDay.objects.filter(
+            day=next_working_day(), officer=w["users"]["comms"]
+        ).exists(),
+    ),
+    FormEntry(
+        "flag-detail",
+        _route("flag-detail", pk=lambda w: w["flag"].pk),
+        ("comms",),
+        lambda w, role: {"action": "note", "note": f"{MARK} asked the service to look"},
+        lambda w, role, r: FlagEvent.objects.filter(flag=w["flag"], note__contains=MARK).exists(),
+        note="Communications note a flag (and assign it); neither clears it.",
     ),
     FormEntry(
         "activity-import",

@@ -335,6 +335,7 @@ def url_for(route: Route, w: dict) -> str:
         "response-undo": {"pk": w["enquiry"].pk},  # GET is refused before the id is looked up
         "activity-import-preview": {"batch_id": w["activity_batch"].pk},
         "service-dashboard": {"pk": w["service"].pk},
+        "directorate-dashboard": {"pk": w["service"].directorate_id},
         "flag-detail": {"pk": w["flag"].pk},
         "api-enquiry-responses": {"pk": w["enquiry"].pk},
         "operations-emergency-lift": {"pk": w["emergency"].pk},
@@ -458,6 +459,8 @@ EXPECTED: dict[str, tuple] = {
     "flag-list": (A, 200, 200, 200, 200, 403, 403, 200),
     "flag-detail": OWN_SERVICE_OBJECT,  # Communications assign it and add notes (POST)
     "service-dashboard": OWN_SERVICE_OBJECT,
+    # A directorate's figures: Communications and that directorate's Corporate Director (issue 16).
+    "directorate-dashboard": (A, 404, 404, 200, 200, 404, 404, 404),
     # Operations (003 D9–D11, Section B).
     "operations": (A, 200, 200, 200, 200, 403, 403, 200),
     "operations-emergency": (A, 200, 200, 200, 200, 200, 200, 200),  # what an emergency means, for all
