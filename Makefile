@@ -29,7 +29,7 @@ run: install
 test: install
 	bash scripts/ensure-services.sh
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/bandit -q -r councilsocial accounts_register business_cases risk_assessments monitoring -x '*/migrations/*' --severity-level medium
+	$(VENV)/bin/bandit -q -r councilsocial accounts_register business_cases risk_assessments operations monitoring -x '*/migrations/*' --severity-level medium
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
