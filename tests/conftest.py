@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from councilsocial.permissions import (
     ADMINISTRATORS,
@@ -23,9 +22,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Fast password hashing, static files served from the source tree without collectstatic, and
-    an empty cache: a calendar cached by one test (``calendar_current``) must not leak into the next."""
-    cache.clear()
+    """Fast password hashing, and static files served from the source tree without collectstatic."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

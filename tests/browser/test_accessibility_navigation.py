@@ -32,7 +32,7 @@ from tests.browser.conftest import (
 
 from .conftest import describe
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-demo-password"
 ROLES = ["officer", "manager", "director", "comms", "admin"]

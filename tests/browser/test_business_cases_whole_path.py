@@ -18,7 +18,7 @@ from business_cases.models import KEY_QUESTIONS, BusinessCase
 from councilsocial.notifications.models import Notification
 from tests.browser.conftest import sign_in_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-demo-password"
 

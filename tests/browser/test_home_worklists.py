@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from .conftest import describe, sign_in_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-demo-password"
 # The lists each role's home page promises (their headings).

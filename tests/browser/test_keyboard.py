@@ -20,7 +20,7 @@ from tests.browser.conftest import sign_in_page
 from tests.business_cases.helpers import emailed_link_path
 from tests.factories import AccountFactory, BusinessCaseFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
 MAX_TABS = 120  # more stops than any page here has; a missing target fails instead of looping

@@ -13,7 +13,7 @@ from monitoring.services import enquiries_ingest, enquiry_record_response, posts
 from tests.browser.conftest import sign_in_page
 from tests.factories import AccountFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from operations.models import PurdahPeriod, WordListEntry, WordListKind
 from tests.factories import AccountFactory, ServiceFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_checks_a_draft_during_purdah(live_server, page, officer, comms, screenshot):

@@ -15,7 +15,7 @@ from tests.browser.conftest import sign_in_page
 from tests.conftest import SCREENSHOTS
 from tests.factories import AccountFactory, ServiceFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
 

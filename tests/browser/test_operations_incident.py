@@ -9,7 +9,7 @@ from councilsocial.notifications.models import Notification
 from operations.models import Incident
 from tests.factories import AccountFactory, ServiceFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_reports_a_compromised_account(live_server, page, officer, screenshot):

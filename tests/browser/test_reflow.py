@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from tests.browser.conftest import DESKTOP, NARROW, TEXT_200, TEXT_SPACING, layout_problems, sign_in_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "browser-demo-password"
 MAX_TABS = 80

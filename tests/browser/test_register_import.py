@@ -11,7 +11,7 @@ from accounts_register.platforms import Platform
 from tests.browser.conftest import sign_in_page
 from tests.factories import AccountFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FIXTURE = Path(__file__).resolve().parent.parent / "accounts_register" / "fixtures" / "import_bad_rows.csv"
 

@@ -8,7 +8,7 @@ from accounts_register.models import AccountKind
 from accounts_register.platforms import Platform
 from tests.factories import AccountFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests import conftest
 from tests.factories import AccountFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory
 

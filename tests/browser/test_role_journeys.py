@@ -38,7 +38,7 @@ from tests.browser.conftest import sign_in_page
 from tests.business_cases.helpers import emailed_link_path
 from tests.conftest import SCREENSHOTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DIRECTOR_EMAIL = "director@cannockchasedc.gov.uk"
 ADVICE = "Worth doing: post the ranger walks weekly and link to the booking page."

@@ -13,7 +13,7 @@ from django_fsm_log.models import StateLog
 from business_cases import services
 from business_cases.models import BusinessCase
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def redis_worker():
             yield worker
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_an_outbox_message_and_postgresql_records_it(redis_worker):
     assert connection.vendor == "postgresql"
     with transaction.atomic():
@@ -47,7 +47,7 @@ def test_the_worker_sends_an_outbox_message_and_postgresql_records_it(redis_work
     assert [m.subject for m in mail.outbox] == ["Worker test"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_queued_task_is_not_run_in_process_when_a_broker_is_configured(redis_worker):
     result = send_pending_notifications.delay()
     # A real AsyncResult from the broker, not an EagerResult computed here.

@@ -240,7 +240,7 @@ def test_a_foreign_token_is_401(account):
     assert Enquiry.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_an_enquiry_is_stored_and_the_flag_email_goes_out_later(
     officer, manager, account
 ):

@@ -267,7 +267,7 @@ def test_a_second_digest_sends_nothing_more(account, manager, comms):
     assert Notification.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_checks_and_digests_at_once_create_no_duplicate_flag_or_email(account, manager, comms):
     """Two workers on PostgreSQL run the overdue check and the digest at the same moment."""
     assert connection.vendor == "postgresql"

@@ -68,7 +68,7 @@ def test_a_condition_that_returns_raises_a_new_flag():
     assert GovernanceFlag.objects.open().count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_runs_at_the_same_time_raise_each_flag_once():
     assert connection.vendor == "postgresql"
     for _ in range(50):

@@ -111,7 +111,7 @@ def test_the_outbox_gives_up_after_the_maximum_number_of_attempts(flaky_mail, se
     assert mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_committed_message_is_sent_once_the_transaction_commits():
     message = write()
 
@@ -141,7 +141,7 @@ def test_writing_the_same_event_twice_keeps_one_message():
     assert Notification.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_sending_at_once_send_each_message_once(settings):
     assert connection.vendor == "postgresql"
     settings.EMAIL_BACKEND = "tests.monitoring.test_outbox.SlowBackend"
@@ -167,7 +167,7 @@ def test_two_workers_sending_at_once_send_each_message_once(settings):
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_broker_outage_loses_nothing_and_the_next_run_sends(settings):
     """With Redis unreachable the write still commits; the periodic job sends it later."""
     with broker("redis://127.0.0.1:1/0"):  # nothing listens on port 1
