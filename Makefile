@@ -25,14 +25,16 @@ run: install
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## Run every test against PostgreSQL and Redis (started if they are installed but down).
+## Run every test against PostgreSQL and Redis (started if they are installed but down). The browser
+## tests run on their own: they flush the database, which the other tests' migrated data must survive.
 test: install
 	bash scripts/ensure-services.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -r councilsocial accounts_register business_cases risk_assessments operations monitoring -x '*/migrations/*' --severity-level medium
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m browser
 
 ## Rebuild static/ from GOV.UK Frontend (needs Node.js and npm; not needed for run or test).
 assets:
