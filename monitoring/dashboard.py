@@ -404,8 +404,10 @@ def inactive_accounts(*, now: datetime, service=None, limit: int = 200) -> list[
 
 def posting_accounts(*, now: datetime, service=None):
     """``posting_guideline_accounts`` by platform and handle: exactly what the posting check judges."""
-    return posting_guideline_accounts(now=now, service=service).select_related("service").order_by(
-        "platform", "handle"
+    return (
+        posting_guideline_accounts(now=now, service=service)
+        .select_related("service")
+        .order_by("platform", "handle")
     )
 
 

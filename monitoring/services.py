@@ -136,10 +136,11 @@ def enquiries_ingest(*, items: list[dict], now: datetime) -> IngestResult:
     """Record enquiries, idempotently on account and platform id (a repeat returns the stored one).
 
     Each item has ``account`` (an account or its id), ``platform_id``, ``received_at``, ``author``,
-    ``text`` and ``channel``. Deadlines are computed now, once, with the account's policy, and
-    stored. Everything is written in one transaction: one query for existing records, one
-    ``INSERT … ON CONFLICT DO NOTHING`` and one query to read them all back; both lookups go by
-    (account, platform id) pairs through the unique index (``stored_by_platform_id``).
+    ``text`` and ``channel``, and may have ``url`` and ``conversation_id``. Deadlines are computed
+    now, once, with the account's policy, and stored. Everything is written in one transaction: one
+    query for existing records, one ``INSERT … ON CONFLICT DO NOTHING`` and one query to read them
+    all back; both lookups go by (account, platform id) pairs through the unique index
+    (``stored_by_platform_id``).
     """
     calendar = calendar_current()
     keys = [_key(item) for item in items]
@@ -163,6 +164,8 @@ def enquiries_ingest(*, items: list[dict], now: datetime) -> IngestResult:
                     author=item.get("author", ""),
                     text=item.get("text", ""),
                     channel=item["channel"],
+                    url=item.get("url", ""),
+                    conversation_id=item.get("conversation_id", ""),
                     response_due_at=due,
                     response_policy=policy,
                     recorded_at=now,
@@ -196,6 +199,9 @@ def posts_ingest(*, items: list[dict], now: datetime) -> IngestResult:
                         platform_id=key[1],
                         posted_at=item["posted_at"],
                         kind=item.get("kind") or PostKind.ORIGINAL,
+                        text=item.get("text", ""),
+                        url=item.get("url", ""),
+                        published_by=item.get("published_by", ""),
                         recorded_at=now,
                     )
                 )
@@ -224,6 +230,8 @@ def enquiry_record_response(
     kind: str,
     responded_at: datetime,
     reason: str = "",
+    text: str = "",
+    platform_id: str = "",
     by=None,
     now: datetime,
 ) -> Response:
@@ -258,6 +266,8 @@ def enquiry_record_response(
             kind=kind,
             responded_at=responded_at,
             reason=reason,
+            text=text,
+            platform_id=platform_id,
             recorded_by=by,
             recorded_at=now,
         )

@@ -96,6 +96,13 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
     author = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
+    url = models.URLField("link to it on the platform", max_length=500, blank=True)
+    conversation_id = models.CharField(
+        "the conversation it belongs to",
+        max_length=200,
+        blank=True,
+        help_text="The platform's id of the thread.",
+    )
     response_due_at = models.DateTimeField()
     response_policy = models.CharField(max_length=30, default="working_day")
     status = FSMField(default=EnquiryStatus.OPEN, choices=EnquiryStatus.choices, protected=True)
@@ -198,6 +205,13 @@ class Response(models.Model):
     kind = models.CharField(max_length=20, choices=ResponseKind.choices)
     responded_at = models.DateTimeField()
     reason = models.CharField(max_length=20, choices=NoResponseReason.choices, blank=True)
+    text = models.TextField("what was said", blank=True)
+    platform_id = models.CharField(
+        "the platform's id",
+        max_length=200,
+        blank=True,
+        help_text="Where the reply was seen on or sent to the platform.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -233,6 +247,11 @@ class Post(models.Model):
     platform_id = models.CharField("the platform's id", max_length=200)
     posted_at = models.DateTimeField()
     kind = models.CharField(max_length=10, choices=PostKind.choices, default=PostKind.ORIGINAL)
+    text = models.TextField(blank=True)
+    url = models.URLField("link to it on the platform", max_length=500, blank=True)
+    published_by = models.CharField(
+        max_length=200, blank=True, help_text="Which authorised user published it, where the platform says."
+    )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
