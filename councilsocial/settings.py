@@ -390,3 +390,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "councilsocial.signin.client_ip"
+
+# --- Connected accounts: the platforms' apps (issue 14; README "Connecting platforms") -----------
+# Each OAuth platform's client id and secret, from the app the council registers with the platform.
+# Empty means that platform cannot be connected. Instagram is read through the same Meta app as
+# Facebook, so its pair is usually the same.
+CONNECTOR_FACEBOOK_CLIENT_ID = os.environ.get("CONNECTOR_FACEBOOK_CLIENT_ID", "")
+CONNECTOR_FACEBOOK_CLIENT_SECRET = os.environ.get("CONNECTOR_FACEBOOK_CLIENT_SECRET", "")
+CONNECTOR_INSTAGRAM_CLIENT_ID = os.environ.get("CONNECTOR_INSTAGRAM_CLIENT_ID", "")
+CONNECTOR_INSTAGRAM_CLIENT_SECRET = os.environ.get("CONNECTOR_INSTAGRAM_CLIENT_SECRET", "")
+CONNECTOR_X_CLIENT_ID = os.environ.get("CONNECTOR_X_CLIENT_ID", "")
+CONNECTOR_X_CLIENT_SECRET = os.environ.get("CONNECTOR_X_CLIENT_SECRET", "")
+CONNECTOR_YOUTUBE_CLIENT_ID = os.environ.get("CONNECTOR_YOUTUBE_CLIENT_ID", "")
+CONNECTOR_YOUTUBE_CLIENT_SECRET = os.environ.get("CONNECTOR_YOUTUBE_CLIENT_SECRET", "")
+CONNECTOR_LINKEDIN_CLIENT_ID = os.environ.get("CONNECTOR_LINKEDIN_CLIENT_ID", "")
+CONNECTOR_LINKEDIN_CLIENT_SECRET = os.environ.get("CONNECTOR_LINKEDIN_CLIENT_SECRET", "")
+# The token Meta's webhook set-up sends back to prove the subscription is ours (any long random value,
+# typed into the app's webhook settings too). Deliveries are checked against the Meta app secrets.
+CONNECTOR_META_WEBHOOK_VERIFY_TOKEN = os.environ.get("CONNECTOR_META_WEBHOOK_VERIFY_TOKEN", "")
