@@ -18,7 +18,8 @@ import base64
 import email.utils
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import requests
@@ -99,6 +100,17 @@ def json_body(response: requests.Response, *, platform: str) -> dict:
     return body
 
 
+@contextmanager
+def requests_failures(platform: str) -> Iterator[None]:
+    """A timeout or a connection that failed, from ``requests`` or a library built on it."""
+    try:
+        yield
+    except requests.Timeout as exc:
+        raise PlatformUnavailable(f"{platform} did not answer in time") from exc
+    except requests.RequestException as exc:
+        raise PlatformUnavailable(f"{platform} could not be reached") from exc
+
+
 def send(
     session: requests.Session,
     method: str,
@@ -113,12 +125,8 @@ def send(
     ``check`` lets a platform read its own error shape first (Meta's Graph API answers 400 with an
     error code for an expired token or a used-up quota); it raises, or returns to fall through.
     """
-    try:
+    with requests_failures(platform):
         response = session.request(method, url, **kwargs)
-    except requests.Timeout as exc:
-        raise PlatformUnavailable(f"{platform} did not answer in time") from exc
-    except requests.RequestException as exc:
-        raise PlatformUnavailable(f"{platform} could not be reached") from exc
     if check is not None:
         check(response)
     raise_for_status(response, platform=platform)
