@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, webhook_views
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
@@ -16,5 +16,7 @@ urlpatterns = [
     path("flags/", views.flag_list, name="flag-list"),
     path("flags/<int:pk>/", views.flag_detail, name="flag-detail"),
     path("services/<int:pk>/dashboard/", views.service_dashboard, name="service-dashboard"),
+    # Meta pushes Facebook Page and Instagram changes here (README "Connecting platforms").
+    path("webhooks/meta/", webhook_views.meta_webhook, name="meta-webhook"),
     path("", include("monitoring.api")),
 ]

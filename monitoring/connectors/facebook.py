@@ -34,8 +34,15 @@ from .base import (
     ItemKind,
     ReplyNotSupported,
 )
-from .http import NotFound, PageCursor, decode_cursor, encode_cursor, page_cursor
-from .meta import COMMENT_WINDOW_DAYS, GraphConnector, MetaOAuthClient, PermissionMissing, graph_time
+from .http import NotFound, PageCursor, decode_cursor, encode_cursor, page_cursor, read_threads
+from .meta import (
+    COMMENT_WINDOW_DAYS,
+    PAGE_LIMIT,
+    GraphConnector,
+    MetaOAuthClient,
+    PermissionMissing,
+    graph_time,
+)
 
 EDIT_LOOKBACK = timedelta(days=3)
 CONVERSATIONS = "conversations"  # the queue's name for the Messenger inbox
@@ -107,7 +114,7 @@ class FacebookConnector(GraphConnector):
 
     # --- Enquiries --------------------------------------------------------------------------
     def fetch_enquiries(self, cursor: str | None) -> Batch[FetchedEnquiry | FetchedReply]:
-        return self.read_threads(cursor, self.active_threads, self.read_thread)
+        return read_threads(cursor, self.active_threads, self.read_thread, limit=PAGE_LIMIT * 2)
 
     def read_thread(self, thread: str, position: PageCursor) -> list[FetchedEnquiry | FetchedReply]:
         return self.messages(position) if thread == CONVERSATIONS else self.comments(thread, position)

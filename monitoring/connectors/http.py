@@ -21,10 +21,19 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 import requests
 
-from .base import ConnectorError, CredentialsRejected, PlatformUnavailable, RateLimited
+from .base import (
+    Batch,
+    ConnectorError,
+    CredentialsRejected,
+    FetchedEnquiry,
+    FetchedReply,
+    PlatformUnavailable,
+    RateLimited,
+)
 
 # (connect, read) seconds: a slow platform must not hold up the sync of the others (issue 14 item 7).
 DEFAULT_TIMEOUT = (5.0, 20.0)
@@ -185,3 +194,32 @@ def page_cursor(parts: dict, name: str) -> PageCursor:
     if not isinstance(raw, dict):
         return PageCursor()
     return PageCursor(**{k: str(raw.get(k) or "") for k in ("since", "after", "high")})
+
+
+def read_threads(
+    cursor: str | None,
+    list_threads: Callable[[PageCursor], list[str]],
+    read_thread: Callable[[str, PageCursor], list[FetchedEnquiry | FetchedReply]],
+    *,
+    limit: int,
+) -> Batch[FetchedEnquiry | FetchedReply]:
+    """For platforms whose comments hang off each post, with no account-wide "new comments" list
+    (Facebook, Instagram, LinkedIn): read the threads with new activity one by one, up to ``limit``
+    a call; the threads not yet read wait in the cursor for the next call (``more``)."""
+    parts = decode_cursor(cursor)
+    position = page_cursor(parts, "comments")
+    queue = [str(q) for q in parts.get("queue") or []] or list_threads(position)
+    items: list[FetchedEnquiry | FetchedReply] = []
+    for _ in range(limit):
+        if not queue:
+            break
+        items.extend(read_thread(queue.pop(0), position))
+    items.sort(key=item_time)
+    if queue:
+        return Batch(items, encode_cursor({"comments": position, "queue": queue}), more=True)
+    return Batch(items, encode_cursor({"comments": position.finished()}))
+
+
+def item_time(item: FetchedEnquiry | FetchedReply) -> datetime:
+    """Oldest first: the order a batch is stored in."""
+    return item.replied_at if isinstance(item, FetchedReply) else item.received_at

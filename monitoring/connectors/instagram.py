@@ -33,8 +33,8 @@ from .base import (
     FetchedReply,
     ItemKind,
 )
-from .http import NotFound, PageCursor, decode_cursor, encode_cursor, page_cursor
-from .meta import COMMENT_WINDOW_DAYS, GraphConnector, MetaOAuthClient, graph_time
+from .http import NotFound, PageCursor, decode_cursor, encode_cursor, page_cursor, read_threads
+from .meta import COMMENT_WINDOW_DAYS, PAGE_LIMIT, GraphConnector, MetaOAuthClient, graph_time
 
 MEDIA_FIELDS = "id,caption,media_product_type,timestamp,permalink,username,comments_count"
 REPLY_FIELDS = "id,text,timestamp,username,from{id,username}"
@@ -105,7 +105,7 @@ class InstagramConnector(GraphConnector):
         return Batch(items, encode_cursor({"posts": done}), more=bool(following))
 
     def fetch_enquiries(self, cursor: str | None) -> Batch[FetchedEnquiry | FetchedReply]:
-        return self.read_threads(cursor, self.media_with_comments, self.read_thread)
+        return read_threads(cursor, self.media_with_comments, self.read_thread, limit=PAGE_LIMIT * 2)
 
     def read_thread(self, thread: str, position: PageCursor) -> list[FetchedEnquiry | FetchedReply]:
         return self.mentions(position) if thread == MENTIONS else self.comments(thread, position)

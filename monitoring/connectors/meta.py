@@ -19,7 +19,6 @@ Graph API returns carry it, so they are stripped of it before being kept in a cu
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -27,23 +26,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 
 from .base import (
-    Batch,
     ConnectorError,
     Credentials,
     CredentialsRejected,
-    FetchedEnquiry,
-    FetchedReply,
     PlatformUnavailable,
     RateLimited,
 )
 from .http import (
     DEFAULT_RETRY_AFTER,
     NotFound,
-    PageCursor,
     TokenExpired,
-    decode_cursor,
-    encode_cursor,
-    page_cursor,
     retry_after_seconds,
     send,
 )
@@ -147,27 +139,6 @@ class GraphConnector(RefreshingConnector):
             if not following:
                 return
             url, query = following, None
-
-    def read_threads(
-        self,
-        cursor: str | None,
-        list_threads: Callable[[PageCursor], list[str]],
-        read_thread: Callable[[str, PageCursor], list[FetchedEnquiry | FetchedReply]],
-    ) -> Batch[FetchedEnquiry | FetchedReply]:
-        """Read the threads with new activity (posts, an inbox) one by one, up to the page limit;
-        the threads not yet read wait in the cursor for the next call (``more``)."""
-        parts = decode_cursor(cursor)
-        position = page_cursor(parts, "comments")
-        queue = [str(q) for q in parts.get("queue") or []] or list_threads(position)
-        items: list[FetchedEnquiry | FetchedReply] = []
-        for _ in range(PAGE_LIMIT * 2):
-            if not queue:
-                break
-            items.extend(read_thread(queue.pop(0), position))
-        items.sort(key=lambda item: item.replied_at if isinstance(item, FetchedReply) else item.received_at)
-        if queue:
-            return Batch(items, encode_cursor({"comments": position, "queue": queue}), more=True)
-        return Batch(items, encode_cursor({"comments": position.finished()}))
 
 
 class MetaOAuthClient(OAuthClientBase):

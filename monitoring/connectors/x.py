@@ -38,7 +38,15 @@ from .base import (
     FetchedReply,
     ItemKind,
 )
-from .http import PageCursor, decode_cursor, encode_cursor, page_cursor, raise_for_status, requests_failures
+from .http import (
+    PageCursor,
+    decode_cursor,
+    encode_cursor,
+    item_time,
+    page_cursor,
+    raise_for_status,
+    requests_failures,
+)
 from .oauth import OAuthClientBase, RefreshingConnector
 
 PAGE_LIMIT = 5
@@ -199,7 +207,7 @@ class XConnector(RefreshingConnector):
             self.enquiry(tweet, handles) for tweet in mentions if tweet.get("author_id") != self.user_id
         ]
         items.extend(self.reply(tweet) for tweet in replies if replied_to(tweet))
-        items.sort(key=lambda item: item.replied_at if isinstance(item, FetchedReply) else item.received_at)
+        items.sort(key=item_time)
         cursor_out = encode_cursor({"mentions": mentions_at, "replies": replies_at})
         return Batch(items, cursor_out, more=more_mentions or more_replies)
 

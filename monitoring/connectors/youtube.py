@@ -29,7 +29,6 @@ page and each thread with more than five replies, plus 50 for each reply sent fr
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -65,6 +64,7 @@ from .http import (
     PageCursor,
     decode_cursor,
     encode_cursor,
+    item_time,
     page_cursor,
     retry_after_seconds,
 )
@@ -104,7 +104,7 @@ def execute(request, *, now: Callable[[], datetime]) -> dict:
         raise CredentialsRejected("Google refused to renew the YouTube access") from exc
     except HttpError as exc:
         raise mapped(exc, now=now) from exc
-    except (httplib2.HttpLib2Error, socket.timeout, TimeoutError, OSError) as exc:
+    except (httplib2.HttpLib2Error, OSError) as exc:  # OSError: refused, reset, timed out
         raise PlatformUnavailable("YouTube could not be reached") from exc
 
 
@@ -288,7 +288,7 @@ class YouTubeConnector:
             following = "" if reached_known else page.get("nextPageToken") or ""
             if not following:
                 break
-        items.sort(key=lambda item: item.replied_at if isinstance(item, FetchedReply) else item.received_at)
+        items.sort(key=item_time)
         done = position.paused(following) if following else position.finished()
         return Batch(items, encode_cursor({"threads": done}), more=bool(following))
 
