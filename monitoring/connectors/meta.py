@@ -128,10 +128,10 @@ class GraphConnector(RefreshingConnector):
 
         return self.with_token(call)
 
-    def pages(self, path_or_url: str, params: dict | None, *, limit: int = PAGE_LIMIT):
-        """Yield (items, next address or "") for up to ``limit`` pages of an edge."""
+    def pages(self, path_or_url: str, params: dict | None, *, limit: int | None = None):
+        """Yield (items, next address or "") for up to ``limit`` (``PAGE_LIMIT``) pages of an edge."""
         url, query = path_or_url, params
-        for _ in range(limit):
+        for _ in range(limit or PAGE_LIMIT):
             body = self.graph("GET", url, params=query)
             following = (body.get("paging") or {}).get("next") or ""
             following = without_token(following) if following else ""
