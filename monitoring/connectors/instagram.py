@@ -110,7 +110,9 @@ class InstagramConnector(GraphConnector):
     def read_thread(self, thread: str, position: PageCursor) -> list[FetchedEnquiry | FetchedReply]:
         return self.mentions(position) if thread == MENTIONS else self.comments(thread, position)
 
-    def media_with_comments(self) -> list[str]:
+    def media_with_comments(self, position: PageCursor) -> list[str]:
+        """Every recent media with comments (Instagram cannot say which have new ones), then the
+        media the account is tagged in."""
         window_start = self.oauth.now() - timedelta(days=COMMENT_WINDOW_DAYS)
         params = {"fields": "id,comments_count", "since": int(window_start.timestamp()), "limit": 100}
         media = [

@@ -33,7 +33,9 @@ class Recording:
 @contextmanager
 def play(platform: str, scenario: str):
     cassette = load(platform, scenario)
-    with responses.RequestsMock(registry=registries.OrderedRegistry, assert_all_requests_are_fired=True) as mock:
+    with responses.RequestsMock(
+        registry=registries.OrderedRegistry, assert_all_requests_are_fired=True
+    ) as mock:
         for interaction in cassette["interactions"]:
             request, answer = interaction["request"], interaction["response"]
             match = [matchers.query_param_matcher(request.get("query", {}), strict_match=False)]
@@ -60,4 +62,6 @@ def sent_query(call) -> dict:
 
 
 def sent_form(call) -> dict:
-    return dict(parse_qsl(call.request.body if isinstance(call.request.body, str) else call.request.body.decode()))
+    return dict(
+        parse_qsl(call.request.body if isinstance(call.request.body, str) else call.request.body.decode())
+    )

@@ -41,7 +41,7 @@ def connector(credentials: Credentials = CREDENTIALS) -> facebook.FacebookConnec
 
 
 def test_first_sync_brings_the_pages_posts_oldest_first_with_who_published_them():
-    with play("facebook", "posts_first_sync") as mock:
+    with play("facebook", "posts_first_sync") as recording:
         batch = connector().fetch_posts(None)
 
     assert [post.platform_id for post in batch.items] == [f"{PAGE}_1001", f"{PAGE}_1002"]
@@ -53,16 +53,16 @@ def test_first_sync_brings_the_pages_posts_oldest_first_with_who_published_them(
     assert (first.kind, shared.kind) == (ItemKind.ORIGINAL, ItemKind.SHARE)
     assert batch.more is False
     assert decode_cursor(batch.cursor)["posts"]["since"] == "1736928000"
-    assert mock.calls[0].request.headers["Authorization"] == "Bearer EAAB-page-token"
-    assert "access_token" not in mock.calls[0].request.url
+    assert recording.calls[0].request.headers["Authorization"] == "Bearer EAAB-page-token"
+    assert "access_token" not in recording.calls[0].request.url
 
 
 def test_incremental_sync_asks_from_the_cursor_and_returns_only_what_is_new():
-    with play("facebook", "posts_incremental") as mock:
+    with play("facebook", "posts_incremental") as recording:
         batch = connector().fetch_posts(POSTS_SEEN)
 
     assert [post.platform_id for post in batch.items] == [f"{PAGE}_1003"]
-    assert sent_query(mock.calls[0])["since"] == str(1736928000 - 3 * 86400)
+    assert sent_query(recording.calls[0])["since"] == str(1736928000 - 3 * 86400)
 
 
 def test_an_edited_post_comes_again_under_its_id_with_its_new_text():
@@ -76,12 +76,12 @@ def test_an_edited_post_comes_again_under_its_id_with_its_new_text():
 
 
 def test_two_pages_are_read_in_one_call_following_paging_next_without_its_token():
-    with play("facebook", "posts_two_pages") as mock:
+    with play("facebook", "posts_two_pages") as recording:
         batch = connector().fetch_posts(None)
 
     assert len(batch.items) == 2
     assert batch.more is False
-    following = mock.calls[1].request
+    following = recording.calls[1].request
     assert "access_token" not in parse_qs(urlsplit(following.url).query)
     assert following.headers["Authorization"] == "Bearer EAAB-page-token"
 
@@ -107,13 +107,13 @@ def test_a_rate_limit_waits_as_long_as_meta_says():
 
 
 def test_an_expired_token_is_renewed_once_and_the_sync_goes_on():
-    with play("facebook", "token_expired_refreshed") as mock:
+    with play("facebook", "token_expired_refreshed") as recording:
         conn = connector()
         batch = conn.fetch_posts(None)
 
     assert len(batch.items) == 2
-    assert mock.calls[1].request.headers["Authorization"] == "Bearer EAAB-long-lived-user-token"
-    assert mock.calls[2].request.headers["Authorization"] == "Bearer EAAB-renewed-page-token"
+    assert recording.calls[1].request.headers["Authorization"] == "Bearer EAAB-long-lived-user-token"
+    assert recording.calls[2].request.headers["Authorization"] == "Bearer EAAB-renewed-page-token"
     assert conn.refreshed_credentials().access_token == "EAAB-renewed-page-token"
 
 
@@ -123,7 +123,7 @@ def test_an_expired_token_that_cannot_be_renewed_breaks_the_connection():
 
 
 def test_first_enquiry_sync_brings_comments_replies_and_messages_and_the_pages_own_answers():
-    with play("facebook", "enquiries_first_sync") as mock:
+    with play("facebook", "enquiries_first_sync") as recording:
         batch = connector().fetch_enquiries(None)
 
     enquiries = [item for item in batch.items if isinstance(item, FetchedEnquiry)]
@@ -136,17 +136,22 @@ def test_first_enquiry_sync_brings_comments_replies_and_messages_and_the_pages_o
     assert enquiries[0].conversation_id == f"{PAGE}_1001"
     assert enquiries[1].in_reply_to == "1001_2001"
     assert enquiries[2].conversation_id == "t_100000000000001"
-    assert [(r.platform_id, r.in_reply_to) for r in replies] == [("1001_2002", "1001_2001"), ("m_reply", "m_question")]
-    assert sent_query(mock.calls[0])["since"] == str(int(datetime(2024, 12, 23, 12, tzinfo=UTC).timestamp()))
+    assert [(r.platform_id, r.in_reply_to) for r in replies] == [
+        ("1001_2002", "1001_2001"),
+        ("m_reply", "m_question"),
+    ]
+    assert sent_query(recording.calls[0])["since"] == str(
+        int(datetime(2024, 12, 23, 12, tzinfo=UTC).timestamp())
+    )
     assert decode_cursor(batch.cursor)["comments"]["since"] == "1736932200"
 
 
 def test_incremental_enquiry_sync_reads_only_posts_with_new_activity_and_skips_messenger_when_not_granted():
-    with play("facebook", "enquiries_incremental") as mock:
+    with play("facebook", "enquiries_incremental") as recording:
         batch = connector().fetch_enquiries(COMMENTS_SEEN)
 
     assert [item.platform_id for item in batch.items] == ["1003_3001"]
-    assert sent_query(mock.calls[1])["since"] == "1736932200"
+    assert sent_query(recording.calls[1])["since"] == "1736932200"
 
 
 def test_a_post_deleted_before_its_comments_are_read_is_skipped():
@@ -164,11 +169,13 @@ def test_replying_to_a_deleted_comment_says_so_plainly():
 
 
 def test_publish_reply_answers_the_comment_as_the_page():
-    with play("facebook", "publish_reply") as mock:
-        reply = connector().publish_reply(in_reply_to="1001_2001", conversation_id=f"{PAGE}_1001", text="Yes, it is.")
+    with play("facebook", "publish_reply") as recording:
+        reply = connector().publish_reply(
+            in_reply_to="1001_2001", conversation_id=f"{PAGE}_1001", text="Yes, it is."
+        )
 
     assert (reply.platform_id, reply.in_reply_to, reply.text) == ("1001_2010", "1001_2001", "Yes, it is.")
-    assert sent_form(mock.calls[0]) == {"message": "Yes, it is."}
+    assert sent_form(recording.calls[0]) == {"message": "Yes, it is."}
 
 
 def test_messenger_conversations_are_answered_on_facebook_not_from_the_app():
@@ -179,7 +186,9 @@ def test_messenger_conversations_are_answered_on_facebook_not_from_the_app():
 def test_authorisation_url_asks_for_each_permission_with_state_and_an_s256_challenge(settings):
     settings.CONNECTOR_FACEBOOK_CLIENT_ID = "meta-app-id"
     url = facebook.FacebookOAuthClient().authorisation_url(
-        state="st4te", code_challenge="E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", redirect_uri="https://x.test/cb"
+        state="st4te",
+        code_challenge="E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        redirect_uri="https://x.test/cb",
     )
 
     query = parse_qs(urlsplit(url).query)
@@ -188,19 +197,25 @@ def test_authorisation_url_asks_for_each_permission_with_state_and_an_s256_chall
     assert query["code_challenge"] == ["E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"]
     assert query["code_challenge_method"] == ["S256"]
     assert query["client_id"] == ["meta-app-id"]
-    assert set(query["scope"][0].split(",")) >= {"pages_read_engagement", "pages_manage_engagement", "pages_messaging"}
+    assert set(query["scope"][0].split(",")) >= {
+        "pages_read_engagement",
+        "pages_manage_engagement",
+        "pages_messaging",
+    }
 
 
 def test_exchange_code_keeps_the_page_token_and_the_long_lived_user_token_to_renew_it():
     oauth = facebook.FacebookOAuthClient(client_id="meta-app", client_secret="meta-secret", now=lambda: NOW)
-    with play("facebook", "exchange_code") as mock:
-        credentials = oauth.exchange_code(code="c0de", code_verifier="v" * 43, redirect_uri="https://x.test/cb")
+    with play("facebook", "exchange_code") as recording:
+        credentials = oauth.exchange_code(
+            code="c0de", code_verifier="v" * 43, redirect_uri="https://x.test/cb"
+        )
 
     assert credentials.account_ref == PAGE
     assert credentials.handle == "Cannock Chase Council"
     assert credentials.access_token == "EAAB-page-token"
     assert credentials.refresh_token == "EAAB-long-lived-user-token"
-    form = sent_form(mock.calls[0])
+    form = sent_form(recording.calls[0])
     assert form["code_verifier"] == "v" * 43
     assert form["client_secret"] == "meta-secret"
-    assert "meta-secret" not in mock.calls[0].request.url
+    assert "meta-secret" not in recording.calls[0].request.url
