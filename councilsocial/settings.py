@@ -307,7 +307,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # tweepy writes each request's headers, the X access token among them, at DEBUG (issue 14:
+        # tokens never in logs), so it stays at INFO even when LOG_LEVEL is DEBUG.
+        "tweepy": {"level": "INFO"},
+    },
 }
 
 # --- The account register -------------------------------------------------------------------------

@@ -150,13 +150,14 @@ class MetaOAuthClient(OAuthClientBase):
     scope_separator = ","
 
     def identify(self, token: dict) -> Credentials:
+        # POSTed, so the app secret travels in the body, not in an address a log might keep.
         long_lived = send(
             self.session,
-            "GET",
+            "POST",
             self.token_endpoint,
             platform="Meta",
             check=check_graph_error,
-            params={
+            data={
                 "grant_type": "fb_exchange_token",
                 "client_id": self.client_id,
                 "client_secret": self.client_secret,

@@ -218,4 +218,6 @@ def test_exchange_code_keeps_the_page_token_and_the_long_lived_user_token_to_ren
     form = sent_form(recording.calls[0])
     assert form["code_verifier"] == "v" * 43
     assert form["client_secret"] == "meta-secret"
-    assert "meta-secret" not in recording.calls[0].request.url
+    assert sent_form(recording.calls[1])["grant_type"] == "fb_exchange_token"
+    assert sent_form(recording.calls[1])["fb_exchange_token"] == "EAAB-short-lived-user-token"
+    assert all("meta-secret" not in call.request.url for call in recording.calls)
