@@ -2,8 +2,10 @@
 ``LinkedIn-Version`` and ``X-Restli-Protocol-Version: 2.0.0`` headers every call needs.
 
 - **Posts**: ``/rest/posts?author=<organisation URN>&q=author&sortBy=LAST_MODIFIED``, newest change
-  first, paged with ``start``/``count``, down to the newest change already seen. An edit moves
-  ``lastModifiedAt``: the post comes again under its URN with ``edited_at``. A reshare is a share.
+  first, paged with ``start``/``count`` while ``paging.links`` has a ``next``, down to the newest
+  change already seen. An edit moves ``lastModifiedAt`` and sets
+  ``lifecycleStateInfo.isEditedByAuthor``: the post comes again under its URN with ``edited_at``.
+  A reshare is a share.
 - **Enquiries**: the comments on the organisation's posts of the last ``COMMENT_WINDOW_DAYS``
   (``/rest/socialActions/{post URN}/comments``), and the replies under any comment that has some
   (``/rest/socialActions/{comment URN}/comments``), written or edited after the watermark (LinkedIn
@@ -47,8 +49,6 @@ LINKEDIN_VERSION = "202411"
 PAGE_SIZE = 50
 PAGE_LIMIT = 5
 COMMENT_WINDOW_DAYS = 28
-# LinkedIn moves lastModifiedAt a moment after publishing; a later change is an edit.
-EDIT_MARGIN_MS = 60_000
 
 
 def from_ms(value: int) -> datetime:
@@ -141,7 +141,7 @@ class LinkedInConnector(RefreshingConnector):
         items: list[FetchedPost] = []
         more = False
         for _ in range(PAGE_LIMIT):
-            elements = self.posts_page("LAST_MODIFIED", start)
+            elements, has_next = self.posts_page("LAST_MODIFIED", start)
             reached_known = False
             for raw in elements:
                 if position.since and int(raw["lastModifiedAt"]) <= int(position.since):
@@ -150,14 +150,15 @@ class LinkedInConnector(RefreshingConnector):
                 position.saw(str(raw["lastModifiedAt"]), key=int)
                 items.append(self.post(raw))
             start += len(elements)
-            more = len(elements) == PAGE_SIZE and not reached_known
+            more = has_next and not reached_known
             if not more:
                 break
         items.sort(key=lambda post: post.posted_at)
         done = position.paused(str(start)) if more else position.finished()
         return Batch(items, encode_cursor({"posts": done}), more=more)
 
-    def posts_page(self, sort_by: str, start: int) -> list[dict]:
+    def posts_page(self, sort_by: str, start: int) -> tuple[list[dict], bool]:
+        """One page of the organisation's posts, and whether LinkedIn links a next one."""
         params = {
             "author": self.organisation,
             "q": "author",
@@ -165,18 +166,20 @@ class LinkedInConnector(RefreshingConnector):
             "count": PAGE_SIZE,
             "start": start,
         }
-        return self.api("GET", "posts", params=params).get("elements") or []
+        body = self.api("GET", "posts", params=params)
+        links = (body.get("paging") or {}).get("links") or []
+        return body.get("elements") or [], any(link.get("rel") == "next" for link in links)
 
     def post(self, raw: dict) -> FetchedPost:
         published = int(raw.get("publishedAt") or raw["createdAt"])
-        modified = int(raw["lastModifiedAt"])
+        edited = (raw.get("lifecycleStateInfo") or {}).get("isEditedByAuthor", False)
         return FetchedPost(
             platform_id=raw["id"],
             posted_at=from_ms(published),
             kind=ItemKind.SHARE if raw.get("reshareContext") else ItemKind.ORIGINAL,
             text=raw.get("commentary", ""),
             url=f"https://www.linkedin.com/feed/update/{raw['id']}/",
-            edited_at=from_ms(modified) if modified - published > EDIT_MARGIN_MS else None,
+            edited_at=from_ms(raw["lastModifiedAt"]) if edited else None,
         )
 
     # --- Enquiries --------------------------------------------------------------------------
@@ -185,7 +188,7 @@ class LinkedInConnector(RefreshingConnector):
 
     def recent_posts(self, position: PageCursor) -> list[str]:
         window_start = self.oauth.now() - timedelta(days=COMMENT_WINDOW_DAYS)
-        elements = self.posts_page("CREATED", 0)
+        elements, _ = self.posts_page("CREATED", 0)
         return [raw["id"] for raw in elements if from_ms(raw["createdAt"]) >= window_start]
 
     def comments(self, post_urn: str, position: PageCursor) -> list[FetchedEnquiry | FetchedReply]:
@@ -235,9 +238,11 @@ class LinkedInConnector(RefreshingConnector):
 
     # --- Replying ---------------------------------------------------------------------------
     def publish_reply(self, *, in_reply_to: str, conversation_id: str, text: str) -> FetchedReply:
+        # A comment's URN names the activity it belongs to: urn:li:comment:(urn:li:activity:…,…).
+        activity = in_reply_to.partition("(")[2].partition(",")[0] or conversation_id
         body = {
             "actor": self.organisation,
-            "object": conversation_id,
+            "object": activity,
             "message": {"text": text},
             "parentComment": in_reply_to,
         }
