@@ -43,6 +43,8 @@ from .oauth import OAuthClientBase, RefreshingConnector
 
 GRAPH_VERSION = "v21.0"
 GRAPH = f"https://graph.facebook.com/{GRAPH_VERSION}"
+# The Page fields whose changes Meta pushes to /webhooks/meta/ (``webhooks.accounts_to_sync``).
+WEBHOOK_FIELDS = "feed,mention,messages"
 RATE_LIMIT_CODES = {4, 17, 32, 613, *range(80001, 80015)}
 # How many Graph pages one fetch reads before it hands back a cursor with ``more`` set.
 PAGE_LIMIT = 5
@@ -139,6 +141,14 @@ class GraphConnector(RefreshingConnector):
             if not following:
                 return
             url, query = following, None
+
+    def subscribe_to_webhooks(self) -> None:
+        """Have Meta send this Page's changes (and its linked Instagram account's) to our webhook.
+        Once per connection, after connecting; asking again is harmless."""
+        page_id = self.credentials.extra.get("page_id") or self.credentials.account_ref
+        body = self.graph("POST", f"{page_id}/subscribed_apps", data={"subscribed_fields": WEBHOOK_FIELDS})
+        if not body.get("success"):
+            raise ConnectorError("Meta did not subscribe the Page to the webhook")
 
 
 class MetaOAuthClient(OAuthClientBase):

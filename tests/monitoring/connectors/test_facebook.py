@@ -221,3 +221,10 @@ def test_exchange_code_keeps_the_page_token_and_the_long_lived_user_token_to_ren
     assert sent_form(recording.calls[1])["grant_type"] == "fb_exchange_token"
     assert sent_form(recording.calls[1])["fb_exchange_token"] == "EAAB-short-lived-user-token"
     assert all("meta-secret" not in call.request.url for call in recording.calls)
+
+
+def test_subscribing_the_page_to_the_webhook_names_the_fields_it_reads():
+    with play("facebook", "subscribe_to_webhooks") as recording:
+        connector().subscribe_to_webhooks()
+
+    assert sent_form(recording.calls[0]) == {"subscribed_fields": "feed,mention,messages"}
