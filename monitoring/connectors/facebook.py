@@ -34,7 +34,7 @@ from .base import (
     ItemKind,
     ReplyNotSupported,
 )
-from .http import NotFound, PageCursor, decode_cursor, encode_cursor, page_cursor, read_threads
+from .http import NotFound, PageCursor, read_threads
 from .meta import (
     COMMENT_WINDOW_DAYS,
     PAGE_LIMIT,
@@ -81,26 +81,14 @@ class FacebookConnector(GraphConnector):
 
     # --- Posts ------------------------------------------------------------------------------
     def fetch_posts(self, cursor: str | None) -> Batch[FetchedPost]:
-        position = page_cursor(decode_cursor(cursor), "posts")
-        if position.after:
-            url, params = position.after, None
-        else:
-            url, params = f"{self.page_id}/published_posts", {"fields": POST_FIELDS, "limit": 25}
-            if position.since:
-                params["since"] = int(position.since) - int(EDIT_LOOKBACK.total_seconds())
-        items: list[FetchedPost] = []
-        following = ""
-        for data, next_page in self.pages(url, params):
-            following = next_page
-            for raw in data:
-                updated = int(graph_time(raw.get("updated_time") or raw["created_time"]).timestamp())
-                if position.since and updated <= int(position.since):
-                    continue
-                position.saw(str(updated), key=int)
-                items.append(self.post(raw))
-        items.sort(key=lambda post: post.posted_at)
-        done = position.paused(following) if following else position.finished()
-        return Batch(items, encode_cursor({"posts": done}), more=bool(following))
+        return self.read_posts(
+            cursor,
+            f"{self.page_id}/published_posts",
+            {"fields": POST_FIELDS, "limit": 25},
+            stamp=lambda raw: int(graph_time(raw.get("updated_time") or raw["created_time"]).timestamp()),
+            build=self.post,
+            look_back=int(EDIT_LOOKBACK.total_seconds()),
+        )
 
     def post(self, raw: dict) -> FetchedPost:
         return FetchedPost(

@@ -33,7 +33,7 @@ from .base import (
     FetchedReply,
     ItemKind,
 )
-from .http import NotFound, PageCursor, decode_cursor, encode_cursor, page_cursor, read_threads
+from .http import NotFound, PageCursor, read_threads
 from .meta import COMMENT_WINDOW_DAYS, PAGE_LIMIT, GraphConnector, MetaOAuthClient, graph_time
 
 MEDIA_FIELDS = "id,caption,media_product_type,timestamp,permalink,username,comments_count"
@@ -75,34 +75,22 @@ class InstagramConnector(GraphConnector):
         return self.credentials.account_ref
 
     def fetch_posts(self, cursor: str | None) -> Batch[FetchedPost]:
-        position = page_cursor(decode_cursor(cursor), "posts")
-        if position.after:
-            url, params = position.after, None
-        else:
-            url, params = f"{self.user_id}/media", {"fields": MEDIA_FIELDS, "limit": 25}
-            if position.since:
-                params["since"] = position.since
-        items: list[FetchedPost] = []
-        following = ""
-        for data, next_page in self.pages(url, params):
-            following = next_page
-            for raw in data:
-                posted = graph_time(raw["timestamp"])
-                if position.since and posted.timestamp() <= int(position.since):
-                    continue
-                position.saw(str(int(posted.timestamp())), key=int)
-                items.append(
-                    FetchedPost(
-                        platform_id=raw["id"],
-                        posted_at=posted,
-                        kind=ItemKind.ORIGINAL,
-                        text=raw.get("caption", ""),
-                        url=raw.get("permalink", ""),
-                    )
-                )
-        items.sort(key=lambda post: post.posted_at)
-        done = position.paused(following) if following else position.finished()
-        return Batch(items, encode_cursor({"posts": done}), more=bool(following))
+        return self.read_posts(
+            cursor,
+            f"{self.user_id}/media",
+            {"fields": MEDIA_FIELDS, "limit": 25},
+            stamp=lambda raw: int(graph_time(raw["timestamp"]).timestamp()),
+            build=self.post,
+        )
+
+    def post(self, raw: dict) -> FetchedPost:
+        return FetchedPost(
+            platform_id=raw["id"],
+            posted_at=graph_time(raw["timestamp"]),
+            kind=ItemKind.ORIGINAL,
+            text=raw.get("caption", ""),
+            url=raw.get("permalink", ""),
+        )
 
     def fetch_enquiries(self, cursor: str | None) -> Batch[FetchedEnquiry | FetchedReply]:
         return read_threads(cursor, self.media_with_comments, self.read_thread, limit=PAGE_LIMIT * 2)

@@ -19,6 +19,7 @@ Graph API returns carry it, so they are stripped of it before being kept in a cu
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -26,9 +27,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 
 from .base import (
+    Batch,
     ConnectorError,
     Credentials,
     CredentialsRejected,
+    FetchedPost,
     PlatformUnavailable,
     RateLimited,
 )
@@ -36,6 +39,9 @@ from .http import (
     DEFAULT_RETRY_AFTER,
     NotFound,
     TokenExpired,
+    decode_cursor,
+    encode_cursor,
+    page_cursor,
     retry_after_seconds,
     send,
 )
@@ -108,27 +114,64 @@ def graph_time(value: str) -> datetime:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
 
 
+def graph_call(
+    session: requests.Session, method: str, path_or_url: str, token: str, *, platform: str = "Meta", **kwargs
+) -> dict:
+    """One Graph API call with ``token`` in the header, its failures mapped (``check_graph_error``)."""
+    url = path_or_url if path_or_url.startswith("https://") else f"{GRAPH}/{path_or_url.lstrip('/')}"
+    headers = {"Authorization": f"Bearer {token}"}
+    return send(session, method, url, platform=platform, check=check_graph_error, headers=headers, **kwargs)
+
+
 class GraphConnector(RefreshingConnector):
     """The Graph API calls of a Page-token connector."""
 
     platform_name = "Meta"
 
     def graph(self, method: str, path_or_url: str, **kwargs) -> dict:
-        url = path_or_url if path_or_url.startswith("https://") else f"{GRAPH}/{path_or_url.lstrip('/')}"
-
-        def call() -> dict:
-            headers = {"Authorization": f"Bearer {self.credentials.access_token}"}
-            return send(
+        return self.with_token(
+            lambda: graph_call(
                 self.session,
                 method,
-                url,
+                path_or_url,
+                self.credentials.access_token,
                 platform=self.platform_name,
-                check=check_graph_error,
-                headers=headers,
                 **kwargs,
             )
+        )
 
-        return self.with_token(call)
+    def read_posts(
+        self,
+        cursor: str | None,
+        edge: str,
+        params: dict,
+        *,
+        stamp: Callable[[dict], int],
+        build: Callable[[dict], FetchedPost],
+        look_back: int = 0,
+    ) -> Batch[FetchedPost]:
+        """The account's posts on ``edge`` newer than the cursor's watermark (``stamp`` of each, in
+        epoch seconds), asked for from ``look_back`` seconds before it; oldest first."""
+        position = page_cursor(decode_cursor(cursor), "posts")
+        if position.after:
+            url, query = position.after, None
+        else:
+            url, query = edge, dict(params)
+            if position.since:
+                query["since"] = int(position.since) - look_back
+        items: list[FetchedPost] = []
+        following = ""
+        for data, next_page in self.pages(url, query):
+            following = next_page
+            for raw in data:
+                when = stamp(raw)
+                if position.since and when <= int(position.since):
+                    continue
+                position.saw(str(when), key=int)
+                items.append(build(raw))
+        items.sort(key=lambda post: post.posted_at)
+        done = position.paused(following) if following else position.finished()
+        return Batch(items, encode_cursor({"posts": done}), more=bool(following))
 
     def pages(self, path_or_url: str, params: dict | None, *, limit: int | None = None):
         """Yield (items, next address or "") for up to ``limit`` (``PAGE_LIMIT``) pages of an edge."""
@@ -175,15 +218,8 @@ class MetaOAuthClient(OAuthClientBase):
             },
         )
         user_token = long_lived.get("access_token") or token["access_token"]
-        accounts = send(
-            self.session,
-            "GET",
-            f"{GRAPH}/me/accounts",
-            platform="Meta",
-            check=check_graph_error,
-            headers={"Authorization": f"Bearer {user_token}"},
-            params={"fields": "id,name,access_token,instagram_business_account{id,username}"},
-        )
+        fields = "id,name,access_token,instagram_business_account{id,username}"
+        accounts = graph_call(self.session, "GET", "me/accounts", user_token, params={"fields": fields})
         for page in accounts.get("data") or []:
             credentials = self.credentials_for_page(page, user_token)
             if credentials is not None:
@@ -199,14 +235,8 @@ class MetaOAuthClient(OAuthClientBase):
             raise CredentialsRejected("Meta access has expired and cannot be renewed")
         page_id = credentials.extra.get("page_id") or credentials.account_ref
         try:
-            page = send(
-                self.session,
-                "GET",
-                f"{GRAPH}/{page_id}",
-                platform="Meta",
-                check=check_graph_error,
-                headers={"Authorization": f"Bearer {credentials.refresh_token}"},
-                params={"fields": "access_token"},
+            page = graph_call(
+                self.session, "GET", page_id, credentials.refresh_token, params={"fields": "access_token"}
             )
         except (TokenExpired, PermissionMissing, NotFound) as exc:
             raise CredentialsRejected("Meta refused to renew the Page's access") from exc
