@@ -410,6 +410,21 @@ CONNECTOR_YOUTUBE_CLIENT_ID = os.environ.get("CONNECTOR_YOUTUBE_CLIENT_ID", "")
 CONNECTOR_YOUTUBE_CLIENT_SECRET = os.environ.get("CONNECTOR_YOUTUBE_CLIENT_SECRET", "")
 CONNECTOR_LINKEDIN_CLIENT_ID = os.environ.get("CONNECTOR_LINKEDIN_CLIENT_ID", "")
 CONNECTOR_LINKEDIN_CLIENT_SECRET = os.environ.get("CONNECTOR_LINKEDIN_CLIENT_SECRET", "")
+# Meta webhook deliveries already received, kept a day so a replay is not acted on
+# (monitoring/connectors/webhooks.py): in Redis when there is one, so every web worker shares it.
+_WEBHOOKS_CACHE = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CELERY_BROKER_URL,
+        "KEY_PREFIX": "webhooks",
+    }
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "webhooks"}
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # Django's own default
+    "webhooks": _WEBHOOKS_CACHE,
+}
 # The token Meta's webhook set-up sends back to prove the subscription is ours (any long random value,
 # typed into the app's webhook settings too). Deliveries are checked against the Meta app secrets.
 CONNECTOR_META_WEBHOOK_VERIFY_TOKEN = os.environ.get("CONNECTOR_META_WEBHOOK_VERIFY_TOKEN", "")

@@ -25,7 +25,6 @@ from accounts_register.platforms import Platform
 
 from .base import (
     Batch,
-    ConnectorError,
     Credentials,
     EnquiryChannel,
     FetchedEnquiry,
@@ -208,13 +207,7 @@ class FacebookConnector(GraphConnector):
     def publish_reply(self, *, in_reply_to: str, conversation_id: str, text: str) -> FetchedReply:
         if conversation_id.startswith("t_"):
             raise ReplyNotSupported("Answer Messenger conversations in Meta Business Suite")
-        try:
-            body = self.graph("POST", f"{in_reply_to}/comments", data={"message": text})
-        except NotFound as exc:
-            raise ConnectorError("That comment is no longer on Facebook") from exc
-        return FetchedReply(
-            platform_id=body["id"], replied_at=self.oauth.now(), in_reply_to=in_reply_to, text=text
-        )
+        return self.answer(in_reply_to, "comments", text)
 
 
 CONNECTOR = FacebookConnector

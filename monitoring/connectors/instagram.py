@@ -25,7 +25,6 @@ from accounts_register.platforms import Platform
 
 from .base import (
     Batch,
-    ConnectorError,
     Credentials,
     EnquiryChannel,
     FetchedEnquiry,
@@ -169,13 +168,7 @@ class InstagramConnector(GraphConnector):
         return found
 
     def publish_reply(self, *, in_reply_to: str, conversation_id: str, text: str) -> FetchedReply:
-        try:
-            body = self.graph("POST", f"{in_reply_to}/replies", data={"message": text})
-        except NotFound as exc:
-            raise ConnectorError("That comment is no longer on Instagram") from exc
-        return FetchedReply(
-            platform_id=body["id"], replied_at=self.oauth.now(), in_reply_to=in_reply_to, text=text
-        )
+        return self.answer(in_reply_to, "replies", text)
 
 
 CONNECTOR = InstagramConnector

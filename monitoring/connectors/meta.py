@@ -32,6 +32,7 @@ from .base import (
     Credentials,
     CredentialsRejected,
     FetchedPost,
+    FetchedReply,
     PlatformUnavailable,
     RateLimited,
 )
@@ -184,6 +185,15 @@ class GraphConnector(RefreshingConnector):
             if not following:
                 return
             url, query = following, None
+
+    def answer(self, in_reply_to: str, edge: str, text: str) -> FetchedReply:
+        """Publish ``text`` as a reply on the comment's ``edge`` (Facebook ``comments``, Instagram
+        ``replies``); a deleted comment is refused with a plain message."""
+        try:
+            body = self.graph("POST", f"{in_reply_to}/{edge}", data={"message": text})
+        except NotFound as exc:
+            raise ConnectorError(f"That comment is no longer on {self.platform_name}") from exc
+        return FetchedReply(body["id"], self.oauth.now(), in_reply_to, text)
 
     def subscribe_to_webhooks(self) -> None:
         """Have Meta send this Page's changes (and its linked Instagram account's) to our webhook.

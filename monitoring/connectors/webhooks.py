@@ -7,9 +7,9 @@ cause an extra sync; even so each delivery is checked:
 
 - **Signature**: ``X-Hub-Signature-256`` is ``sha256=`` and the HMAC-SHA256 of the raw body with the
   Meta app secret, compared in constant time (``verify_meta_signature``).
-- **Replay**: the SHA-256 of each signed body is remembered for a day in the cache with
-  ``cache.add`` (atomic in Redis); a second delivery of the same body within the day is not acted on
-  (``first_delivery``).
+- **Replay**: the SHA-256 of each signed body is remembered for a day in the ``webhooks`` cache
+  (Redis in production, shared by every web worker) with ``cache.add``, which is atomic: of two
+  deliveries of the same body within the day, only the first is acted on (``first_delivery``).
 - **Subscription**: Meta's set-up request (``hub.mode=subscribe``, ``hub.verify_token``,
   ``hub.challenge``) is answered with the challenge only when the token is ours
   (``subscription_challenge``).
@@ -22,7 +22,7 @@ import hmac
 import logging
 from collections.abc import Mapping
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from accounts_register.platforms import Platform
 
@@ -58,7 +58,7 @@ def subscription_challenge(query: Mapping[str, str], verify_token: str) -> str |
 def first_delivery(body: bytes) -> bool:
     """True the first time this exact body arrives within a day; False for a replay."""
     digest = hashlib.sha256(body).hexdigest()
-    return cache.add(f"connectors:meta-webhook:{digest}", 1, timeout=REPLAY_SECONDS)
+    return caches["webhooks"].add(f"meta:{digest}", 1, timeout=REPLAY_SECONDS)
 
 
 def accounts_to_sync(payload: object) -> list[tuple[str, str]]:

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 import httplib2
 import requests
 from django.utils import timezone
-from google.auth.exceptions import RefreshError
+from google.auth.exceptions import RefreshError, TransportError
 from google.oauth2.credentials import Credentials as GoogleCredentials
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
@@ -104,7 +104,7 @@ def execute(request, *, now: Callable[[], datetime]) -> dict:
         raise CredentialsRejected("Google refused to renew the YouTube access") from exc
     except HttpError as exc:
         raise mapped(exc, now=now) from exc
-    except (httplib2.HttpLib2Error, OSError) as exc:  # OSError: refused, reset, timed out
+    except (httplib2.HttpLib2Error, TransportError, OSError) as exc:  # OSError: refused, reset, timed out
         raise PlatformUnavailable("YouTube could not be reached") from exc
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+from uuid import uuid4
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from monitoring.connectors import webhooks
@@ -16,6 +18,7 @@ from monitoring.connectors import webhooks
 from .cassettes import FIXTURES
 
 SECRET = "meta-app-secret"
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
 @pytest.fixture(autouse=True)
@@ -23,9 +26,8 @@ def meta_app(settings):
     settings.CONNECTOR_FACEBOOK_CLIENT_SECRET = SECRET
     settings.CONNECTOR_INSTAGRAM_CLIENT_SECRET = ""
     settings.CONNECTOR_META_WEBHOOK_VERIFY_TOKEN = "our-verify-token"
-    cache.clear()
-    yield
-    cache.clear()
+    # Each test its own empty replay guard (the Redis one is tested on its own, below).
+    settings.CACHES = {**settings.CACHES, "webhooks": {"BACKEND": LOCMEM, "LOCATION": f"webhooks-{uuid4()}"}}
 
 
 @pytest.fixture
@@ -189,3 +191,25 @@ def test_the_handshake_is_refused_when_no_verify_token_is_configured(client, set
 
 def test_other_methods_are_not_allowed(client):
     assert client.put(reverse("meta-webhook")).status_code == 405
+
+
+def test_the_replay_guard_is_kept_a_day_in_redis_for_every_web_worker(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "webhooks": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CELERY_BROKER_URL"],
+            "KEY_PREFIX": "test-webhooks",
+        },
+    }
+    body = json.dumps({"object": "page", "entry": [], "nonce": str(uuid4())}).encode()
+    guard = caches["webhooks"]
+    key = guard.make_and_validate_key(f"meta:{hashlib.sha256(body).hexdigest()}")
+    try:
+        first, again = webhooks.first_delivery(body), webhooks.first_delivery(body)
+        ttl = guard._cache.get_client(key).ttl(key)
+    finally:
+        guard.delete(f"meta:{hashlib.sha256(body).hexdigest()}")
+
+    assert (first, again) == (True, False)
+    assert webhooks.REPLAY_SECONDS - 60 < ttl <= webhooks.REPLAY_SECONDS
