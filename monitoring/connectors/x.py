@@ -9,8 +9,9 @@
 - **Enquiries**: ``get_users_mentions`` (replies to the account arrive here too: a reply names the
   account it answers); one that replies to the account is a ``comment``, anything else a
   ``mention``. The account's own replies come from ``search_recent_tweets("from:<id> is:reply")``
-  (the last seven days) and are returned as ``FetchedReply`` to the post they answer. Direct
-  messages need the Pro tier and are not read.
+  (the last seven days: a cursor older than that is dropped, as the search refuses it) and are
+  returned as ``FetchedReply`` to the post they answer. Direct messages need a higher access level
+  and are not read.
 - **Deleted**: X's timelines leave deleted posts out; a referenced post that was deleted is only
   named in the answer's ``errors`` and is ignored; replying to a deleted post is refused with a
   plain message.
@@ -21,7 +22,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import requests
 import tweepy
@@ -57,6 +58,8 @@ TWEET_FIELDS = [
     "edit_history_tweet_ids",
     "in_reply_to_user_id",
 ]
+# How far back recent search reaches (seven days), less a margin for the time a run takes.
+SEARCH_WINDOW = timedelta(days=7) - timedelta(hours=1)
 # X ids are "Snowflakes": the creation time in milliseconds since this epoch, shifted 22 bits.
 SNOWFLAKE_EPOCH_MS = 1288834974657
 
@@ -197,8 +200,12 @@ class XConnector(RefreshingConnector):
             expansions=["author_id"],
             user_fields=["username"],
         )
+        replies_from = page_cursor(parts, "replies")
+        if replies_from.since and tweet_time(replies_from.since) < self.oauth.now() - SEARCH_WINDOW:
+            # Recent search refuses a since_id older than its seven days; with none it reads them all.
+            replies_from = PageCursor()
         replies, _, replies_at, more_replies = self.timeline(
-            page_cursor(parts, "replies"),
+            replies_from,
             lambda **q: self.api("search_recent_tweets", query=f"from:{self.user_id} is:reply", **q),
             page_param="next_token",
             tweet_fields=TWEET_FIELDS,

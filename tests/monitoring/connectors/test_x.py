@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -218,3 +218,16 @@ def test_exchange_code_returns_the_account_and_both_tokens():
         "c0de",
     )
     assert "client_secret" not in form
+
+
+def test_a_replies_cursor_older_than_recent_searchs_seven_days_is_dropped():
+    cursor = encode_cursor({"mentions": PageCursor(since=M2), "replies": PageCursor(since=R1)})
+    oauth = x.XOAuthClient(
+        client_id="x-client", client_secret="x-secret", now=lambda: NOW + timedelta(days=3)
+    )
+    with play("x", "enquiries_stale_search_cursor") as recording:
+        batch = x.XConnector(CREDENTIALS, oauth=oauth).fetch_enquiries(cursor)
+
+    assert "since_id" not in sent_query(recording.calls[1])
+    assert sent_query(recording.calls[0])["since_id"] == M2
+    assert batch.items == []
