@@ -414,6 +414,8 @@ EXPECTED: dict[str, tuple] = {
     "public-register-csv": PUBLIC,
     "public-register-check": PUBLIC,
     "api-schema": PUBLIC,  # the OpenAPI description, for integrators
+    # Meta's webhook: a GET is only Meta's subscription handshake, refused without our verify token.
+    "meta-webhook": (403,) * 8,
     # Everyone signed in has a home page; lists are filtered to what the person may see.
     "home": PUBLIC,  # the public start page for a visitor (issue 13), the work lists when signed in
     "service-list": (A, 200, 200, 200, 200, 200, 200, 200),
