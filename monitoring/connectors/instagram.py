@@ -14,7 +14,8 @@ calls, error codes and token renewal).
 - **Deleted**: deleted comments are simply not listed; media deleted between the listing and the
   reading of its comments (error 100, sub-code 33) is skipped; a reply to a deleted comment is refused
   with a plain message.
-- **Replying**: ``POST /{comment-id}/replies``.
+- **Replying**: ``POST /{comment-id}/replies``; a mention in a caption is answered with a comment
+  on that media (``POST /{ig-user-id}/mentions``).
 """
 
 from __future__ import annotations
@@ -168,6 +169,14 @@ class InstagramConnector(GraphConnector):
         return found
 
     def publish_reply(self, *, in_reply_to: str, conversation_id: str, text: str) -> FetchedReply:
+        if in_reply_to == conversation_id:
+            # A mention in someone's caption is answered with a comment on their media.
+            data = {"media_id": in_reply_to, "message": text}
+            try:
+                body = self.graph("POST", f"{self.user_id}/mentions", data=data)
+            except NotFound as exc:
+                raise ConnectorError("That post is no longer on Instagram") from exc
+            return FetchedReply(body["id"], self.oauth.now(), in_reply_to, text)
         return self.answer(in_reply_to, "replies", text)
 
 

@@ -183,3 +183,16 @@ def test_exchange_code_finds_the_page_with_the_linked_instagram_account():
     assert credentials.access_token == "EAAB-page-token"
     assert credentials.refresh_token == "EAAB-long-lived-user-token"
     assert credentials.extra == {"page_id": PAGE}
+
+
+def test_a_mention_in_a_caption_is_answered_with_a_comment_on_that_media():
+    with play("instagram", "publish_reply_to_mention") as recording:
+        reply = connector().publish_reply(
+            in_reply_to="17895695668009999", conversation_id="17895695668009999", text="Thanks, we are on it."
+        )
+
+    assert sent_form(recording.calls[0]) == {
+        "media_id": "17895695668009999",
+        "message": "Thanks, we are on it.",
+    }
+    assert (reply.platform_id, reply.in_reply_to) == ("17858893269000011", "17895695668009999")
