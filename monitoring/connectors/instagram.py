@@ -26,6 +26,7 @@ from accounts_register.platforms import Platform
 
 from .base import (
     Batch,
+    ConnectorError,
     Credentials,
     EnquiryChannel,
     FetchedEnquiry,
