@@ -46,7 +46,7 @@ echo "Compiling better-sqlite3 for $("$node22" --version) (about a minute and a 
 (
   cd node_modules/better-sqlite3
   PATH="$nodedir/bin:$PATH" JOBS="$(nproc)" "$node22" "$node_gyp" rebuild --release --nodedir="$nodedir" \
-    --loglevel=error >/dev/null
+    --loglevel=error >build.log 2>&1 || { tail -n 40 build.log >&2; exit 1; }
 )
 "$node22" -e 'const D = require("better-sqlite3"); new D(":memory:").prepare("select 1").get(); require("sharp")'
 

@@ -17,8 +17,9 @@ const dbUrl = process.env.ATPROTO_DB_URL || 'postgres://postgres@127.0.0.1:5432/
 const schema = process.env.ATPROTO_DB_SCHEMA || 'cs'
 process.env.REDIS_HOST = process.env.REDIS_HOST || '127.0.0.1:6379'
 
-if (!/^[a-z][a-z0-9_]{0,40}$/.test(schema)) {
-  throw new Error(`ATPROTO_DB_SCHEMA must be a plain lowercase name, not ${schema}`)
+// dev-env's services take only letters and underscores in a schema's name.
+if (!/^[a-z_]{1,40}$/.test(schema)) {
+  throw new Error(`ATPROTO_DB_SCHEMA must be lowercase letters and underscores, not ${schema}`)
 }
 // dev-env names its schemas from ours; a run starts and ends with none of them left over.
 const schemas = [`appview_${schema}`, `bsync_${schema}`, `ozone_${schema}`]
