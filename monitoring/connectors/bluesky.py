@@ -502,9 +502,8 @@ class BlueskyConnector:
             if enquiry.platform_id not in known:
                 code = CHANNEL_CODES.get(enquiry.channel, "m")
                 watch.append([enquiry.platform_id, enquiry.received_at.isoformat(), code, enquiry.author])
-        newest = max((_parse_time(entry[1]) for entry in watch), default=None)
-        if newest is not None:
-            watch = [entry for entry in watch if _parse_time(entry[1]) >= newest - WATCH_FOR]
+        since = datetime.now(UTC) - WATCH_FOR
+        watch = [entry for entry in watch if _parse_time(entry[1]) >= since]
         watch.sort(key=lambda entry: entry[1])
         return watch[-WATCH_LIMIT:]
 

@@ -122,14 +122,17 @@ class AtprotoNetwork:
         client.login(account.handle, account.password)
         return client
 
-    def create_app_password(self, account: Account, name: str = "councilsocial") -> str:
-        answer = self.client(account).com.atproto.server.create_app_password(
+    @staticmethod
+    def create_app_password(client: Client, name: str = "councilsocial") -> str:
+        """An app password, made as the account's owner makes one in Bluesky's settings."""
+        answer = client.com.atproto.server.create_app_password(
             models.ComAtprotoServerCreateAppPassword.Data(name=name)
         )
         return answer.password
 
-    def revoke_app_password(self, account: Account, name: str = "councilsocial") -> None:
-        self.client(account).com.atproto.server.revoke_app_password(
+    @staticmethod
+    def revoke_app_password(client: Client, name: str = "councilsocial") -> None:
+        client.com.atproto.server.revoke_app_password(
             models.ComAtprotoServerRevokeAppPassword.Data(name=name)
         )
 

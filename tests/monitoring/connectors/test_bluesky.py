@@ -38,7 +38,7 @@ class Council:
         self.network = network
         self.account = network.create_account("council")
         self.app = network.client(self.account)
-        self.app_password = network.create_app_password(self.account)
+        self.app_password = network.create_app_password(self.app)
 
     def credentials(self, **changes) -> Credentials:
         return Credentials(
@@ -148,6 +148,15 @@ def test_posts_beyond_the_page_limit_wait_for_the_next_call(council, monkeypatch
     assert second.more is False
 
 
+def test_a_record_key_tells_when_it_was_made(council):
+    before = datetime.now(UTC)
+    rkey = council.app.send_post("Consultation closes on Friday.").uri.rsplit("/", 1)[1]
+
+    assert before - timedelta(seconds=5) <= bluesky.tid_time(rkey) <= datetime.now(UTC)
+    assert bluesky.tid_for(before - timedelta(seconds=5)) < rkey < bluesky.tid_for(datetime.now(UTC))
+    assert bluesky.tid_time("self") is None
+
+
 # --- Enquiries -----------------------------------------------------------------------------------
 def test_a_reply_and_a_mention_arrive_once_each_with_author_text_link_and_conversation(
     atproto_network, council, resident
@@ -156,13 +165,16 @@ def test_a_reply_and_a_mention_arrive_once_each_with_author_text_link_and_conver
     post = council.post("Have your say on the new park.")
     reply = resident_app.send_post("Please keep the old oak tree.", reply_to=reply_ref(post))
     named = mention(resident_app, council.account.handle, "the streetlight on Mill Lane is out.")
+    quoted = resident_app.send_post(
+        "Which park?", embed=models.AppBskyEmbedRecord.Main(record=models.create_strong_ref(post))
+    )
     atproto_network.sync()
     connector = council.connector()
 
     batch = connector.fetch_enquiries(None)
 
     enquiries = {item.platform_id: item for item in enquiries_of(batch)}
-    assert set(enquiries) == {reply.uri, named.uri}
+    assert set(enquiries) == {reply.uri, named.uri, quoted.uri}
     comment = enquiries[reply.uri]
     assert comment.channel == EnquiryChannel.COMMENT
     assert comment.author == resident_account.handle
@@ -178,6 +190,8 @@ def test_a_reply_and_a_mention_arrive_once_each_with_author_text_link_and_conver
     assert enquiries[named.uri].text.endswith("the streetlight on Mill Lane is out.")
     assert enquiries[named.uri].conversation_id == named.uri
     assert enquiries[named.uri].in_reply_to == ""
+    assert enquiries[quoted.uri].channel == EnquiryChannel.MENTION
+    assert enquiries[quoted.uri].text == "Which park?"
     assert replies_of(batch) == []
 
     assert connector.fetch_enquiries(batch.cursor).items == []
@@ -336,7 +350,7 @@ def test_the_session_is_handed_back_and_reused_without_signing_in_again(council)
 def test_a_revoked_app_password_is_rejected(council):
     connector = council.connector()
     connector.fetch_posts(None)
-    council.network.revoke_app_password(council.account)
+    council.network.revoke_app_password(council.app)
 
     with pytest.raises(CredentialsRejected) as rejected:
         council.connector().fetch_posts(None)
@@ -347,7 +361,7 @@ def test_a_stored_session_is_rejected_once_it_expires_after_the_app_password_is_
     connector = council.connector()
     connector.fetch_enquiries(None)
     stored = connector.refreshed_credentials()
-    council.network.revoke_app_password(council.account)
+    council.network.revoke_app_password(council.app)
 
     with time_machine.travel(datetime.now(UTC) + timedelta(hours=3)):
         with pytest.raises(CredentialsRejected):
