@@ -25,6 +25,7 @@ from monitoring.connectors.base import (
 )
 from monitoring.connectors.bluesky import BlueskyConnector, is_app_password
 
+from . import atproto_network as atproto_network_module
 from .atproto_network import Account, AtprotoNetwork
 
 pytestmark = pytest.mark.atproto
@@ -91,6 +92,13 @@ def enquiries_of(batch) -> list[FetchedEnquiry]:
 
 def replies_of(batch) -> list[FetchedReply]:
     return [item for item in batch.items if isinstance(item, FetchedReply)]
+
+
+def test_the_network_fails_rather_than_skips_when_it_is_not_set_up(monkeypatch, tmp_path):
+    monkeypatch.setattr(atproto_network_module, "NODE", tmp_path / "node")
+
+    with pytest.raises(pytest.fail.Exception, match="atproto-network-setup.sh"):
+        AtprotoNetwork.start()
 
 
 # --- Posts ---------------------------------------------------------------------------------------
