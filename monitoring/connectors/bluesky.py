@@ -254,7 +254,8 @@ class BlueskyConnector:
                 did=credentials.account_ref,
                 access_jwt=credentials.access_token,
                 refresh_jwt=credentials.refresh_token,
-                pds_endpoint=self.pds_url,
+                # The account's own PDS, which signing in at bsky.social led to.
+                pds_endpoint=(credentials.extra or {}).get("pds_endpoint") or self.pds_url,
             )
             self._sdk.login(session_string=stored.encode(), fetch_bsky_profile=False)
             return
@@ -321,7 +322,11 @@ class BlueskyConnector:
             refresh_token=session.refresh_jwt,
             expires_at=expires_at,
             app_password=self.credentials.app_password,
-            extra={**(self.credentials.extra or {}), "pds_url": self.pds_url},
+            extra={
+                **(self.credentials.extra or {}),
+                "pds_url": self.pds_url,
+                "pds_endpoint": session.pds_endpoint or self.pds_url,
+            },
         )
 
     # --- Reading the account's repository ----------------------------------------------------------

@@ -324,6 +324,10 @@ def test_a_reply_published_from_the_app_appears_in_the_thread_on_the_network(
     assert published.in_reply_to == question.uri
     notified = resident_app.app.bsky.notification.list_notifications().notifications
     assert [n.uri for n in notified if n.reason == "reply"] == [published.platform_id]
+    # The next sync sees it as the account's answer, under the id the app recorded it with.
+    assert [reply.platform_id for reply in replies_of(council.connector().fetch_enquiries(None))] == [
+        published.platform_id
+    ]
 
 
 def test_a_reply_to_a_deleted_post_is_refused(atproto_network, council, resident):
@@ -353,6 +357,21 @@ def test_the_session_is_handed_back_and_reused_without_signing_in_again(council)
     again = BlueskyConnector(Credentials(**{**stored.__dict__, "app_password": "aaaa-bbbb-cccc-dddd"}))
     assert len(again.fetch_posts(None).items) == 1
     assert again.refreshed_credentials() is None
+
+
+def test_an_expired_session_is_refreshed_and_handed_back(council):
+    connector = council.connector()
+    connector.fetch_posts(None)
+    stored = connector.refreshed_credentials()
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=3)):
+        again = BlueskyConnector(stored)
+        again.fetch_posts(None)
+        refreshed = again.refreshed_credentials()
+
+    assert refreshed is not None
+    assert refreshed.refresh_token != stored.refresh_token
+    assert refreshed.account_ref == council.account.did
 
 
 def test_a_revoked_app_password_is_rejected(council):
