@@ -291,19 +291,20 @@ class BlueskyConnector:
         except Exception as error:  # noqa: BLE001 - every SDK and HTTP failure is translated, others re-raised
             raise translate_error(error) from None
 
+    def _signed_in(self) -> Session:
+        if self._session is None:
+            self._call(lambda: None)  # signing in is all it does
+        if self._session is None:  # pragma: no cover - the SDK sets a session or raises
+            raise CredentialsRejected("Bluesky gave no session for this account")
+        return self._session
+
     @property
     def did(self) -> str:
-        if self._session is None:
-            self._call(lambda: None)
-        assert self._session is not None
-        return self._session.did
+        return self._signed_in().did
 
     @property
     def handle(self) -> str:
-        if self._session is None:
-            self._call(lambda: None)
-        assert self._session is not None
-        return self._session.handle or self.credentials.handle
+        return self._signed_in().handle or self.credentials.handle
 
     def refreshed_credentials(self) -> Credentials | None:
         """The account's DID and the new session, when this run signed in or refreshed the session:
