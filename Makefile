@@ -33,6 +33,7 @@ test: install
 	$(VENV)/bin/bandit -q -r councilsocial accounts_register business_cases risk_assessments operations monitoring -x '*/migrations/*' --severity-level medium
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	bash scripts/atproto-network-setup.sh
 	$(PY) -m pytest -m "not browser"
 	$(PY) -m pytest -m browser
 
