@@ -12,7 +12,7 @@ from django.utils import timezone
 from councilsocial.calendar.rules import LONDON
 from councilsocial.forms import GovukDateField, InputLimitsMixin
 
-from .models import Channel, NoResponseReason
+from .models import PEOPLE_REASONS, Channel
 
 
 class NoResponseForm(forms.Form):
@@ -20,7 +20,7 @@ class NoResponseForm(forms.Form):
 
     reason = forms.ChoiceField(
         label="Why is no response needed?",
-        choices=NoResponseReason.choices,
+        choices=PEOPLE_REASONS,
         widget=forms.RadioSelect,
         error_messages={"required": "Select why no response is needed"},
     )
