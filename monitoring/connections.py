@@ -333,3 +333,38 @@ def enquiry_reply_on_platform(*, enquiry: Enquiry, text: str, by, now: datetime)
             "The reply was sent on the platform, but could not be recorded here: "
             + " ".join(error.errors.values())
         ) from None
+
+
+# --- Key rotation ----------------------------------------------------------------------------------
+def connections_rekey(*, batch_size: int = 500) -> int:
+    """Re-encrypt every stored secret (connections' tokens, OAuth verifiers) with the first of
+    ``CONNECTION_KEYS`` (``MultiFernet.rotate``), so the old key can then be removed. Row by row under
+    a lock, in batches; running it twice changes nothing but the tokens' timestamps. Returns how
+    many secrets were re-encrypted."""
+    done = 0
+    for model, column in ((Connection, "secrets"), (OAuthAttempt, "code_verifier")):
+        last = 0
+        while True:
+            with transaction.atomic():
+                rows = list(
+                    model.objects.select_for_update()
+                    .filter(pk__gt=last)
+                    .exclude(**{column: ""})
+                    .order_by("pk")
+                    .only("pk", column)[:batch_size]
+                )
+                for row in rows:
+                    model.objects.filter(pk=row.pk).update(**{column: secrets.rotate(getattr(row, column))})
+            if not rows:
+                break
+            done += len(rows)
+            last = rows[-1].pk
+    logger.info("Re-encrypted %d stored secrets with the first connection key.", done)
+    return done
+
+
+def platform_reply_state(*, enquiry: Enquiry, by) -> dict:
+    """For the enquiry page: whether the account is connected, and why a reply from the app is
+    refused now (None: it can be sent)."""
+    connected = Connection.objects.filter(account_id=enquiry.account_id).exists()
+    return {"connected": connected, "refusal": reply_refusal(enquiry=enquiry, by=by) if connected else None}

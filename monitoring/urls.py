@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import connection_views, views
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
@@ -16,5 +16,11 @@ urlpatterns = [
     path("flags/", views.flag_list, name="flag-list"),
     path("flags/<int:pk>/", views.flag_detail, name="flag-detail"),
     path("services/<int:pk>/dashboard/", views.service_dashboard, name="service-dashboard"),
+    path("accounts/<int:pk>/connect/", connection_views.account_connect, name="account-connect"),
+    path("accounts/<int:pk>/disconnect/", connection_views.account_disconnect, name="account-disconnect"),
+    path(
+        "connections/callback/", connection_views.connection_oauth_callback, name="connection-oauth-callback"
+    ),
+    path("inbox/<int:pk>/reply/", connection_views.enquiry_reply, name="enquiry-reply"),
     path("", include("monitoring.api")),
 ]
