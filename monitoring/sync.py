@@ -237,7 +237,7 @@ def _apply_replies(
         except ResponseError:  # closed meanwhile, or a reply dated before the enquiry: nothing to stop
             continue
         seen.add(item.platform_id)
-        enquiry.status = "answered"
+        del enquiries[item.in_reply_to]  # answered: a second reply in the thread changes nothing
         report.responses += 1
 
 
