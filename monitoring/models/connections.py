@@ -15,6 +15,10 @@ from django.db import models
 from django.db.models import Q
 
 
+#: A connection just synced by one worker is not synced again by another in the same run.
+SYNC_MIN_INTERVAL = timedelta(minutes=1)
+
+
 class ConnectionStatus(models.TextChoices):
     CONNECTED = "connected", "Connected"
     BROKEN = "broken", "Needs reconnecting"
@@ -22,9 +26,11 @@ class ConnectionStatus(models.TextChoices):
 
 class ConnectionQuerySet(models.QuerySet):
     def due(self, *, now: datetime) -> ConnectionQuerySet:
-        """Connected, not held back by the platform's rate limit, and not being synced by another
-        worker (or its claim has lapsed). Uses ``connection_sync_due_idx``."""
+        """Connected, not tried in the last ``SYNC_MIN_INTERVAL``, not held back by the platform's rate
+        limit, and not being synced by another worker (or its claim has lapsed). Uses
+        ``connection_sync_due_idx``."""
         return self.filter(
+            Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - SYNC_MIN_INTERVAL),
             Q(next_sync_after__isnull=True) | Q(next_sync_after__lte=now),
             Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
             status=ConnectionStatus.CONNECTED,
