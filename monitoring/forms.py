@@ -155,6 +155,12 @@ class FlagNoteForm(InputLimitsMixin, forms.Form):
 
 
 # --- Connected accounts (issue 14 item 4) ----------------------------------------------------------
+NOT_AN_APP_PASSWORD = (
+    "That is not an app password: it looks like abcd-efgh-ijkl-mnop, in lowercase letters and numbers. "
+    "Never enter the account's own password."
+)
+
+
 class AppPasswordForm(InputLimitsMixin, forms.Form):
     """Connect a Bluesky account with its handle and an app password, never its own password."""
 
@@ -175,7 +181,7 @@ class AppPasswordForm(InputLimitsMixin, forms.Form):
         ),
         error_messages={
             "required": "Enter an app password",
-            "max_length": "That is not an app password: it looks like abcd-efgh-ijkl-mnop",
+            "max_length": NOT_AN_APP_PASSWORD,
         },
     )
 
@@ -200,10 +206,7 @@ class AppPasswordForm(InputLimitsMixin, forms.Form):
     def clean_app_password(self) -> str:
         value = self.cleaned_data["app_password"]
         if not APP_PASSWORD.fullmatch(value):
-            raise forms.ValidationError(
-                "That is not an app password: it looks like abcd-efgh-ijkl-mnop, in lowercase letters and "
-                "numbers. Never enter the account's own password."
-            )
+            raise forms.ValidationError(NOT_AN_APP_PASSWORD)
         return value
 
 

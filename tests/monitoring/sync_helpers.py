@@ -7,7 +7,7 @@ from monitoring.connectors.base import Credentials
 from monitoring.models import Connection
 
 
-def connect(account, *, now, platform: str = "x", token: str = "tok-ACCESS-1234567890") -> Connection:
+def connect(account, *, now, platform: str = "x", token: str = "tok-ACCESS-1234567890") -> Connection:  # noqa: S107
     credentials = Credentials(account_ref=f"ref-{account.pk}", handle=account.handle, access_token=token)
     return Connection.objects.create(
         account=account,
