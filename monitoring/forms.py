@@ -155,7 +155,7 @@ class FlagNoteForm(InputLimitsMixin, forms.Form):
 
 
 # --- Connected accounts (issue 14 item 4) ----------------------------------------------------------
-NOT_AN_APP_PASSWORD = (
+NOT_AN_APP_PASSWORD = (  # noqa: S105 - an error message, not a password
     "That is not an app password: it looks like abcd-efgh-ijkl-mnop, in lowercase letters and numbers. "
     "Never enter the account's own password."
 )

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
 #: A connection just synced by one worker is not synced again by another in the same run.
 SYNC_MIN_INTERVAL = timedelta(minutes=1)
 
