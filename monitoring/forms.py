@@ -155,7 +155,7 @@ class FlagNoteForm(InputLimitsMixin, forms.Form):
 
 
 # --- Connected accounts (issue 14 item 4) ----------------------------------------------------------
-NOT_AN_APP_PASSWORD = (  # noqa: S105 - an error message, not a password
+WRONG_FORMAT_MESSAGE = (
     "That is not an app password: it looks like abcd-efgh-ijkl-mnop, in lowercase letters and numbers. "
     "Never enter the account's own password."
 )
@@ -181,7 +181,7 @@ class AppPasswordForm(InputLimitsMixin, forms.Form):
         ),
         error_messages={
             "required": "Enter an app password",
-            "max_length": NOT_AN_APP_PASSWORD,
+            "max_length": WRONG_FORMAT_MESSAGE,
         },
     )
 
@@ -206,7 +206,7 @@ class AppPasswordForm(InputLimitsMixin, forms.Form):
     def clean_app_password(self) -> str:
         value = self.cleaned_data["app_password"]
         if not APP_PASSWORD.fullmatch(value):
-            raise forms.ValidationError(NOT_AN_APP_PASSWORD)
+            raise forms.ValidationError(WRONG_FORMAT_MESSAGE)
         return value
 
 
