@@ -5,7 +5,7 @@ posts and enquiries arrive on the demo council's connected accounts with no plat
 messages; the account answering one in the thread, an enquiry edited and one deleted). The replay
 repeats it every ``period_minutes``, shifted by a few minutes per account, from a fixed start: what
 has "happened" by a given time is always the same, so a cursor (the position of the last event
-delivered) resumes exactly. A first sync reads the last day only.
+delivered) resumes exactly. A first sync reads the last two hours only.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from .base import (
 )
 
 FEED = Path(__file__).with_name("demo_feed.json")
-START = datetime(2026, 1, 1, tzinfo=UTC)
+START = datetime(2020, 1, 1, tzinfo=UTC)
 PAGE_SIZE = 25
-FIRST_SYNC_LOOK_BACK = timedelta(days=1)
+FIRST_SYNC_LOOK_BACK = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
