@@ -106,3 +106,6 @@ class ConnectionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # disconnect from the account page, which also clears its flag
