@@ -8,6 +8,7 @@ never put in a page, a message or a log.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -39,7 +40,9 @@ OAUTH_SESSION_KEY = "connection_oauth_state"
 
 
 def _callback_uri(request) -> str:
-    return request.build_absolute_uri(reverse("connection-oauth-callback"))
+    """The address registered with each platform's app: the site's own (``SITE_URL``), so it is the
+    same whatever host or proxy the request came through."""
+    return f"{settings.SITE_URL}{reverse('connection-oauth-callback')}"
 
 
 @sensitive_post_parameters("app_password")

@@ -33,6 +33,8 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
+from councilsocial.lib.secrets import SecretsError
+
 from .connections import (
     connection_credentials,
     connection_flags_reconcile,
@@ -293,6 +295,10 @@ def connection_sync(
     except CredentialsRejected as error:
         report.outcome, report.error = "broken", str(error)[:500]
         _finish(connection_id, lease, now, failed=report.error, status=ConnectionStatus.BROKEN)
+    except SecretsError:
+        # The stored sign-in cannot be decrypted (its key was removed before ``rekey_connections``).
+        report.outcome, report.error = "broken", "The stored sign-in cannot be read: reconnect the account."
+        _finish(connection_id, lease, now, failed=report.error, status=ConnectionStatus.BROKEN)
     except ConnectorError as error:
         report.outcome, report.error = "failed", str(error)[:500]
         _finish(connection_id, lease, now, failed=report.error)
@@ -331,8 +337,14 @@ def _sync_streams(connection, connector, lease, report: SyncReport, now, budget_
                         stream=stream,
                         defaults={"cursor": batch.cursor, "updated_at": now},
                     )
+            stuck = batch.more and batch.cursor in (None, cursor)  # a page that does not move on
             cursor = batch.cursor if batch.cursor is not None else cursor
             more, pages = batch.more, pages + 1
+            if stuck:
+                logger.warning(
+                    "Connection %s: the %s stream did not move on; next run", connection.pk, stream
+                )
+                break
         report.pages += pages
         report.streams[str(stream)] = pages
         if more:

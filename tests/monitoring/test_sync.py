@@ -508,3 +508,48 @@ def test_enquiries_of_an_existing_record_keep_their_first_deadline(connection, p
     sync(connection, platform)
 
     assert Enquiry.objects.get(account=account).response_due_at == existing.response_due_at
+
+
+def test_a_failing_connection_is_emailed_about_once_however_many_runs_fail(
+    connection, platform, comms, manager
+):
+    from councilsocial.flags.registry import governance_check_run
+    from councilsocial.notifications.models import Notification
+
+    for run in range(24):  # two hours of failing runs, each followed by the check and its digest
+        at = NOW + timedelta(minutes=5 * run)
+        platform.failures[platform.fetches + 1] = PlatformUnavailable("The platform answered 503")
+        sync(connection, platform, now=at)
+        governance_check_run(name="connection_failing", now=at)
+
+    assert len(failing_flags()) == 1
+    emails = Notification.objects.filter(subject__contains="governance flag")
+    assert sorted(emails.values_list("to", flat=True)) == sorted([comms.email, manager.email])
+
+
+def test_a_sign_in_that_cannot_be_decrypted_marks_the_connection_broken(connection, platform, settings):
+    from cryptography.fernet import Fernet
+
+    settings.CONNECTION_KEYS = [Fernet.generate_key().decode()]  # the old key removed too soon
+
+    report = sync(connection, platform)
+
+    assert report.outcome == "broken"
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.BROKEN and "reconnect" in connection.last_error
+
+
+def test_a_page_that_does_not_move_its_cursor_on_is_not_fetched_again_and_again(
+    connection, platform, monkeypatch
+):
+    from monitoring.connectors.base import Batch
+
+    platform.post("p1", NOW - timedelta(hours=1))
+    monkeypatch.setattr(
+        platform, "_page", lambda items, cursor: Batch(items=list(items), cursor=None, more=True)
+    )
+
+    report = sync(connection, platform)
+
+    assert report.outcome == "synced" and report.pages == 2 and report.backlog == 2
+    assert Post.objects.count() == 1
