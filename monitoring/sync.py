@@ -322,7 +322,8 @@ def connection_sync(
 def _sync_streams(connection, connector, lease, report: SyncReport, now, budget_seconds, clock) -> None:
     started = clock()
     budget = settings.CONNECTION_SYNC_BUDGET_SECONDS if budget_seconds is None else budget_seconds
-    for stream in (Stream.POSTS, Stream.ENQUIRIES):
+    # Enquiries first: their clock is running (000 §25), so a slow platform spends its budget on them.
+    for stream in (Stream.ENQUIRIES, Stream.POSTS):
         stored = SyncCursor.objects.filter(connection_id=connection.pk, stream=stream).first()
         cursor = stored.cursor or None if stored else None
         more, pages = True, 0

@@ -358,16 +358,14 @@ def test_an_interrupted_sync_resumes_from_its_cursor_without_losing_or_doubling(
 ):
     for n in range(5):
         platform.enquiry(f"e{n}", NOW - timedelta(hours=5 - n))
-    platform.failures[2] = PlatformUnavailable(
-        "Connection reset"
-    )  # posts page 1, then enquiries page 1: fails
-    platform.failures[5] = PlatformUnavailable("Connection reset")  # the run after: enquiries page 2 fails
+    # Enquiries come first in each run: the first run's first page fails; the second run stores its
+    # first page (fetch 2), then its second page fails (fetch 3).
+    platform.failures[1] = PlatformUnavailable("Connection reset")
+    platform.failures[3] = PlatformUnavailable("Connection reset")
 
-    sync(connection, platform)  # posts fetched (fetch 1); the first enquiries page fails (fetch 2)
+    sync(connection, platform)
     assert Enquiry.objects.filter(account=account).count() == 0
-    sync(
-        connection, platform, now=NOW + timedelta(minutes=5)
-    )  # posts (3), enquiries page 1 stored, page 2 fails
+    sync(connection, platform, now=NOW + timedelta(minutes=5))
     assert Enquiry.objects.filter(account=account).count() == 2
     assert SyncCursor.objects.get(connection=connection, stream="enquiries").cursor == "2"
 
@@ -439,12 +437,12 @@ def test_one_failing_account_does_not_stop_the_others(service, platform):
 def test_a_slow_account_stops_at_its_time_budget(connection, platform, account, settings):
     settings.CONNECTION_SYNC_BUDGET_SECONDS = 30
     for n in range(10):
-        platform.post(f"p{n}", NOW - timedelta(hours=10 - n))
+        platform.enquiry(f"e{n}", NOW - timedelta(hours=10 - n))
     ticks = iter(range(0, 1000, 20))  # each look at the clock: 20 seconds later
 
     report = sync(connection, platform, clock=lambda: next(ticks))
 
-    assert 0 < Post.objects.filter(account=account).count() < 10
+    assert 0 < Enquiry.objects.filter(account=account).count() < 10
     assert report.backlog >= 1
 
 
