@@ -77,10 +77,16 @@ def connection_store_credentials(*, connection_id: int, credentials: Credentials
 
 
 def _connection_save(*, account, platform: str, credentials: Credentials, by, now: datetime) -> Connection:
-    """Create or replace the account's connection: connected, with fresh health, cursors kept (a
-    reconnected account carries on where it stopped)."""
+    """Create or replace the account's connection: connected, with fresh health. Reconnecting the same
+    platform account keeps its cursors (it carries on where it stopped); another account starts afresh."""
     with transaction.atomic():
-        connection, _ = Connection.objects.select_for_update().update_or_create(
+        before = Connection.objects.select_for_update().filter(account=account).first()
+        if before is not None and (before.platform, before.account_ref) != (
+            platform,
+            credentials.account_ref,
+        ):
+            before.cursors.all().delete()
+        connection, _ = Connection.objects.update_or_create(
             account=account,
             defaults={
                 "platform": platform,
@@ -97,8 +103,6 @@ def _connection_save(*, account, platform: str, credentials: Credentials, by, no
                 "next_sync_after": None,
             },
         )
-        if connection.platform != platform:
-            connection.cursors.all().delete()
     logger.info("Account %s connected to %s by user %s", account.pk, platform, getattr(by, "pk", None))
     return connection
 
@@ -193,7 +197,11 @@ def connection_oauth_finish(
     used before and not expired; it is used up whatever happens next. The code is exchanged for
     tokens through the platform's OAuth client, with the PKCE verifier."""
     _require_communications(by)
-    if not state or not session_state or not token_source.compare_digest(state, session_state):
+    if (
+        not state
+        or not session_state
+        or not token_source.compare_digest(state.encode(), session_state.encode())
+    ):
         raise ConnectionRefused("This sign-in was not started here. Start again from the account page.")
     with transaction.atomic():
         attempt = (

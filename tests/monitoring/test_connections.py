@@ -579,3 +579,34 @@ def test_the_account_page_shows_the_last_sync_the_backlog_and_the_error(client, 
         reverse("account-disconnect", args=[bluesky.pk])
         not in client.get(reverse("account-detail", args=[bluesky.pk])).text
     )
+
+
+@pytest.mark.parametrize("state", ["é-not-ascii", "\x00", "x" * 5000, ""])
+def test_a_hostile_state_is_refused_plainly(client, comms, facebook, oauth, state):
+    client.force_login(comms)
+    start_oauth(client, facebook)
+
+    response = callback(client, state)
+
+    assert response.status_code == 400
+    assert not Connection.objects.exists()
+
+
+def test_reconnecting_the_same_account_keeps_its_cursors_and_another_starts_afresh(
+    client, comms, facebook, oauth, monkeypatch
+):
+    from monitoring.models import SyncCursor
+
+    client.force_login(comms)
+    callback(client, start_oauth(client, facebook)[0])
+    connection = Connection.objects.get(account=facebook)
+    SyncCursor.objects.create(connection=connection, stream="enquiries", cursor="42", updated_at=NOW)
+    callback(client, start_oauth(client, facebook)[0])
+    assert SyncCursor.objects.filter(connection=connection).count() == 1
+
+    other = Credentials(account_ref="page-222", access_token=ACCESS_TOKEN)
+    monkeypatch.setattr(oauth, "exchange_code", lambda **kwargs: other)
+    callback(client, start_oauth(client, facebook)[0])
+
+    assert Connection.objects.get(account=facebook).account_ref == "page-222"
+    assert not SyncCursor.objects.exists()
