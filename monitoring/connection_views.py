@@ -76,17 +76,26 @@ def account_connect(request, pk: int):
                 )
                 return redirect(back)
         return render(request, "monitoring/connection_app_password.html", {**context, "form": form})
-    if how == "oauth" and request.method == "POST":
-        try:
-            start = connection_oauth_start(
-                account=account, by=request.user, redirect_uri=_callback_uri(request), now=timezone.now()
-            )
-        except ConnectionRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect(back)
-        request.session[OAUTH_SESSION_KEY] = start.state
-        return redirect(start.url)
     return render(request, "monitoring/connection_connect.html", context)
+
+
+@never_cache
+@login_required
+def account_connect_oauth(request, pk: int):
+    """Start the platform's sign-in (OAuth with PKCE) and send the person there. A link, not a form:
+    the Content Security Policy lets forms post only to this site, and a form's redirect to the
+    platform would be blocked. Starting one is harmless on its own: the ``state`` is bound to this
+    session and used once."""
+    account = get_account_for_user(request.user, pk, write=True)
+    try:
+        start = connection_oauth_start(
+            account=account, by=request.user, redirect_uri=_callback_uri(request), now=timezone.now()
+        )
+    except ConnectionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("account-detail", pk=account.pk)
+    request.session[OAUTH_SESSION_KEY] = start.state
+    return redirect(start.url)
 
 
 @never_cache

@@ -17,6 +17,11 @@ urlpatterns = [
     path("flags/<int:pk>/", views.flag_detail, name="flag-detail"),
     path("services/<int:pk>/dashboard/", views.service_dashboard, name="service-dashboard"),
     path("accounts/<int:pk>/connect/", connection_views.account_connect, name="account-connect"),
+    path(
+        "accounts/<int:pk>/connect/oauth/",
+        connection_views.account_connect_oauth,
+        name="account-connect-oauth",
+    ),
     path("accounts/<int:pk>/disconnect/", connection_views.account_disconnect, name="account-disconnect"),
     path(
         "connections/callback/", connection_views.connection_oauth_callback, name="connection-oauth-callback"

@@ -358,7 +358,7 @@ def test_only_communications_may_disconnect(client, request, persona, connected,
 
 # --- OAuth (authorisation code with PKCE and state) ------------------------------------------------------
 def start_oauth(client, account):
-    response = client.post(reverse("account-connect", args=[account.pk]))
+    response = client.get(reverse("account-connect-oauth", args=[account.pk]))
     assert response.status_code == 302
     query = parse_qs(urlsplit(response["Location"]).query)
     return query["state"][0], query["code_challenge"][0]
@@ -372,6 +372,7 @@ def test_oauth_connects_with_pkce_and_a_state_bound_to_the_session(client, comms
     client.force_login(comms)
     page = client.get(reverse("account-connect", args=[facebook.pk]))
     assert "Continue to Facebook" in page.text
+    assert reverse("account-connect-oauth", args=[facebook.pk]) in page.text
 
     state, challenge = start_oauth(client, facebook)
     attempt = OAuthAttempt.objects.get(state=state)
@@ -453,7 +454,7 @@ def test_only_communications_may_start_or_finish_an_oauth_sign_in(
     state, _ = start_oauth(client, facebook)
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.post(reverse("account-connect", args=[facebook.pk])).status_code in (403, 404)
+    assert client.get(reverse("account-connect-oauth", args=[facebook.pk])).status_code in (403, 404)
     assert callback(client, state).status_code == 403
     assert not Connection.objects.exists()
 

@@ -335,6 +335,7 @@ def url_for(route: Route, w: dict) -> str:
         "enquiry-respond": {"pk": w["enquiry"].pk},
         "enquiry-reply": {"pk": w["enquiry"].pk},
         "account-connect": {"pk": a.pk},
+        "account-connect-oauth": {"pk": a.pk},
         "account-disconnect": {"pk": a.pk},
         "enquiry-assign": {"pk": w["enquiry"].pk},
         "response-undo": {"pk": w["enquiry"].pk},  # GET is refused before the id is looked up
@@ -461,6 +462,8 @@ EXPECTED: dict[str, tuple] = {
     "enquiry-reply": (A, 200, 200, 404, 200, 404, 404, 404),
     "account-connect": (A, 403, 403, 403, 200, 404, 404, 404),
     "account-disconnect": (A, 403, 403, 403, 200, 404, 404, 404),
+    # Starts the platform's sign-in; X has no OAuth client in the walk, so Comms are sent back.
+    "account-connect-oauth": (A, 403, 403, 403, "302:/accounts/N/", 404, 404, 404),
     # Where the platform sends Communications back after its sign-in: with no code, a plain 400.
     "connection-oauth-callback": (A, 403, 403, 403, 400, 403, 403, 403),
     "response-undo": POST_ONLY,  # undo a response recorded by mistake, within 15 minutes
