@@ -611,3 +611,16 @@ def test_reconnecting_the_same_account_keeps_its_cursors_and_another_starts_afre
 
     assert Connection.objects.get(account=facebook).account_ref == "page-222"
     assert not SyncCursor.objects.exists()
+
+
+def test_rekey_also_re_encrypts_oauth_sign_ins_in_progress(settings, client, comms, facebook, oauth):
+    client.force_login(comms)
+    state, _ = start_oauth(client, facebook)
+    old, new = settings.CONNECTION_KEYS[0], Fernet.generate_key().decode()
+    settings.CONNECTION_KEYS = [new, old]
+
+    call_command("rekey_connections", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.CONNECTION_KEYS = [new]
+
+    assert callback(client, state).status_code == 302  # the verifier still reads, with the new key
+    assert Connection.objects.filter(account=facebook).exists()
