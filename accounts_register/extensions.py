@@ -6,6 +6,8 @@ callables here, so the dependency still points down.
 
 - ``account_risk``: each account's risk assessment summary, the register's risk filters, and marking
   an assessment due for review when the account changes (000 §9). Provided by ``risk_assessments``.
+- ``account_connection``: the account's connection to its platform and its health, for the account
+  page (issue 14). Provided by ``monitoring``.
 - ``access_grant_guards``: reasons no access may be given now (an emergency in force, 003 D9).
   Provided by the app that declares emergencies.
 """
@@ -35,6 +37,20 @@ class AccountRisk:
 
 
 account_risk = AccountRisk()
+
+
+@dataclass
+class AccountConnection:
+    """The account's connection to its platform, for the account page (issue 14 item 5): a dict for
+    ``monitoring/_account_connection.html``, or None. Provided by ``monitoring``."""
+
+    panel: Callable[..., dict | None] = lambda account, *, now: None
+
+    def provide(self, *, panel) -> None:
+        self.panel = panel
+
+
+account_connection = AccountConnection()
 
 # Each returns a sentence saying why no access may be given now, or None.
 access_grant_guards: list[Callable[[], str | None]] = []

@@ -21,7 +21,7 @@ from councilsocial.permissions import is_administrator, is_communications, is_co
 
 from . import services
 from .exports import export_accounts_csv, export_accounts_xlsx
-from .extensions import account_risk
+from .extensions import account_connection, account_risk
 from .forms import (
     AcceptStatementForm,
     AccountForm,
@@ -226,6 +226,7 @@ def account_detail(request, pk):
             "business_case": getattr(account, "business_case", None),
             "usage_statement_published": UsageStatement.objects.exists(),
             "risk_summary": risk_summary,
+            "connection_panel": account_connection.panel(account, now=timezone.now()),
             "can_start_risk_assessment": (risk_summary is None or not risk_summary.assessment_id)
             and account.status in (AccountStatus.PROPOSED, AccountStatus.ACTIVE)
             and Service.objects.for_member(user).filter(pk=account.service_id).exists(),

@@ -22,6 +22,9 @@ def configure(database: str) -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "councilsocial.settings")
     os.environ.setdefault("SECRET_KEY", "only-for-the-benchmark-not-secret")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault(
+        "CONNECTION_KEYS", "ZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQtMDAwMDA="
+    )  # the published development key
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")

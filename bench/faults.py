@@ -116,6 +116,7 @@ class App:
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))},
             "DEBUG": "false",
             "SECRET_KEY": uuid.uuid4().hex * 2,
+            "CONNECTION_KEYS": "ZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQtMDAwMDA=",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "SESSION_COOKIE_SECURE": "false",

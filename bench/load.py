@@ -41,6 +41,7 @@ SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "councilsocial.settings",
     "DEBUG": "false",
     "SECRET_KEY": "load-test-secret-key-not-used-anywhere-else-0123456789abcdef",
+    "CONNECTION_KEYS": "ZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQtMDAwMDA=",
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "SESSION_COOKIE_SECURE": "false",

@@ -120,7 +120,7 @@ ADMIN_MODEL_PERMISSIONS = {
         "accounts_register": ["directorate", "service", "committee", "socialmediaaccount"],
         "notifications": ["notification"],
         "flags": ["governanceflag"],
-        "monitoring": ["responsepolicy", "enquiry"],
+        "monitoring": ["responsepolicy", "enquiry", "connection"],
         "operations": ["policyversion"],
         "business_cases": ["businesscase", "directorapprovallink"],
     },

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,24 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set SECRET_KEY to a long random value (or DEBUG=true for local use)."
         )
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"  # noqa: S105 - DEBUG only
+
+# --- Connected accounts' secrets (issue 14): Fernet keys, the first encrypts, all decrypt ----------
+# A second key is kept only while ``manage.py rekey_connections`` moves every stored secret to the first.
+# With DEBUG on (and in the test suite) a fixed, published key is used: never for real tokens.
+DEVELOPMENT_CONNECTION_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQtMDAwMDA="  # noqa: S105 - DEBUG only
+CONNECTION_KEYS = env_list("CONNECTION_KEYS", [])
+if not CONNECTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CONNECTION_KEYS is not set. Set it to a Fernet key (python -c 'from cryptography.fernet "
+            "import Fernet; print(Fernet.generate_key().decode())'), or DEBUG=true for local use."
+        )
+    CONNECTION_KEYS = [DEVELOPMENT_CONNECTION_KEY]
+for _position, _key in enumerate(CONNECTION_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(f"Key {_position} of CONNECTION_KEYS is not a Fernet key.") from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -428,3 +447,16 @@ CACHES = {
 # The token Meta's webhook set-up sends back to prove the subscription is ours (any long random value,
 # typed into the app's webhook settings too). Deliveries are checked against the Meta app secrets.
 CONNECTOR_META_WEBHOOK_VERIFY_TOKEN = os.environ.get("CONNECTOR_META_WEBHOOK_VERIFY_TOKEN", "")
+# Bluesky: the server (PDS) the council's accounts live on. Bluesky's own unless the council runs one.
+CONNECTOR_BLUESKY_SERVICE_URL = os.environ.get("CONNECTOR_BLUESKY_SERVICE_URL", "https://bsky.social")
+# --- Connected accounts (issue 14): the sync of posts and enquiries from the platforms ------------
+# One sync of one account reads at most this many pages per stream; the rest waits for the next run
+# (its "backlog").
+CONNECTION_SYNC_PAGE_LIMIT = env_int("CONNECTION_SYNC_PAGE_LIMIT", 10)
+# One account's sync stops fetching after this many seconds, so a slow platform cannot hold up the
+# others; a whole run stops starting new accounts after CONNECTION_SYNC_CYCLE_SECONDS (under the
+# Celery soft time limit), and the accounts left over go first next time.
+CONNECTION_SYNC_BUDGET_SECONDS = env_int("CONNECTION_SYNC_BUDGET_SECONDS", 60)
+CONNECTION_SYNC_CYCLE_SECONDS = env_int("CONNECTION_SYNC_CYCLE_SECONDS", 200)
+# A connection failing for this long raises one governance flag (issue 14 item 5).
+CONNECTION_FAILING_FLAG_MINUTES = env_int("CONNECTION_FAILING_FLAG_MINUTES", 60)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from councilsocial.calendar.models import ClosureDay, OfficeHours, WorkingCalendar
 from councilsocial.forms import LimitedModelForm
 
-from .models import Enquiry, ResponsePolicy
+from .models import Connection, Enquiry, ResponsePolicy
 from .services import calendar_changed
 
 # --- Working calendar (kept here: saving it moves open enquiries' deadlines) and response policies ------
@@ -70,3 +70,42 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # enquiries are the evidence behind the response-time figures (000 §25)
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    """Connected accounts, read only: their health, never their secrets (issue 14 item 4). People
+    connect and disconnect from the account page, where the platform is asked first."""
+
+    list_display = ["account", "platform", "handle", "status", "last_success_at", "backlog", "failing_since"]
+    list_filter = ["status", "platform"]
+    search_fields = ["handle", "account_ref", "account__handle"]
+    list_select_related = ["account"]
+    # ``secrets`` is not editable, so it is in no form; listing the fields shown keeps it that way.
+    fields = [
+        "account",
+        "platform",
+        "account_ref",
+        "handle",
+        "status",
+        "expires_at",
+        "connected_by",
+        "connected_at",
+        "last_attempt_at",
+        "last_success_at",
+        "last_error",
+        "failing_since",
+        "backlog",
+        "next_sync_after",
+        "claimed_until",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # disconnect from the account page, which also clears its flag

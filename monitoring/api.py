@@ -30,7 +30,7 @@ from councilsocial.permissions import is_communications
 from councilsocial.rest import AwareDateTimeField
 
 from . import services
-from .models import Channel, Enquiry, NoResponseReason, Post, PostKind, Response, ResponseKind
+from .models import PEOPLE_REASONS, Channel, Enquiry, Post, PostKind, Response, ResponseKind
 from .selectors import get_enquiry_for_user
 
 
@@ -131,7 +131,7 @@ class ResponseInSerializer(serializers.Serializer):
     responded_at = AwareDateTimeField(help_text="ISO 8601 with offset.")
     kind = serializers.ChoiceField(choices=ResponseKind.choices)
     reason = serializers.ChoiceField(
-        choices=NoResponseReason.choices,
+        choices=PEOPLE_REASONS,
         required=False,
         allow_blank=True,
         default="",

@@ -6,13 +6,16 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
+        from accounts_register.extensions import account_connection
         from councilsocial.flags import registry
         from operations.extensions import post_counts
 
         from .checks import CHECKS
-        from .selectors import account_posts_today
+        from .selectors import account_connection_panel, account_posts_today
 
         for name, check in CHECKS.items():
             registry.register(name, check)
         # The content checker counts the account's posts today (004 Part C).
         post_counts.provide(posts_today=account_posts_today)
+        # The account page shows its connection to the platform and its health (issue 14 item 5).
+        account_connection.provide(panel=account_connection_panel)

@@ -15,6 +15,7 @@ from councilsocial.calendar.rules import LONDON
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import FlagChanges, flags_reconcile
 
+from .connections import connection_flags_reconcile
 from .dashboard import inactive_q, posting_guideline_accounts
 from .services import enquiry_flags_reconcile
 
@@ -56,9 +57,16 @@ def check_posting_guideline(*, now: datetime, only=None) -> FlagChanges:
     return _account_flags(FlagKind.POSTING_BELOW_GUIDELINE, subjects, now, only)
 
 
+def check_connection_failing(*, now: datetime, only=None) -> FlagChanges:
+    """Issue 14 item 5: a connected account whose sync has failed for over an hour (one flag, however
+    many runs fail; it clears when a sync succeeds). The sync also runs it for its own account."""
+    return connection_flags_reconcile(now=now, only=only)
+
+
 # Registered, in this order, by MonitoringConfig.ready (the other apps register their own).
 CHECKS = {
     "overdue_enquiries": check_overdue_enquiries,
     "inactive_accounts": check_inactive_accounts,
     "posting_guideline": check_posting_guideline,
+    "connection_failing": check_connection_failing,
 }

@@ -113,6 +113,14 @@ GUIDANCE: dict[str, FlagGuidance] = {
         _account,
         lambda flag: reverse("access-grant", kwargs={"pk": flag.account_id}),
     ),
+    FlagKind.CONNECTION_FAILING: FlagGuidance(
+        "the account",
+        "See the error on the account page; reconnect the account if it asks, and the flag clears at "
+        "the next sync that works.",
+        "See the connection",
+        _account,
+        _account,
+    ),
     FlagKind.POLICY_REVIEW_DUE: FlagGuidance(
         "the social media policy",
         "Review the policy and publish the reviewed version; the next review is then six months away.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 from crispy_forms_gds.helper import FormHelper
@@ -12,7 +13,8 @@ from django.utils import timezone
 from councilsocial.calendar.rules import LONDON
 from councilsocial.forms import GovukDateField, InputLimitsMixin
 
-from .models import Channel, NoResponseReason
+from .connectors.registry import APP_PASSWORD_PLATFORMS
+from .models import PEOPLE_REASONS, Channel
 
 
 class NoResponseForm(forms.Form):
@@ -20,7 +22,7 @@ class NoResponseForm(forms.Form):
 
     reason = forms.ChoiceField(
         label="Why is no response needed?",
-        choices=NoResponseReason.choices,
+        choices=PEOPLE_REASONS,
         widget=forms.RadioSelect,
         error_messages={"required": "Select why no response is needed"},
     )
@@ -150,3 +152,81 @@ class FlagNoteForm(InputLimitsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the note"},
     )
+
+
+# --- Connected accounts (issue 14 item 4) ----------------------------------------------------------
+WRONG_FORMAT_MESSAGE = (
+    "That is not an app password: it looks like abcd-efgh-ijkl-mnop, in lowercase letters and numbers. "
+    "Never enter the account's own password."
+)
+
+
+class AppPasswordForm(InputLimitsMixin, forms.Form):
+    """Connect a Bluesky account with its handle and an app password, never its own password."""
+
+    handle = forms.CharField(
+        label="Handle",
+        max_length=253,
+        help_text="For example cannockchasedc.bsky.social",
+        error_messages={"required": "Enter the account's handle"},
+    )
+    app_password = forms.CharField(
+        label="App password",
+        max_length=19,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=(
+            "Create one in the account's settings, under Privacy and security, App passwords. It looks "
+            "like abcd-efgh-ijkl-mnop. Never enter the account's own password: the app must not hold it."
+        ),
+        error_messages={
+            "required": "Enter an app password",
+            "max_length": WRONG_FORMAT_MESSAGE,
+        },
+    )
+
+    def __init__(self, *args, platform: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = APP_PASSWORD_PLATFORMS[platform]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("handle", field_width=30),
+            Field.text("app_password", field_width=20),
+            Button("submit", "Connect the account"),
+        )
+
+    def clean_handle(self) -> str:
+        handle = self.cleaned_data["handle"].strip().lstrip("@").lower()
+        if not re.fullmatch(
+            r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+", handle
+        ):
+            raise forms.ValidationError("Enter a handle like cannockchasedc.bsky.social")
+        return handle
+
+    def clean_app_password(self) -> str:
+        value = self.cleaned_data["app_password"]
+        if not self.rule.is_app_password(value):
+            raise forms.ValidationError(WRONG_FORMAT_MESSAGE)
+        return value
+
+
+class PlatformReplyForm(InputLimitsMixin, forms.Form):
+    """A reply sent on the platform from the app; it is recorded as the full answer."""
+
+    text = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea,
+        max_length=5000,
+        help_text="It is posted on the platform in the enquiry's thread, in the account's name.",
+        error_messages={
+            "required": "Enter your reply",
+            "max_length": "Your reply must be 5,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("text", rows=4), Button("submit", "Send the reply"))

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts_register.models import AccountKind
 
-from .models import Enquiry, Post, PostKind, ResponsePolicy
+from .connectors.registry import how_to_connect
+from .models import Connection, Enquiry, Post, PostKind, ResponsePolicy
 
 
 def fixed_hours_by_account(account_ids) -> dict[int, int]:
@@ -90,3 +91,10 @@ def account_posts_today(account, *, now: datetime) -> int:
     return Post.objects.filter(
         account=account, kind=PostKind.ORIGINAL, posted_at__gte=start_of_day, posted_at__lte=now
     ).count()
+
+
+def account_connection_panel(account, *, now: datetime) -> dict:
+    """The account page's "Connection" section: the connection (or None) with its health, and how
+    the account's platform is connected (None when it cannot be yet). One query."""
+    connection = Connection.objects.filter(account=account).select_related("connected_by").first()
+    return {"connection": connection, "how": how_to_connect(account.platform), "now": now}

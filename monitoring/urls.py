@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, webhook_views
+from . import connection_views, views, webhook_views
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
@@ -18,5 +18,16 @@ urlpatterns = [
     path("services/<int:pk>/dashboard/", views.service_dashboard, name="service-dashboard"),
     # Meta pushes Facebook Page and Instagram changes here (README "Connecting platforms").
     path("webhooks/meta/", webhook_views.meta_webhook, name="meta-webhook"),
+    path("accounts/<int:pk>/connect/", connection_views.account_connect, name="account-connect"),
+    path(
+        "accounts/<int:pk>/connect/oauth/",
+        connection_views.account_connect_oauth,
+        name="account-connect-oauth",
+    ),
+    path("accounts/<int:pk>/disconnect/", connection_views.account_disconnect, name="account-disconnect"),
+    path(
+        "connections/callback/", connection_views.connection_oauth_callback, name="connection-oauth-callback"
+    ),
+    path("inbox/<int:pk>/reply/", connection_views.enquiry_reply, name="enquiry-reply"),
     path("", include("monitoring.api")),
 ]

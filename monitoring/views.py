@@ -26,6 +26,7 @@ from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communicat
 
 from . import dashboard, imports, services
 from .api import accounts_for_sender
+from .connections import platform_reply_state
 from .flag_guidance import flag_row
 from .forms import ActivityUploadForm, EnquiryForm, FlagAssignForm, FlagNoteForm, NoResponseForm
 from .models import DutyDay, Response, ResponseKind, ResponseTimeMonth
@@ -141,6 +142,7 @@ def enquiry_respond(request, pk: int):
             "enquiry": enquiry,
             "people": _enquiry_people(enquiry),
             "form": form,
+            "platform_reply": platform_reply_state(enquiry=enquiry, by=request.user),
             "words": deadline_in_words(enquiry.response_due_at, timezone.now(), calendar_current()),
         },
     )

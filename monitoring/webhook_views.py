@@ -21,7 +21,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from councilsocial.tasking import enqueue_on_commit
+
+from . import tasks
 from .connectors import webhooks
+
+
+def request_sync(platform: str, account_ref: str) -> None:
+    """Ask for that account's sync now, in the background (``tasks.sync_connection_now``)."""
+    enqueue_on_commit(tasks.sync_connection_now, platform, account_ref)
 
 
 def meta_app_secrets() -> list[str]:
@@ -49,5 +57,5 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return HttpResponseBadRequest("Not JSON.", content_type="text/plain")
     for platform, account_ref in webhooks.accounts_to_sync(payload):
-        webhooks.request_sync(platform, account_ref)
+        request_sync(platform, account_ref)
     return HttpResponse("Received.", content_type="text/plain")

@@ -31,6 +31,7 @@ class FlagKind(models.TextChoices):
     ACCOUNT_REVIEW_OVERDUE = "account_review_overdue", "Account past its yearly review date"
     ACCOUNT_WITHOUT_OWNER = "account_without_owner", "Account left without an owner"
     POLICY_REVIEW_DUE = "policy_review_due", "Six-monthly policy review due"
+    CONNECTION_FAILING = "connection_failing", "Connected account not syncing for over an hour"
 
 
 #: The policy paragraph behind each kind of flag, for hints beside the words.

@@ -588,3 +588,6 @@ class BlueskyConnector:
             text=text,
             url=post_url(self.handle, created.uri),
         )
+
+
+CONNECTOR = BlueskyConnector

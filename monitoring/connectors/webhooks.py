@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 from collections.abc import Mapping
 
 from django.core.cache import caches
 
 from accounts_register.platforms import Platform
-
-logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 REPLAY_SECONDS = 24 * 60 * 60
@@ -86,13 +83,3 @@ def accounts_to_sync(payload: object) -> list[tuple[str, str]]:
         if platform and wanted and pair not in found:
             found.append(pair)
     return found
-
-
-def request_sync(platform: str, account_ref: str) -> None:
-    """HOOK for the integrator: ask for a sync of this connected account now.
-
-    To be wired to the sync service of ``monitoring.sync`` (issue 14 item 7: enqueue that account's
-    sync task; an account that is not connected is ignored there). Until then it enqueues nothing,
-    and the scheduled run picks the change up.
-    """
-    logger.info("Meta asked for a sync of a %s account", platform)

@@ -1,9 +1,11 @@
-"""Monitoring's models, one module per area: enquiries, responses and posts; response policies.
+"""Monitoring's models, one module per area: enquiries, responses and posts; response policies;
+connected accounts.
 
 Each module is imported here so Django finds it.
 """
 
 from .activity import (
+    PEOPLE_REASONS,
     ActivityImport,
     Channel,
     Enquiry,
@@ -17,10 +19,23 @@ from .activity import (
     ResponseTimeMonth,
     ResponseTimeRefresh,
 )
+from .connections import (
+    OAUTH_ATTEMPT_MINUTES,
+    Connection,
+    ConnectionStatus,
+    OAuthAttempt,
+    SyncCursor,
+)
 from .duty import DutyDay
 from .response_policy import ResponsePolicy
 
 __all__ = [
+    "OAUTH_ATTEMPT_MINUTES",
+    "Connection",
+    "ConnectionStatus",
+    "OAuthAttempt",
+    "PEOPLE_REASONS",
+    "SyncCursor",
     "ActivityImport",
     "Channel",
     "DutyDay",

@@ -45,6 +45,12 @@ class NoResponseReason(models.TextChoices):
     AGGRESSIVE = "aggressive", "Aggressive"
     SPAM = "spam", "Spam"
     NOTHING_TO_ADD = "nothing_to_add", "Nothing to add"
+    # Only the sync records it: the enquiry was deleted on the platform by its author while open.
+    WITHDRAWN = "withdrawn", "Deleted by its author"
+
+
+#: The reasons a person may choose (the form and the API); ``WITHDRAWN`` is the sync's alone.
+PEOPLE_REASONS = [choice for choice in NoResponseReason.choices if choice[0] != NoResponseReason.WITHDRAWN]
 
 
 def overdue_q(now) -> Q:
@@ -121,6 +127,10 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
         help_text="Who is answering it (000 Appendix 2: the duty officer hands enquiries on).",
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True, help_text="Its author edited it on the platform.")
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the sync saw it had been deleted on the platform."
+    )
 
     objects = EnquiryQuerySet.as_manager()
 
@@ -253,6 +263,12 @@ class Post(models.Model):
         max_length=200, blank=True, help_text="Which authorised user published it, where the platform says."
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Deleted on the platform; kept, as the account's activity (003 D5.1).",
+    )
 
     class Meta:
         ordering = ["-posted_at", "-pk"]

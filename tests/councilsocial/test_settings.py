@@ -19,6 +19,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/councilsocial",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "SITE_URL": "https://social.cannockchasedc.gov.uk",
+    "CONNECTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGhlLXRlc3Q=",
 }
 # Variables the suite sets that a production process would not have.
 _SUITE_ONLY = {
@@ -33,6 +34,7 @@ _SUITE_ONLY = {
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "CELERY_BROKER_URL",
+    "CONNECTION_KEYS",
 }
 
 
@@ -84,3 +86,17 @@ def test_every_model_change_has_its_migration():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_start_up_is_refused_without_connection_keys_when_debug_is_off():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CONNECTION_KEYS"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "CONNECTION_KEYS is not set" in result.stderr
+
+
+def test_a_connection_key_that_is_not_a_fernet_key_is_refused_without_showing_it():
+    result = manage("check", env={**PRODUCTION, "CONNECTION_KEYS": "hunter2-not-a-key"})
+    assert result.returncode != 0
+    assert "Key 1 of CONNECTION_KEYS is not a Fernet key" in result.stderr
+    assert "hunter2" not in result.stderr

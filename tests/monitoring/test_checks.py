@@ -215,6 +215,7 @@ def test_every_app_registers_its_checks_at_start_up():
         "risk_reviews_overdue",
         "temporary_access",
         "accounts_without_owner",
+        "connection_failing",
     }
 
 

@@ -16,6 +16,7 @@ from councilsocial.notifications.models import Notification
 from monitoring.flag_guidance import GUIDANCE
 from risk_assessments import services as risk_services
 from tests.factories import AccountFactory, BusinessCaseFactory, EnquiryFactory
+from tests.monitoring.sync_helpers import connect
 from tests.operations.policy import policy_version
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,7 @@ def one_flag_of_each_kind(service, officer, manager, comms):
         FlagKind.POLICY_REVIEW_DUE: policy_version(
             reviewed_on=timezone.localdate() - timedelta(days=400), by=comms
         ),
+        FlagKind.CONNECTION_FAILING: connect(account, now=now),
     }
     assert set(subjects) == set(FlagKind.values)
     return {
@@ -187,15 +189,16 @@ def test_the_flag_list_filters_by_kind_service_assignee_and_age(
         response = client.get(reverse("flag-list"), params)
         return response.context["page"].paginator.count
 
-    assert count() == 11
+    every = len(FlagKind.values) + 1  # one of each kind, and the old one
+    assert count() == every
     assert count(kind=FlagKind.ACCOUNT_INACTIVE) == 2
     assert count(service=str(other_service.pk)) == 1
     assert count(age="30") == 1
     assert count(age="90") == 0
-    assert count(assignee="nobody") == 11
+    assert count(assignee="nobody") == every
     GovernanceFlag.objects.filter(pk=old.pk).update(assigned_to=comms)
     assert count(assignee="me") == 1
-    assert count(service="not-a-number", age="forever", kind="nonsense", assignee="<x>") == 11
+    assert count(service="not-a-number", age="forever", kind="nonsense", assignee="<x>") == every
 
 
 def test_the_flag_list_exports_formula_safe_csv(client, comms, service):

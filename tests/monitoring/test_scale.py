@@ -49,15 +49,17 @@ def history(accounts):
     with connection.cursor() as cursor:
         cursor.execute(
             f'INSERT INTO "{Enquiry._meta.db_table}" (account_id, platform_id, received_at, author, text, '  # noqa: S608
-            "channel, response_due_at, response_policy, status, no_response_reason, recorded_at) "
+            "channel, response_due_at, response_policy, status, no_response_reason, recorded_at, url, "
+            "conversation_id) "
             "SELECT %s + mod(i, 40), 'h' || i, %s - i * interval '1 minute', 'resident', 'A question', "
-            "'comment', %s - i * interval '1 minute', 'working_day', 'answered', '', %s "
+            "'comment', %s - i * interval '1 minute', 'working_day', 'answered', '', %s, '', '' "
             "FROM generate_series(1, %s) i",
             [first, NOW, NOW, NOW, HISTORY],
         )
         cursor.execute(
-            f'INSERT INTO "{Post._meta.db_table}" (account_id, platform_id, posted_at, kind, recorded_at) '  # noqa: S608
-            "SELECT %s + mod(i, 40), 'h' || i, %s - i * interval '1 minute', 'original', %s "
+            f'INSERT INTO "{Post._meta.db_table}" (account_id, platform_id, posted_at, kind, recorded_at, '  # noqa: S608
+            "text, url, published_by) "
+            "SELECT %s + mod(i, 40), 'h' || i, %s - i * interval '1 minute', 'original', %s, '', '', '' "
             "FROM generate_series(1, %s) i",
             [first, NOW, NOW, HISTORY],
         )

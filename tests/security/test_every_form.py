@@ -52,7 +52,7 @@ from councilsocial.calendar.selectors import calendar_current
 from councilsocial.flags.models import FlagEvent
 from councilsocial.permissions import COMMUNICATIONS
 from monitoring import services as monitoring_services
-from monitoring.models import ActivityImport, DutyDay, Enquiry, Post, Response
+from monitoring.models import ActivityImport, Connection, DutyDay, Enquiry, Post, Response
 from operations import services as ops
 from operations.models import (
     DecidedBy,
@@ -592,6 +592,14 @@ FORMS: list[FormEntry] = [
         ("comms",),
         lambda w, role: {"transition": "suspend", "reason": f"{MARK} suspended for the walk"},
         lambda w, role, r: fresh(w["account"]).status == AccountStatus.SUSPENDED,
+    ),
+    FormEntry(
+        "account-disconnect",
+        _route("account-disconnect", pk=lambda w: w["account"].pk),
+        ("comms",),
+        lambda w, role: {},
+        lambda w, role, r: not Connection.objects.filter(account=w["account"]).exists(),
+        note="Communications disconnects an account: its tokens are deleted (issue 14).",
     ),
     FormEntry(
         "account-status:activate",

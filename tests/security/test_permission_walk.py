@@ -143,6 +143,7 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     from operations.models import DecidedCampaign, Emergency, PolicyVersion, PurdahPeriod
     from risk_assessments import services as risk_services
     from tests.factories import AccountFactory, BusinessCaseFactory, EnquiryFactory, UserFactory
+    from tests.monitoring.sync_helpers import connect
 
     now = timezone.now()
     User = get_user_model()
@@ -269,6 +270,7 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     TrainingRecord.objects.create(person=officer, module="Social media basics", completed_at=now)
     UsageStatement.objects.get_or_create(version=1, defaults={"text": "Use it well.", "published_at": now})
     ResponsePolicy.objects.create(account=account, fixed_hours=8, reason="Out-of-hours service")
+    connect(account, now=now)  # connected to its platform (issue 14), read through the fake registry
     PolicyVersion.objects.create(
         version="walk",
         title="Social media policy",
@@ -331,6 +333,10 @@ def url_for(route: Route, w: dict) -> str:
         "account-import-preview": {"batch_id": w["import_batch"].pk},
         "api-account-detail": {"pk": a.pk},
         "enquiry-respond": {"pk": w["enquiry"].pk},
+        "enquiry-reply": {"pk": w["enquiry"].pk},
+        "account-connect": {"pk": a.pk},
+        "account-connect-oauth": {"pk": a.pk},
+        "account-disconnect": {"pk": a.pk},
         "enquiry-assign": {"pk": w["enquiry"].pk},
         "response-undo": {"pk": w["enquiry"].pk},  # GET is refused before the id is looked up
         "activity-import-preview": {"batch_id": w["activity_batch"].pk},
@@ -453,6 +459,15 @@ EXPECTED: dict[str, tuple] = {
     "enquiry-new": (A, 200, 200, 403, 200, 403, 403, 200),
     "enquiry-respond": (A, 200, 200, 404, 200, 404, 404, 404),
     "enquiry-assign": POST_ONLY,  # hand an enquiry on (issue 13)
+    # Connected accounts (issue 14): Communications connects and disconnects; the service replies on
+    # the platform from its enquiry (the walk's X account has no connector: the page says so).
+    "enquiry-reply": (A, 200, 200, 404, 200, 404, 404, 404),
+    "account-connect": (A, 403, 403, 403, 200, 404, 404, 404),
+    "account-disconnect": (A, 403, 403, 403, 200, 404, 404, 404),
+    # Starts the platform's sign-in; X has no OAuth client in the walk, so Comms are sent back.
+    "account-connect-oauth": (A, 403, 403, 403, "302:/accounts/N/", 404, 404, 404),
+    # Where the platform sends Communications back after its sign-in: with no code, a plain 400.
+    "connection-oauth-callback": (A, 403, 403, 403, 400, 403, 403, 403),
     "response-undo": POST_ONLY,  # undo a response recorded by mistake, within 15 minutes
     "duty-rota": COMMS_ONLY,  # 000 Appendix 2: Communications set the duty rota
     "activity-import": (A, 200, 200, 403, 200, 403, 403, 200),
@@ -569,6 +584,8 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     # Enquiries may be corrected by Comms (a mistyped import); their deadlines are read-only.
     # Never deleted (the evidence behind response times), never added (no deadline would be computed).
     "monitoring_enquiry": ("vc", ""),
+    # Connected accounts' health, read only, never their secrets (issue 14).
+    "monitoring_connection": ("v", ""),
     "flags_governanceflag": ("v", ""),  # raised and resolved by the checks only
     # Communications keeps the decided campaigns on its own page (issue 15); superusers in admin.
     "operations_decidedcampaign": ("", ""),

@@ -40,6 +40,7 @@ from councilsocial.permissions import (
     grant_role_permissions,
 )
 from monitoring.demo import seed_monitoring_demo
+from monitoring.demo_connections import seed_demo_connections
 from operations.demo import seed_operations_demo
 from risk_assessments.demo import seed_demo_assessments
 
@@ -264,6 +265,8 @@ class Command(BaseCommand):
 
         seed_monitoring_demo(now=timezone.now())
         seed_operations_demo(by=users["comms"], now=timezone.now())
+        # Two accounts read from the demonstration platform, so enquiries arrive while the demo runs.
+        seed_demo_connections(by=users["comms"], now=timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo council ready: {len(directorates)} directorates, {len(services)} services, "

@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from monitoring import webhook_views
 from monitoring.connectors import webhooks
 
 from .cassettes import FIXTURES
@@ -32,9 +33,9 @@ def meta_app(settings):
 
 @pytest.fixture
 def syncs(monkeypatch):
-    """What the webhook asked the sync hook for (the hook itself is wired by the integrator)."""
+    """What the webhook asked to be synced (the sync itself is tested in tests/monitoring/test_sync*.py)."""
     asked: list[tuple[str, str]] = []
-    monkeypatch.setattr(webhooks, "request_sync", lambda platform, ref: asked.append((platform, ref)))
+    monkeypatch.setattr(webhook_views, "request_sync", lambda platform, ref: asked.append((platform, ref)))
     return asked
 
 
