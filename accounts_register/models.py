@@ -386,6 +386,17 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
     @fsm_log_description
     @transition(
         field=status,
+        source=AccountStatus.PROPOSED,
+        target=AccountStatus.CLOSED,
+        permission=can_change_status,
+    )
+    def withdraw(self, *, by=None, description=None):
+        """Proposed → closed: the account will not go ahead; it stays on the register's record."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
         source=AccountStatus.ACTIVE,
         target=AccountStatus.SUSPENDED,
         permission=can_change_status,

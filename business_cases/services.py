@@ -28,8 +28,8 @@ from accounts_register.models import ApprovalRoute
 from accounts_register.platforms import canonical_url
 from accounts_register.services import account_change_status, account_create
 from councilsocial.flags.models import FlagKind
-from councilsocial.lib.transitions import failed_conditions, run_transition
 from councilsocial.flags.services import FlagChanges, flags_reconcile
+from councilsocial.lib.transitions import failed_conditions, run_transition
 from councilsocial.notifications.models import Notification
 from councilsocial.notifications.services import notification_enqueue
 from councilsocial.permissions import COMMUNICATIONS, is_communications
