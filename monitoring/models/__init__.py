@@ -16,6 +16,7 @@ from .activity import (
     ResponseKind,
     ResponseTimeMonth,
     ResponseTimeRefresh,
+    may_record_response,
 )
 from .duty import DutyDay
 from .response_policy import ResponsePolicy
@@ -35,4 +36,5 @@ __all__ = [
     "ResponseTimeMonth",
     "ResponseTimeRefresh",
     "ResponsePolicy",
+    "may_record_response",
 ]

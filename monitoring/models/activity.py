@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from accounts_register.models import Service
 from councilsocial.permissions import is_communications
@@ -77,6 +78,21 @@ class EnquiryQuerySet(models.QuerySet):
         if is_communications(user):
             return self.all()
         return self.filter(account__service__in=Service.objects.for_member(user).values("pk"))
+
+
+def may_record_response(enquiry: Enquiry, user) -> bool:
+    """Who may record a response: whoever may write the enquiry (``get_enquiry_for_user(...,
+    write=True)``: its service's people, or Communications). ``None`` is the platform itself (a
+    connector saw the reply), which may always record it."""
+    if user is None:
+        return True
+    return Enquiry.objects.visible_to(user).filter(pk=enquiry.pk).exists()
+
+
+def may_undo_response(enquiry: Enquiry, user) -> bool:
+    """Undoing is a person's act on an enquiry they may write (the service checks it is their own
+    response, recorded moments ago)."""
+    return user is not None and may_record_response(enquiry, user)
 
 
 class Enquiry(ConcurrentTransitionMixin, models.Model):
@@ -169,32 +185,56 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @transition(field=status, source=EnquiryStatus.OPEN, target=EnquiryStatus.HOLDING)
-    def send_holding_reply(self):
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=EnquiryStatus.OPEN,
+        target=EnquiryStatus.HOLDING,
+        permission=may_record_response,
+    )
+    def send_holding_reply(self, *, by=None, description=None):
         """003 D4.6: a holding reply stops the clock; the enquiry stays open for the answer."""
 
-    @transition(field=status, source=OPEN_STATUSES, target=EnquiryStatus.ANSWERED)
-    def answer(self):
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=OPEN_STATUSES, target=EnquiryStatus.ANSWERED, permission=may_record_response
+    )
+    def answer(self, *, by=None, description=None):
         """A full answer stops the clock (if a holding reply had not) and closes the enquiry."""
 
-    @transition(field=status, source=OPEN_STATUSES, target=EnquiryStatus.NO_RESPONSE_NEEDED)
-    def close_without_response(self):
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=OPEN_STATUSES,
+        target=EnquiryStatus.NO_RESPONSE_NEEDED,
+        permission=may_record_response,
+    )
+    def close_without_response(self, *, by=None, description=None):
         """004 Don't 5–6: abusive, aggressive, spam or nothing to add; closes with a reason."""
 
+    @fsm_log_by
+    @fsm_log_description
     @transition(
         field=status,
         source=[EnquiryStatus.HOLDING, EnquiryStatus.ANSWERED, EnquiryStatus.NO_RESPONSE_NEEDED],
         target=EnquiryStatus.OPEN,
+        permission=may_undo_response,
     )
-    def undo_to_open(self):
+    def undo_to_open(self, *, by=None, description=None):
         """A response recorded by mistake is undone: no response remains (the clock runs again)."""
 
+    @fsm_log_by
+    @fsm_log_description
     @transition(
         field=status,
         source=[EnquiryStatus.ANSWERED, EnquiryStatus.NO_RESPONSE_NEEDED],
         target=EnquiryStatus.HOLDING,
+        permission=may_undo_response,
     )
-    def undo_to_holding(self):
+    def undo_to_holding(self, *, by=None, description=None):
         """The full answer is undone; the holding reply sent before it stands."""
 
 
