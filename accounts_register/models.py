@@ -341,20 +341,20 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 Coalesce("last_activity_at", "created_at"),
                 "id",
-                condition=Q(status="active"),
+                condition=Q(status=AccountStatus.ACTIVE),
                 name="account_silent_since_idx",
             ),
             # Job check_posting_guideline and the dashboards' posting table (003 D5.2): live
             # corporate accounts, in the table's order.
             models.Index(
                 fields=["platform", "handle"],
-                condition=Q(status="active", kind="corporate"),
+                condition=Q(status=AccountStatus.ACTIVE, kind=AccountKind.CORPORATE),
                 name="account_corporate_live_idx",
             ),
             # Check: account inactive for more than a month (003 D5.1), over live accounts only.
             models.Index(
                 fields=["last_activity_at"],
-                condition=Q(status__in=["active", "suspended"]),
+                condition=Q(status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED]),
                 name="account_live_activity_idx",
             ),
         ]

@@ -65,7 +65,7 @@ class Emergency(ConcurrentTransitionMixin, models.Model):
         constraints = [
             # Declaring twice is refused while one is in force (the database has the last word).
             models.UniqueConstraint(
-                fields=["status"], condition=Q(status="active"), name="emergency_one_in_force"
+                fields=["status"], condition=Q(status=EmergencyStatus.ACTIVE), name="emergency_one_in_force"
             )
         ]
 

@@ -153,19 +153,21 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # Job check_overdue_enquiries (every 5 minutes): unanswered enquiries by deadline.
             models.Index(
-                fields=["response_due_at"], condition=Q(status="open"), name="enquiry_unanswered_due_idx"
+                fields=["response_due_at"],
+                condition=Q(status=EnquiryStatus.OPEN),
+                name="enquiry_unanswered_due_idx",
             ),
             # Inbox: open enquiries of a set of accounts, soonest deadline first.
             models.Index(
                 fields=["account", "response_due_at"],
-                condition=Q(status__in=["open", "holding"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="enquiry_inbox_idx",
             ),
             # Inbox across many accounts (Communications', a large service's): open enquiries by
             # deadline, so a page reads its 50 rows, wherever they lie in years of history.
             models.Index(
                 fields=["response_due_at", "id"],
-                condition=Q(status__in=["open", "holding"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="enquiry_inbox_due_idx",
             ),
             # Dashboard: response-time performance by month of receipt.
