@@ -6,13 +6,24 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
+        from councilsocial import status_tags
         from councilsocial.flags import registry
         from operations.extensions import post_counts
 
         from .checks import CHECKS
+        from .models import Enquiry, EnquiryStatus
         from .selectors import account_posts_today
 
         for name, check in CHECKS.items():
             registry.register(name, check)
         # The content checker counts the account's posts today (004 Part C).
         post_counts.provide(posts_today=account_posts_today)
+        status_tags.register(
+            Enquiry,
+            {
+                EnquiryStatus.OPEN: "yellow",
+                EnquiryStatus.HOLDING: "blue",
+                EnquiryStatus.ANSWERED: "green",
+                EnquiryStatus.NO_RESPONSE_NEEDED: "grey",
+            },
+        )

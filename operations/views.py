@@ -294,7 +294,17 @@ def incident_list(request):
     return render(
         request,
         "operations/incident_list.html",
-        {"incidents": incidents[:200], "status": status},
+        {
+            "incidents": incidents[:200],
+            "status_choices": [
+                {"value": value, "label": label, "current": value == status}
+                for value, label in [
+                    (IncidentStatus.OPEN, "Open"),
+                    (IncidentStatus.CLOSED, "Closed"),
+                    ("all", "All"),
+                ]
+            ],
+        },
     )
 
 

@@ -213,6 +213,10 @@ class RiskAssessment(ConcurrentTransitionMixin, models.Model):
         return self.status == RiskAssessmentStatus.ACCEPTED
 
     @property
+    def is_returned(self) -> bool:
+        return self.status == RiskAssessmentStatus.RETURNED
+
+    @property
     def is_editable(self) -> bool:
         return self.status == RiskAssessmentStatus.DRAFT
 

@@ -187,6 +187,16 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def awaits_first_response(self) -> bool:
+        """Neither a holding reply nor an answer yet: the clock is running (000 §25)."""
+        return self.status == EnquiryStatus.OPEN
+
+    @property
+    def has_holding_reply(self) -> bool:
+        """A holding reply was sent; the full answer is still to come (003 D4.6)."""
+        return self.status == EnquiryStatus.HOLDING
+
     @fsm_log_by
     @fsm_log_description
     @transition(
