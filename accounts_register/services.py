@@ -58,6 +58,10 @@ class StaleAccount(StaleTransition):
         super().__init__(message)
 
 
+def _a(word: str) -> str:
+    return f"{'An' if word[:1] in 'aeiou' else 'A'} {word}"
+
+
 def _activation_not_ready(account: SocialMediaAccount, _failed) -> ValidationError:
     missing = activation_missing(account)
     if not missing:
@@ -99,7 +103,7 @@ def account_change_status(
         description=reason,
         expected_status=account.status,
         not_possible=lambda locked: ValidationError(
-            f"A {locked.get_status_display().lower()} account cannot be changed that way"
+            f"{_a(locked.get_status_display().lower())} account cannot be changed that way"
         ),
         refused=lambda locked: PermissionDenied("Only Communications change an account's status"),
         conditions_not_met=_activation_not_ready,

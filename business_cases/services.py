@@ -29,7 +29,7 @@ from accounts_register.platforms import canonical_url
 from accounts_register.services import account_change_status, account_create
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import FlagChanges, flags_reconcile
-from councilsocial.lib.transitions import failed_conditions, run_transition
+from councilsocial.lib.transitions import StaleTransition, failed_conditions, run_transition
 from councilsocial.notifications.models import Notification
 from councilsocial.notifications.services import notification_enqueue
 from councilsocial.permissions import COMMUNICATIONS, is_communications
@@ -78,7 +78,7 @@ class CaseActionError(Exception):
         return " ".join(self.messages)
 
 
-class AlreadyDecided(CaseActionError):
+class AlreadyDecided(CaseActionError, StaleTransition):
     """The case moved on since the person looked at it."""
 
 

@@ -241,7 +241,10 @@ class ResponseStale(ResponseError, StaleTransition):
 
     def __init__(self, message: str = STALE_RESPONSE_MESSAGE):
         ResponseError.__init__(self, {"kind": message})
-        self.message = message
+
+    @property
+    def message(self) -> str:
+        return self.errors["kind"]
 
 
 def _response_description(kind: str, reason: str) -> str:
@@ -266,6 +269,10 @@ def enquiry_record_response(
     and whether the deadline was met are stored. A full answer closes the enquiry; "no response
     needed" closes it with a required reason. Raises :class:`ResponseError` for what cannot be
     recorded; the enquiry row is locked so two people recording at once cannot both move it.
+
+    The move is the enquiry's transition, made by the shared runner: whoever may write the enquiry
+    may make it (PermissionDenied otherwise); ``by=None`` is the platform itself (a connector saw the
+    reply). It is logged (``StateLog``) with who and what was sent.
     """
     errors: dict[str, str] = {}
     if kind not in ResponseKind.values:

@@ -31,7 +31,10 @@ class StaleTransition(Exception):
 
     def __init__(self, message: str = STALE_MESSAGE):
         super().__init__(message)
-        self.message = message
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else STALE_MESSAGE
 
 
 def transition_of(instance: models.Model, name: str):
