@@ -445,6 +445,16 @@ def test_no_template_names_a_tag_colour_outside_the_one_include():
     assert found == []
 
 
+def test_every_tag_is_drawn_by_the_one_include_or_the_score_tag():
+    """The score tag (a risk's score, not a status) asks the same registry for its colour."""
+    score_tag = TEMPLATES / "risk_assessments" / "includes" / "score_tag.html"
+    found = [
+        str(p.relative_to(ROOT)) for p in _templates() if p != score_tag and "govuk-tag" in p.read_text()
+    ]
+    assert found == []
+    assert "{% status_tag_class" in score_tag.read_text()
+
+
 def test_every_status_of_every_state_machine_has_a_colour():
     registered = status_tags.registered()
     for model in _fsm_models():
