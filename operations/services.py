@@ -35,7 +35,6 @@ from .models import (
     Incident,
     IncidentAction,
     IncidentKind,
-    IncidentStatus,
     MonitoringTerm,
     MonitoringTermStatus,
     PhotoConsent,
@@ -728,7 +727,7 @@ def incident_step_done(
     keys = {s.key for s in checklist_for(incident.kind)}
     if step not in keys:
         raise OperationRefused("That step is not on this incident's checklist.")
-    if incident.status != IncidentStatus.OPEN:
+    if not incident.is_open:
         raise OperationRefused("This incident is closed.")
     with transaction.atomic():
         account = SocialMediaAccount.objects.select_for_update().get(pk=incident.account_id)
