@@ -6,12 +6,24 @@ class AccountsRegisterConfig(AppConfig):
     verbose_name = "Account register and organisation"
 
     def ready(self) -> None:
+        from councilsocial import status_tags
         from councilsocial.flags import registry
 
         from .checks import CHECKS
+        from .models import AccountStatus, SocialMediaAccount
         from .services import check_accounts_without_owner, check_temporary_access
 
         registry.register("temporary_access", check_temporary_access)
         registry.register("accounts_without_owner", check_accounts_without_owner)
         for name, check in CHECKS.items():
             registry.register(name, check)
+        status_tags.register(
+            SocialMediaAccount,
+            {
+                AccountStatus.PROPOSED: "blue",
+                AccountStatus.ACTIVE: "green",
+                AccountStatus.SUSPENDED: "orange",
+                AccountStatus.CLOSED: "grey",
+                AccountStatus.ARCHIVED: "grey",
+            },
+        )

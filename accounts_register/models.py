@@ -341,20 +341,20 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 Coalesce("last_activity_at", "created_at"),
                 "id",
-                condition=Q(status="active"),
+                condition=Q(status=AccountStatus.ACTIVE),
                 name="account_silent_since_idx",
             ),
             # Job check_posting_guideline and the dashboards' posting table (003 D5.2): live
             # corporate accounts, in the table's order.
             models.Index(
                 fields=["platform", "handle"],
-                condition=Q(status="active", kind="corporate"),
+                condition=Q(status=AccountStatus.ACTIVE, kind=AccountKind.CORPORATE),
                 name="account_corporate_live_idx",
             ),
             # Check: account inactive for more than a month (003 D5.1), over live accounts only.
             models.Index(
                 fields=["last_activity_at"],
-                condition=Q(status__in=["active", "suspended"]),
+                condition=Q(status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED]),
                 name="account_live_activity_idx",
             ),
         ]
@@ -381,6 +381,17 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
 
         The only way onto the public register as an official account (000 §6, §10, §11; 001 §19).
         """
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=AccountStatus.PROPOSED,
+        target=AccountStatus.CLOSED,
+        permission=can_change_status,
+    )
+    def withdraw(self, *, by=None, description=None):
+        """Proposed → closed: the account will not go ahead; it stays on the register's record."""
 
     @fsm_log_by
     @fsm_log_description

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from simple_history.utils import bulk_update_with_history
 
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import flags_reconcile
+from councilsocial.lib.transitions import StaleTransition, run_transition
 from councilsocial.permissions import is_communications, is_corporate_director
 
 from .checks import account_checks_reconcile_on_commit
@@ -39,17 +39,36 @@ from .platforms import Platform
 from .validators import refuse_pasted_password, validate_shared_mailbox
 
 STATUS_TRANSITIONS = {
-    # name: (label, the verb in the confirmation)
+    # name: the words on the status page and the admin action
     "activate": "Make active",
+    "withdraw": "Withdraw",
     "suspend": "Suspend",
     "reinstate": "Reinstate",
     "close": "Close",
     "archive": "Archive",
 }
 
+STALE_ACCOUNT_MESSAGE = "Someone else changed this account's status first. Nothing was changed."
 
-class StaleAccount(Exception):
+
+class StaleAccount(StaleTransition):
     """Someone else changed the account's status first."""
+
+    def __init__(self, message: str = STALE_ACCOUNT_MESSAGE):
+        super().__init__(message)
+
+
+def _a(word: str) -> str:
+    return f"{'An' if word[:1] in 'aeiou' else 'A'} {word}"
+
+
+def _activation_not_ready(account: SocialMediaAccount, _failed) -> ValidationError:
+    missing = activation_missing(account)
+    if not missing:
+        return ValidationError(f"{account} cannot be changed that way now")
+    return ValidationError(
+        [f"{account} cannot be made active yet. " + missing[0], *missing[1:]], code="not_ready"
+    )
 
 
 def account_change_status(
@@ -58,9 +77,10 @@ def account_change_status(
     """Move an account's status (Communications only, always with a reason), and log it.
 
     The one way any account changes status: the pages, admin, the business case going live and
-    seed_demo all call it. Making a proposed account active needs every condition of
-    ``models.ACTIVATION_CONDITIONS`` (an approval, an accepted risk assessment, Communications' admin
-    access, a shared mailbox; 000 §6, §10, §11; 001 §19).
+    seed_demo all call it, through the shared runner (``councilsocial.lib.transitions``). Making a
+    proposed account active needs every condition of ``models.ACTIVATION_CONDITIONS`` (an approval,
+    an accepted risk assessment, Communications' admin access, a shared mailbox; 000 §6, §10, §11;
+    001 §19); a proposed account that will not go ahead is withdrawn (closed).
 
     Raises PermissionDenied for anyone but Communications, ValidationError for a missing reason,
     a move the current status does not allow or a condition that does not hold (one message each),
@@ -71,32 +91,26 @@ def account_change_status(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for the change"})
-    with transaction.atomic():
-        locked = SocialMediaAccount.objects.select_for_update().get(pk=account.pk)
-        if locked.status != account.status:
-            raise StaleAccount
-        method = getattr(locked, transition)
-        if not can_proceed(method, check_conditions=False):
-            raise ValidationError(
-                f"A {locked.get_status_display().lower()} account cannot be changed that way"
-            )
-        if not method._django_fsm.has_transition_perm(locked, locked.status, by):
-            raise PermissionDenied
-        if transition == "activate":
-            missing = activation_missing(locked)
-            if missing:
-                raise ValidationError(
-                    [f"{locked} cannot be made active yet. " + missing[0], *missing[1:]], code="not_ready"
-                )
-        if not has_transition_perm(method, by):  # any other condition of the transition
-            raise ValidationError(f"{locked} cannot be changed that way now")
-        try:
-            method(by=by, description=reason)
-            locked._change_reason = f"{STATUS_TRANSITIONS[transition]}: {reason}"
-            locked.save()
-        except ConcurrentTransition as exc:
-            raise StaleAccount from exc
-    return locked
+
+    def before_save(locked: SocialMediaAccount) -> None:
+        locked._change_reason = f"{STATUS_TRANSITIONS[transition]}: {reason}"
+
+    return run_transition(
+        queryset=SocialMediaAccount,
+        pk=account.pk,
+        name=transition,
+        by=by,
+        description=reason,
+        expected_status=account.status,
+        not_possible=lambda locked: ValidationError(
+            f"{_a(locked.get_status_display().lower())} account cannot be changed that way"
+        ),
+        refused=lambda locked: PermissionDenied("Only Communications change an account's status"),
+        conditions_not_met=_activation_not_ready,
+        before_save=before_save,
+        stale=StaleAccount,
+        stale_message=STALE_ACCOUNT_MESSAGE,
+    )
 
 
 def account_create(

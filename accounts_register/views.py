@@ -321,8 +321,8 @@ def account_status(request, pk):
                 by=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except services.StaleAccount:
-            messages.error(request, "Someone else changed this account's status first. Nothing was changed.")
+        except services.StaleAccount as exc:
+            messages.error(request, exc.message)
             return redirect("account-detail", pk=account.pk)
         except ValidationError as exc:
             form.add_error(None, exc)

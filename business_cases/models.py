@@ -392,7 +392,7 @@ class BusinessCase(ConcurrentTransitionMixin, models.Model):
             # waiting for a decision, by when they reached the stage.
             models.Index(
                 fields=["state_entered_at"],
-                condition=Q(status__in=["awaiting_director", "awaiting_comms"]),
+                condition=Q(status__in=[CaseStatus.AWAITING_DIRECTOR, CaseStatus.AWAITING_COMMS]),
                 name="case_waiting_decision_idx",
             ),
             # Queues: "waiting for me" by status, oldest first.

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
-from accounts_register.models import Service, SocialMediaAccount
+from accounts_register.models import AccountStatus, Service, SocialMediaAccount
 from councilsocial.calendar.rules import working_days_between as calendar_working_days_between
 from councilsocial.calendar.selectors import calendar_current
 from councilsocial.permissions import is_communications
@@ -44,7 +44,7 @@ def similar_accounts(case) -> QuerySet:
     """000 Appendix 1: does anything similar already exist? The council's accounts on the same
     platform, and those in the same service or directorate."""
     return (
-        SocialMediaAccount.objects.exclude(status__in=["closed", "archived"])
+        SocialMediaAccount.objects.exclude(status__in=[AccountStatus.CLOSED, AccountStatus.ARCHIVED])
         .filter(
             Q(platform=case.platform)
             | Q(service_id=case.service_id)

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 
 from accounts_register.models import ApprovalRoute
@@ -29,6 +29,7 @@ from accounts_register.platforms import canonical_url
 from accounts_register.services import account_change_status, account_create
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import FlagChanges, flags_reconcile
+from councilsocial.lib.transitions import StaleTransition, failed_conditions, run_transition
 from councilsocial.notifications.models import Notification
 from councilsocial.notifications.services import notification_enqueue
 from councilsocial.permissions import COMMUNICATIONS, is_communications
@@ -77,7 +78,7 @@ class CaseActionError(Exception):
         return " ".join(self.messages)
 
 
-class AlreadyDecided(CaseActionError):
+class AlreadyDecided(CaseActionError, StaleTransition):
     """The case moved on since the person looked at it."""
 
 
@@ -136,17 +137,17 @@ CONDITION_MESSAGES: dict[Callable, Callable[[BusinessCase], str]] = {
 
 
 def _failed_conditions(case: BusinessCase, name: str) -> list[str]:
-    meta = getattr(case, name)._django_fsm
-    found = meta.get_transition(case.status)
-    return [CONDITION_MESSAGES[c](case) for c in (found.conditions or []) if not c(case)] if found else []
+    return [CONDITION_MESSAGES[c](case) for c in failed_conditions(case, name)]
+
+
+def _locked_cases():
+    return BusinessCase.objects.select_related(
+        "service__directorate__corporate_director", "service__committee", "author"
+    )
 
 
 def _locked(case_pk: int) -> BusinessCase:
-    return (
-        BusinessCase.objects.select_for_update(of=("self",))
-        .select_related("service__directorate__corporate_director", "service__committee", "author")
-        .get(pk=case_pk)
-    )
+    return _locked_cases().select_for_update(of=("self",)).get(pk=case_pk)
 
 
 def _run_transition(
@@ -160,39 +161,49 @@ def _run_transition(
     prepare: Callable[[BusinessCase], None] | None = None,
     after: Callable[[BusinessCase], None] | None = None,
 ) -> BusinessCase:
-    """Make one transition, safely against a second person doing the same at the same moment."""
+    """Make one transition through the shared runner (``councilsocial.lib.transitions``), with the
+    business case's own refusals: segregation of duties said plainly (000 §6), a comment required
+    for returning, rejecting and advising."""
     comment = (comment or "").strip()
-    try:
-        with transaction.atomic():
-            case = _locked(case_pk)
-            if expected_status is not None and case.status != expected_status:
-                raise AlreadyDecided(ALREADY_DECIDED)
-            method = getattr(case, name)
-            meta = method._django_fsm
-            if not can_proceed(method, check_conditions=False):
-                raise NotAllowed(f"You cannot do this while the case is ‘{case.get_status_display()}’")
-            if not meta.has_transition_perm(case, case.status, by):
-                # Segregation of duties is part of the transition's permission; say it plainly to
-                # someone who holds the role but acted at another stage of this case (000 §6).
-                stage = approval_stage(name, case.status)
-                refusal = case.segregation_refusal(by, stage) if holds_stage_role(case, by, stage) else None
-                raise NotAllowed(refusal or "You do not have permission to do this with this case")
-            if prepare is not None:
-                prepare(case)
-            failed = _failed_conditions(case, name)
-            if failed:
-                raise ConditionsNotMet(*failed)
-            if name in COMMENT_REQUIRED and not comment:
-                raise CommentRequired(COMMENT_REQUIRED[name])
-            method(by=by, description=comment or None)
-            case.state_entered_at = now
-            case.reminded_at = None
-            case.save()
-            if after is not None:
-                after(case)
-            return case
-    except ConcurrentTransition as exc:
-        raise AlreadyDecided(ALREADY_DECIDED) from exc
+
+    def refused(case: BusinessCase) -> Exception:
+        # Segregation of duties is part of the transition's permission; say it plainly to
+        # someone who holds the role but acted at another stage of this case (000 §6).
+        stage = approval_stage(name, case.status)
+        refusal = case.segregation_refusal(by, stage) if holds_stage_role(case, by, stage) else None
+        return NotAllowed(refusal or "You do not have permission to do this with this case")
+
+    def prepare_and_require_comment(case: BusinessCase) -> None:
+        if prepare is not None:
+            prepare(case)
+        failed = _failed_conditions(case, name)
+        if failed:
+            raise ConditionsNotMet(*failed)
+        if name in COMMENT_REQUIRED and not comment:
+            raise CommentRequired(COMMENT_REQUIRED[name])
+
+    def before_save(case: BusinessCase) -> None:
+        case.state_entered_at = now
+        case.reminded_at = None
+
+    return run_transition(
+        queryset=_locked_cases(),
+        pk=case_pk,
+        name=name,
+        by=by,
+        description=comment,
+        expected_status=expected_status,
+        not_possible=lambda case: NotAllowed(
+            f"You cannot do this while the case is ‘{case.get_status_display()}’"
+        ),
+        refused=refused,
+        conditions_not_met=lambda case, _failed: ConditionsNotMet(*_failed_conditions(case, name)),
+        prepare=prepare_and_require_comment,
+        before_save=before_save,
+        after=after,
+        stale=AlreadyDecided,
+        stale_message=ALREADY_DECIDED,
+    )
 
 
 # --- Emails -----------------------------------------------------------------------------------------

@@ -175,9 +175,11 @@ def connection_oauth_start(*, account, by, redirect_uri: str, now: datetime) -> 
     for ``OAUTH_ATTEMPT_MINUTES``; the caller puts ``state`` in the person's session and sends them
     to ``url``."""
     _require_communications(by)
+    if how_to_connect(account.platform) != "oauth":
+        raise ConnectionRefused(
+            "This platform cannot be connected yet: the council has not registered the app with it."
+        )
     client = oauth_client_for(account.platform)
-    if client is None:
-        raise ConnectionRefused("This platform cannot be connected yet.")
     state = token_source.token_urlsafe(32)
     verifier = token_source.token_urlsafe(64)  # 86 characters, within RFC 7636's 43–128
     with transaction.atomic():

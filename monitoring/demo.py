@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from accounts_register.models import AccountStatus, SocialMediaAccount
 
-from .models import Enquiry, EnquiryStatus
+from .models import Enquiry, EnquiryStatus, ResponseKind
 from .services import enquiries_ingest, enquiry_record_response, posts_ingest, response_stats_refresh
 
 QUESTIONS = [
@@ -60,12 +60,15 @@ def seed_monitoring_demo(*, now: datetime, accounts: int = 6) -> int:
         answered, holding = result.records[0], result.records[1]
         if answered.status == EnquiryStatus.OPEN:
             enquiry_record_response(
-                enquiry=answered, kind="full", responded_at=answered.received_at + timedelta(hours=2), now=now
+                enquiry=answered,
+                kind=ResponseKind.FULL,
+                responded_at=answered.received_at + timedelta(hours=2),
+                now=now,
             )
         if Enquiry.objects.get(pk=holding.pk).status == EnquiryStatus.OPEN:
             enquiry_record_response(
                 enquiry=holding,
-                kind="holding",
+                kind=ResponseKind.HOLDING,
                 responded_at=holding.received_at + timedelta(minutes=30),
                 now=now,
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -23,6 +24,7 @@ from councilsocial.calendar.selectors import calendar_current, calendar_forget
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import FlagChanges, flags_reconcile
 from councilsocial.flags.tasks import run_governance_check
+from councilsocial.lib.transitions import StaleTransition, run_transition
 from councilsocial.notifications.services import notification_enqueue
 from councilsocial.permissions import is_communications
 from councilsocial.tasking import enqueue_on_commit
@@ -39,6 +41,7 @@ from .models import (
     ResponseKind,
     ResponseTimeMonth,
     ResponseTimeRefresh,
+    may_record_response,
 )
 from .selectors import fixed_hours_by_account, stored_by_platform_id
 
@@ -224,6 +227,31 @@ def accounts_activity_refresh(account_ids) -> int:
     )
 
 
+#: The transition each kind of response makes (003 D4.6, 004 Don't 5–6).
+RESPONSE_TRANSITIONS = {
+    ResponseKind.HOLDING: "send_holding_reply",
+    ResponseKind.FULL: "answer",
+    ResponseKind.NO_RESPONSE_NEEDED: "close_without_response",
+}
+STALE_RESPONSE_MESSAGE = "Someone else recorded a response to this enquiry first. Look at it again."
+
+
+class ResponseStale(ResponseError, StaleTransition):
+    """Someone else's response landed first (a ``ConcurrentTransition``)."""
+
+    def __init__(self, message: str = STALE_RESPONSE_MESSAGE):
+        ResponseError.__init__(self, {"kind": message})
+
+    @property
+    def message(self) -> str:
+        return self.errors["kind"]
+
+
+def _response_description(kind: str, reason: str) -> str:
+    said = ResponseKind(kind).label
+    return f"{said}: {NoResponseReason(reason).label}" if reason else said
+
+
 def enquiry_record_response(
     *,
     enquiry: Enquiry,
@@ -241,6 +269,10 @@ def enquiry_record_response(
     and whether the deadline was met are stored. A full answer closes the enquiry; "no response
     needed" closes it with a required reason. Raises :class:`ResponseError` for what cannot be
     recorded; the enquiry row is locked so two people recording at once cannot both move it.
+
+    The move is the enquiry's transition, made by the shared runner: whoever may write the enquiry
+    may make it (PermissionDenied otherwise); ``by=None`` is the platform itself (a connector saw the
+    reply). It is logged (``StateLog``) with who and what was sent.
     """
     errors: dict[str, str] = {}
     if kind not in ResponseKind.values:
@@ -253,16 +285,44 @@ def enquiry_record_response(
         errors["responded_at"] = "The response time cannot be in the future."
     if errors:
         raise ResponseError(errors)
-    with transaction.atomic():
-        enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
-        if responded_at < enquiry.received_at:
+
+    def not_possible(locked: Enquiry) -> ResponseError:
+        if kind == ResponseKind.HOLDING and locked.is_open:
+            return ResponseError({"kind": "A holding reply has already been sent; record the full answer."})
+        return ResponseError({"kind": "This enquiry is already closed."})
+
+    def prepare(locked: Enquiry) -> None:
+        if responded_at < locked.received_at:
             raise ResponseError({"responded_at": "The response cannot be before the enquiry was received."})
-        if not enquiry.is_open:
-            raise ResponseError({"kind": "This enquiry is already closed."})
-        if kind == ResponseKind.HOLDING and enquiry.status != EnquiryStatus.OPEN:
-            raise ResponseError({"kind": "A holding reply has already been sent; record the full answer."})
+
+    def before_save(locked: Enquiry) -> None:
+        if kind in (ResponseKind.HOLDING, ResponseKind.FULL) and locked.first_response_at is None:
+            locked.first_response_at = responded_at
+            locked.first_response_working_seconds = working_seconds_between(
+                locked.received_at, responded_at, calendar_current()
+            )
+            locked.met_deadline = responded_at <= locked.response_due_at
+        if kind != ResponseKind.HOLDING:
+            locked.closed_at = responded_at
+        if kind == ResponseKind.NO_RESPONSE_NEEDED:
+            locked.no_response_reason = reason
+
+    with transaction.atomic():
+        moved = run_transition(
+            queryset=Enquiry,
+            pk=enquiry.pk,
+            name=RESPONSE_TRANSITIONS[kind],
+            by=by,
+            description=_response_description(kind, reason),
+            not_possible=not_possible,
+            refused=lambda _e: PermissionDenied("You cannot record a response to this enquiry"),
+            prepare=prepare,
+            before_save=before_save,
+            stale=ResponseStale,
+            stale_message=STALE_RESPONSE_MESSAGE,
+        )
         response = Response.objects.create(
-            enquiry=enquiry,
+            enquiry=moved,
             kind=kind,
             responded_at=responded_at,
             reason=reason,
@@ -271,24 +331,8 @@ def enquiry_record_response(
             recorded_by=by,
             recorded_at=now,
         )
-        if kind in (ResponseKind.HOLDING, ResponseKind.FULL) and enquiry.first_response_at is None:
-            enquiry.first_response_at = responded_at
-            enquiry.first_response_working_seconds = working_seconds_between(
-                enquiry.received_at, responded_at, calendar_current()
-            )
-            enquiry.met_deadline = responded_at <= enquiry.response_due_at
-        if kind == ResponseKind.HOLDING:
-            enquiry.send_holding_reply()
-        elif kind == ResponseKind.FULL:
-            enquiry.answer()
-            enquiry.closed_at = responded_at
-        else:
-            enquiry.close_without_response()
-            enquiry.no_response_reason = reason
-            enquiry.closed_at = responded_at
-        enquiry.save()
         # A response may answer an overdue enquiry: its flag resolves now, not at the next run.
-        enquiry_flags_reconcile_on_commit(enquiry.pk, now=now)
+        enquiry_flags_reconcile_on_commit(moved.pk, now=now)
     return response
 
 
@@ -374,6 +418,10 @@ class DutyRefused(Exception):
     """What the rota, an assignment or an undo cannot do, in words."""
 
 
+class UndoStale(DutyRefused, StaleTransition):
+    """Someone else changed the enquiry while a response was being undone."""
+
+
 def duty_set(*, day, officer, by, now: datetime) -> DutyDay:
     """Communications puts ``officer`` on duty on ``day``, a working day of the council's calendar."""
     if not is_communications(by):
@@ -401,6 +449,8 @@ def enquiry_assign(*, enquiry: Enquiry, to, by, now: datetime) -> Enquiry:
         raise DutyRefused(f"{to.get_full_name() or to.username} does not work on {service.name}'s accounts.")
     with transaction.atomic():
         locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        if not may_record_response(locked, by):
+            raise DutyRefused("You cannot give out enquiries of this account.")
         if not locked.is_open:
             raise DutyRefused("This enquiry is already closed.")
         Enquiry.objects.filter(pk=locked.pk).update(assigned_to=to, assigned_at=now)
@@ -427,9 +477,11 @@ def response_undo(*, response: Response, by, now: datetime) -> Enquiry:
     """Undo a response recorded by mistake: its author, within UNDO_MINUTES, the latest one only.
 
     The response is kept, marked undone (the log); the enquiry goes back to where the responses
-    left standing put it, and its clock figures are worked out again from them.
+    left standing put it, and its clock figures are worked out again from them. The move back is
+    the enquiry's own transition (``undo_to_open`` or ``undo_to_holding``), logged with who and why.
     """
     with transaction.atomic():
+        # The enquiry first: a response being recorded at the same moment waits for it.
         enquiry = Enquiry.objects.select_for_update().get(pk=response.enquiry_id)
         response = Response.objects.get(pk=response.pk)
         if response.recorded_by_id != by.pk:
@@ -445,24 +497,33 @@ def response_undo(*, response: Response, by, now: datetime) -> Enquiry:
         )
         if any(other.recorded_at > response.recorded_at for other in standing):
             raise DutyRefused("A later response has been recorded; undo that one first.")
-        Response.objects.filter(pk=response.pk).update(undone_at=now)
         holding = next((r for r in standing if r.kind == ResponseKind.HOLDING), None)
-        if holding is not None:
-            enquiry.undo_to_holding()
-        else:
-            enquiry.undo_to_open()
-        enquiry.closed_at = None
-        enquiry.no_response_reason = ""
-        first = holding
-        if first is None:
-            enquiry.first_response_at = enquiry.first_response_working_seconds = enquiry.met_deadline = None
-        else:
-            enquiry.first_response_at = first.responded_at
-            enquiry.first_response_working_seconds = working_seconds_between(
-                enquiry.received_at, first.responded_at, calendar_current()
-            )
-            enquiry.met_deadline = first.responded_at <= enquiry.response_due_at
-        enquiry.save()
+
+        def before_save(locked: Enquiry) -> None:
+            locked.closed_at = None
+            locked.no_response_reason = ""
+            if holding is None:
+                locked.first_response_at = locked.first_response_working_seconds = locked.met_deadline = None
+            else:
+                locked.first_response_at = holding.responded_at
+                locked.first_response_working_seconds = working_seconds_between(
+                    locked.received_at, holding.responded_at, calendar_current()
+                )
+                locked.met_deadline = holding.responded_at <= locked.response_due_at
+
+        enquiry = run_transition(
+            queryset=Enquiry,
+            pk=enquiry.pk,
+            name="undo_to_open" if holding is None else "undo_to_holding",
+            by=by,
+            description=f"{response.get_kind_display()} undone: recorded by mistake",
+            not_possible=lambda _e: DutyRefused("This response can no longer be undone."),
+            refused=lambda _e: DutyRefused("You cannot undo responses to this enquiry."),
+            before_save=before_save,
+            stale=UndoStale,
+            stale_message="Someone else changed this enquiry first. Look at it again.",
+        )
+        Response.objects.filter(pk=response.pk).update(undone_at=now)
     logger.info("Response %s to enquiry %s undone by %s", response.pk, enquiry.pk, by.pk)
     return enquiry
 

@@ -65,7 +65,7 @@ class Emergency(ConcurrentTransitionMixin, models.Model):
         constraints = [
             # Declaring twice is refused while one is in force (the database has the last word).
             models.UniqueConstraint(
-                fields=["status"], condition=Q(status="active"), name="emergency_one_in_force"
+                fields=["status"], condition=Q(status=EmergencyStatus.ACTIVE), name="emergency_one_in_force"
             )
         ]
 
@@ -315,6 +315,10 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     def service(self):
         return self.account.service
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == IncidentStatus.OPEN
+
     @fsm_log_by
     @fsm_log_description
     @transition(
@@ -388,6 +392,11 @@ class MonitoringTerm(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+    @property
+    def is_requested(self) -> bool:
+        """Waiting for Communications to decide (003 D11.2)."""
+        return self.status == MonitoringTermStatus.REQUESTED
 
     @fsm_log_by
     @fsm_log_description

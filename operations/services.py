@@ -18,10 +18,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, has_transition_perm
 
 from accounts_register import services as account_services
 from accounts_register.models import AccessRole, AuthorisedUser, Service, SocialMediaAccount
+from councilsocial.lib.transitions import StaleTransition, run_transition
 from councilsocial.notifications.models import Notification
 from councilsocial.notifications.services import notification_enqueue
 from councilsocial.permissions import is_communications, is_corporate_director, is_service_officer
@@ -51,6 +51,14 @@ BANNER_CACHE_KEY = "operations:banners"
 
 class OperationRefused(Exception):
     """A request the rules refuse; the message is shown to the person as it is."""
+
+
+class OperationStale(OperationRefused, StaleTransition):
+    """Someone else changed the record first (a ``ConcurrentTransition``), said plainly."""
+
+
+def _not_communications(_instance) -> PermissionDenied:
+    return PermissionDenied("Only Communications can do this")
 
 
 def communications_email() -> str:
@@ -227,61 +235,73 @@ def emergency_lift(*, emergency: Emergency, by, all_clear_message: str, now: dat
 
     Access ended, expired, or suspended again for another reason during the emergency stays as it is.
     """
-    with transaction.atomic():
-        emergency = Emergency.objects.select_for_update().get(pk=emergency.pk)
-        if not has_transition_perm(emergency.lift, by):
-            if emergency.status != "active":
-                raise OperationRefused("This emergency has already been lifted.")
-            raise PermissionDenied
-        try:
-            emergency.lift(by=by, description=all_clear_message[:200])
-            emergency.lifted_by = by
-            emergency.lifted_at = now
-            emergency.all_clear_message = all_clear_message
-            emergency.save()
-        except ConcurrentTransition as exc:
-            raise OperationRefused("Someone else lifted this emergency first.") from exc
 
-        suspensions = EmergencySuspension.objects.filter(emergency=emergency, restored_at__isnull=True)
-        restorable = account_services.access_restore_after_emergency(
-            access_ids=suspensions.values("authorised_user"),
-            suspended_at=emergency.declared_at,
-            reason_prefix=f"Emergency #{emergency.pk}:",
-            change_reason=f"Emergency #{emergency.pk} lifted",
+    def before_save(locked: Emergency) -> None:
+        locked.lifted_by = by
+        locked.lifted_at = now
+        locked.all_clear_message = all_clear_message
+
+    with transaction.atomic():
+        lifted = run_transition(
+            queryset=Emergency,
+            pk=emergency.pk,
+            name="lift",
             by=by,
+            description=all_clear_message[:200],
+            not_possible=lambda _e: OperationRefused("This emergency has already been lifted."),
+            refused=_not_communications,
+            before_save=before_save,
+            stale=OperationStale,
+            stale_message="Someone else lifted this emergency first.",
+        )
+        return _emergency_restore_and_tell(lifted, by=by, all_clear_message=all_clear_message, now=now)
+
+
+def _emergency_restore_and_tell(
+    emergency: Emergency, *, by, all_clear_message: str, now: datetime
+) -> LiftReport:
+    """Restore exactly the access the emergency suspended, and send the all-clear to everyone who
+    had the holding message (003 D9.3). In the caller's transaction."""
+    suspensions = EmergencySuspension.objects.filter(emergency=emergency, restored_at__isnull=True)
+    restorable = account_services.access_restore_after_emergency(
+        access_ids=suspensions.values("authorised_user"),
+        suspended_at=emergency.declared_at,
+        reason_prefix=f"Emergency #{emergency.pk}:",
+        change_reason=f"Emergency #{emergency.pk} lifted",
+        by=by,
+        now=now,
+    )
+    restored = suspensions.filter(authorised_user__in=[a.pk for a in restorable]).update(restored_at=now)
+    total = suspensions.model.objects.filter(emergency=emergency).count()
+
+    holding_prefix = f"emergency:{emergency.pk}:holding:"
+    suspended_emails = {
+        email.lower()
+        for email in EmergencySuspension.objects.filter(emergency=emergency).values_list(
+            "authorised_user__person__email", flat=True
+        )
+        if email
+    }
+    for email in Notification.objects.filter(dedupe_key__startswith=holding_prefix).values_list(
+        "to", flat=True
+    ):
+        access_line = (
+            " Your access has been restored, unless it ended or expired meanwhile."
+            if email.lower() in suspended_emails
+            else " The access it suspended has been restored, unless it ended or expired meanwhile."
+        )
+        notification_enqueue(
+            to=email,
+            subject=f"Emergency procedures lifted: {emergency.title}",
+            body=(
+                f"The emergency procedures for “{emergency.title}” are no longer in force "
+                "and social media "
+                f"use can return to normal (003 D9.3).{access_line}\n\n{all_clear_message}\n"
+            ),
+            dedupe_key=f"emergency:{emergency.pk}:all-clear:{email}"[:200],
             now=now,
         )
-        restored = suspensions.filter(authorised_user__in=[a.pk for a in restorable]).update(restored_at=now)
-        total = suspensions.model.objects.filter(emergency=emergency).count()
-
-        holding_prefix = f"emergency:{emergency.pk}:holding:"
-        suspended_emails = {
-            email.lower()
-            for email in EmergencySuspension.objects.filter(emergency=emergency).values_list(
-                "authorised_user__person__email", flat=True
-            )
-            if email
-        }
-        for email in Notification.objects.filter(dedupe_key__startswith=holding_prefix).values_list(
-            "to", flat=True
-        ):
-            access_line = (
-                " Your access has been restored, unless it ended or expired meanwhile."
-                if email.lower() in suspended_emails
-                else " The access it suspended has been restored, unless it ended or expired meanwhile."
-            )
-            notification_enqueue(
-                to=email,
-                subject=f"Emergency procedures lifted: {emergency.title}",
-                body=(
-                    f"The emergency procedures for “{emergency.title}” are no longer in force "
-                    "and social media "
-                    f"use can return to normal (003 D9.3).{access_line}\n\n{all_clear_message}\n"
-                ),
-                dedupe_key=f"emergency:{emergency.pk}:all-clear:{email}"[:200],
-                now=now,
-            )
-        _clear_banner_cache()
+    _clear_banner_cache()
     return LiftReport(restored=restored, not_restored=total - restored)
 
 
@@ -707,7 +727,7 @@ def incident_step_done(
     keys = {s.key for s in checklist_for(incident.kind)}
     if step not in keys:
         raise OperationRefused("That step is not on this incident's checklist.")
-    if incident.status != "open":
+    if not incident.is_open:
         raise OperationRefused("This incident is closed.")
     with transaction.atomic():
         account = SocialMediaAccount.objects.select_for_update().get(pk=incident.account_id)
@@ -740,17 +760,24 @@ def incident_step_done(
 
 
 def incident_close(*, incident: Incident, by, outcome: str, now: datetime) -> Incident:
-    with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        if not has_transition_perm(incident.close, by):
-            if incident.status != "open":
-                raise OperationRefused("This incident is already closed.")
-            raise PermissionDenied
-        incident.close(by=by, description=outcome[:200])
-        incident.closed_at = now
-        incident.outcome = outcome
-        incident.save()
-    return incident
+    """Communications closes an incident once it has been dealt with, saying what came of it."""
+
+    def before_save(locked: Incident) -> None:
+        locked.closed_at = now
+        locked.outcome = outcome
+
+    return run_transition(
+        queryset=Incident,
+        pk=incident.pk,
+        name="close",
+        by=by,
+        description=outcome[:200],
+        not_possible=lambda _i: OperationRefused("This incident is already closed."),
+        refused=_not_communications,
+        before_save=before_save,
+        stale=OperationStale,
+        stale_message="Someone else closed this incident first.",
+    )
 
 
 # --- Monitoring terms (003 D11) ---------------------------------------------------------------
@@ -780,29 +807,37 @@ def monitoring_term_decide(
     *, term: MonitoringTerm, by, approve: bool, comment: str, now: datetime
 ) -> MonitoringTerm:
     """Communications approves or declines a requested term, with a comment (003 D11.2)."""
-    with transaction.atomic():
-        term = MonitoringTerm.objects.select_for_update().get(pk=term.pk)
-        transition_method = term.approve if approve else term.decline
-        if not has_transition_perm(transition_method, by):
-            if term.status != MonitoringTermStatus.REQUESTED:
-                raise OperationRefused("This request has already been decided.")
-            raise PermissionDenied
-        transition_method(by=by, description=comment[:200])
-        term.decided_by = by
-        term.decided_at = now
-        term.decision_comment = comment
-        term.save()
-        if term.requested_by.email:
+
+    def before_save(locked: MonitoringTerm) -> None:
+        locked.decided_by = by
+        locked.decided_at = now
+        locked.decision_comment = comment
+
+    def after(decided: MonitoringTerm) -> None:
+        if decided.requested_by.email:
             notification_enqueue(
-                to=term.requested_by.email,
-                subject=f"Monitoring term {term.get_status_display().lower()}: {term.term}",
-                body=f"Communications {term.get_status_display().lower()} your request "
-                f"to monitor “{term.term}”."
+                to=decided.requested_by.email,
+                subject=f"Monitoring term {decided.get_status_display().lower()}: {decided.term}",
+                body=f"Communications {decided.get_status_display().lower()} your request "
+                f"to monitor “{decided.term}”."
                 f"\n\n{comment}\n",
-                dedupe_key=f"monitoring-term:{term.pk}:decided",
+                dedupe_key=f"monitoring-term:{decided.pk}:decided",
                 now=now,
             )
-    return term
+
+    return run_transition(
+        queryset=MonitoringTerm.objects.select_related("requested_by"),
+        pk=term.pk,
+        name="approve" if approve else "decline",
+        by=by,
+        description=comment[:200],
+        not_possible=lambda _t: OperationRefused("This request has already been decided."),
+        refused=_not_communications,
+        before_save=before_save,
+        after=after,
+        stale=OperationStale,
+        stale_message="Someone else decided this request first.",
+    )
 
 
 def approved_monitoring_terms() -> QuerySet[MonitoringTerm]:

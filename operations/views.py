@@ -23,6 +23,7 @@ from . import services as ops
 from .models import (
     DecidedCampaign,
     Emergency,
+    EmergencyStatus,
     EmergencySuspension,
     Incident,
     IncidentAction,
@@ -85,7 +86,7 @@ def emergency(request):
     context = {
         "emergency": active,
         "is_comms": is_comms,
-        "past": Emergency.objects.filter(status="lifted")[:10],
+        "past": Emergency.objects.filter(status=EmergencyStatus.LIFTED)[:10],
     }
     if active is not None:
         context["suspended_count"] = EmergencySuspension.objects.filter(emergency=active).count()
@@ -282,18 +283,28 @@ def decided_campaign_remove(request, pk: int):
 def incident_list(request):
     if not ops.may_view_operations(request.user):
         raise PermissionDenied
-    status = request.GET.get("status", "open")
+    status = request.GET.get("status", IncidentStatus.OPEN)
     incidents = (
         Incident.objects.visible_to(request.user)
         .select_related("account", "account__service", "reported_by")
         .annotate(steps_done=Count("actions"))
     )
-    if status in ("open", "closed"):
+    if status in IncidentStatus.values:
         incidents = incidents.filter(status=status)
     return render(
         request,
         "operations/incident_list.html",
-        {"incidents": incidents[:200], "status": status},
+        {
+            "incidents": incidents[:200],
+            "status_choices": [
+                {"value": value, "label": label, "current": value == status}
+                for value, label in [
+                    (IncidentStatus.OPEN, "Open"),
+                    (IncidentStatus.CLOSED, "Closed"),
+                    ("all", "All"),
+                ]
+            ],
+        },
     )
 
 
@@ -336,7 +347,7 @@ def incident_detail(request, pk: int):
         {
             "incident": incident,
             "steps": steps,
-            "may_act": incident.status == "open" and _may_act(request.user, incident),
+            "may_act": incident.status == IncidentStatus.OPEN and _may_act(request.user, incident),
             "close_form": forms.IncidentCloseForm() if is_communications(request.user) else None,
             "step_form": forms.IncidentStepForm(initial={"password_changed_on": timezone.localdate()}),
         },

@@ -7,11 +7,25 @@ class RiskAssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts_register import extensions
+        from councilsocial import status_tags
         from councilsocial.flags import registry
 
         from . import selectors, services
+        from .models import RiskAssessment, RiskAssessmentStatus
+        from .scoring import BAND_TAG_COLOURS
 
         registry.register("risk_reviews_overdue", services.check_overdue_reviews)
+        status_tags.register(
+            RiskAssessment,
+            {
+                RiskAssessmentStatus.DRAFT: "yellow",
+                RiskAssessmentStatus.SUBMITTED: "blue",
+                RiskAssessmentStatus.ACCEPTED: "green",
+                RiskAssessmentStatus.RETURNED: "orange",
+                RiskAssessmentStatus.SUPERSEDED: "grey",
+            },
+        )
+        status_tags.register("risk_assessments.band", BAND_TAG_COLOURS)  # score tags, not statuses
         # The register's list and account pages show each account's assessment, and a change of an
         # account's kind, service or platform makes its assessment due for review (000 §9).
         extensions.account_risk.provide(

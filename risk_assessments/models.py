@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from accounts_register.models import Service
+from accounts_register.models import AccountStatus, Service
 from accounts_register.selectors import service_role
 from councilsocial.permissions import is_communications
 
@@ -81,7 +81,7 @@ class RiskAssessmentQuerySet(models.QuerySet):
         return (
             self.in_force()
             .filter(Q(next_review_date__lt=timezone.localdate(now)) | Q(review_due_since__isnull=False))
-            .exclude(account__status__in=["closed", "archived"])
+            .exclude(account__status__in=[AccountStatus.CLOSED, AccountStatus.ARCHIVED])
         )
 
     def visible_to(self, user) -> RiskAssessmentQuerySet:
@@ -181,13 +181,13 @@ class RiskAssessment(ConcurrentTransitionMixin, models.Model):
             # check_overdue_reviews: assessments in force whose review date has passed.
             models.Index(
                 fields=["next_review_date"],
-                condition=Q(status="accepted"),
+                condition=Q(status=RiskAssessmentStatus.ACCEPTED),
                 name="risk_in_force_review_idx",
             ),
             # check_overdue_reviews: assessments in force marked due by a change to the account.
             models.Index(
                 fields=["review_due_since"],
-                condition=Q(status="accepted", review_due_since__isnull=False),
+                condition=Q(status=RiskAssessmentStatus.ACCEPTED, review_due_since__isnull=False),
                 name="risk_in_force_marked_due_idx",
             ),
             # Register summary and filters: the assessments of a set of accounts.
@@ -211,6 +211,10 @@ class RiskAssessment(ConcurrentTransitionMixin, models.Model):
     @property
     def is_in_force(self) -> bool:
         return self.status == RiskAssessmentStatus.ACCEPTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == RiskAssessmentStatus.RETURNED
 
     @property
     def is_editable(self) -> bool:

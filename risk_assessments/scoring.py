@@ -92,6 +92,10 @@ BANDS: tuple[Band, ...] = (
 )
 
 
+#: Each band's GOV.UK tag colour (the score tags; the heat map uses ``fill``).
+BAND_TAG_COLOURS = {"low": "green", "medium": "yellow", "high": "orange", "very_high": "red"}
+
+
 class ScoreError(ValueError):
     """A likelihood or impact outside 1–5, or a residual score above the inherent one."""
 

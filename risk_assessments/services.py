@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -9,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
 
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import FlagChanges, flags_reconcile
+from councilsocial.lib.transitions import run_transition
 from councilsocial.notifications.services import notification_enqueue
 
 from . import scoring
@@ -159,17 +160,38 @@ def _moved_on(assessment: RiskAssessment) -> RiskAssessmentError:
     )
 
 
-def _transition(assessment: RiskAssessment, name: str, by, description: str = "") -> None:
-    """Run one guarded transition with the user's permission, or say clearly why not."""
-    method = getattr(assessment, name)
-    meta = method._django_fsm
-    if not meta.has_transition(assessment.status):
-        raise _moved_on(assessment)
-    if not meta.has_transition_perm(assessment, assessment.status, by):
-        raise PermissionDenied("You cannot do that to this risk assessment.")
-    if not can_proceed(method):
-        raise RiskAssessmentError("This risk assessment is not ready for that yet.")
-    method(by=by, description=description or None)
+STALE_MESSAGE = "Someone else changed this risk assessment first. Look at it again."
+
+
+def _transition(
+    assessment: RiskAssessment,
+    name: str,
+    by,
+    description: str = "",
+    *,
+    prepare: Callable[[RiskAssessment], None] | None = None,
+    before_save: Callable[[RiskAssessment], None] | None = None,
+) -> RiskAssessment:
+    """Run one transition through the shared runner (``councilsocial.lib.transitions``), or say
+    clearly why not. The caller's copy is brought up to date too."""
+    moved = run_transition(
+        queryset=RiskAssessment,
+        pk=assessment.pk,
+        name=name,
+        by=by,
+        description=description,
+        not_possible=_moved_on,
+        refused=lambda _a: PermissionDenied("You cannot do that to this risk assessment."),
+        conditions_not_met=lambda _a, _failed: RiskAssessmentError(
+            "This risk assessment is not ready for that yet."
+        ),
+        prepare=prepare,
+        before_save=before_save,
+        stale=RiskAssessmentError,
+        stale_message=STALE_MESSAGE,
+    )
+    assessment.refresh_from_db()
+    return moved
 
 
 def decision_refusal(assessment: RiskAssessment, user) -> str | None:
@@ -186,36 +208,31 @@ def _check_segregation(assessment: RiskAssessment, by) -> None:
         raise PermissionDenied(refusal)
 
 
-def _save(assessment: RiskAssessment) -> None:
-    """Save after a transition; someone else's transition in the meantime is refused, not lost."""
-    try:
-        assessment.save()
-    except ConcurrentTransition:
-        raise _moved_on(assessment) from None
-
-
 def risk_assessment_submit(*, assessment: RiskAssessment, by, now: datetime) -> RiskAssessment:
     """The service returns the completed assessment to Communications (000 §6e)."""
     if not is_owning_service_member(assessment, by):
         raise PermissionDenied("Only the service that owns the account can submit its risk assessment.")
-    with transaction.atomic():
+
+    def prepare(locked: RiskAssessment) -> None:
         # Locked, so no edit lands between the completeness check and the submission.
-        RiskAssessment.objects.select_for_update().filter(pk=assessment.pk).first()
-        if assessment.status == RiskAssessmentStatus.DRAFT and assessment.incomplete_item_count():
+        if locked.incomplete_item_count():
             raise RiskAssessmentError(
                 "Give every risk a likelihood, an impact, both after mitigation, and an owner before "
                 "you submit. Remove any risk that does not apply."
             )
-        _transition(assessment, "submit", by)
-        assessment.submitted_at = now
-        _save(assessment)
+
+    def before_save(locked: RiskAssessment) -> None:
+        locked.submitted_at = now
+
+    with transaction.atomic():
+        submitted = _transition(assessment, "submit", by, prepare=prepare, before_save=before_save)
         _tell(
             [settings.COMMUNICATIONS_EMAIL],
-            assessment=assessment,
-            subject=f"Risk assessment to decide: {assessment.owner_label}",
+            assessment=submitted,
+            subject=f"Risk assessment to decide: {submitted.owner_label}",
             body=(
-                f"{assessment.service} submitted version {assessment.version} of the risk assessment for "
-                f"{assessment.owner_label}. Accept it or return it with a comment:\n\n{_url(assessment)}\n"
+                f"{submitted.service} submitted version {submitted.version} of the risk assessment for "
+                f"{submitted.owner_label}. Accept it or return it with a comment:\n\n{_url(submitted)}\n"
             ),
             now=now,
         )
@@ -229,11 +246,13 @@ def risk_assessment_return(*, assessment: RiskAssessment, by, comment: str, now:
         raise RiskAssessmentError({"comment": "Enter what the service needs to change"})
     with transaction.atomic():
         _check_segregation(assessment, by)
-        _transition(assessment, "send_back", by, comment)
-        assessment.return_comment = comment
-        assessment.decided_by = by
-        assessment.decided_at = now
-        _save(assessment)
+
+        def before_save(locked: RiskAssessment) -> None:
+            locked.return_comment = comment
+            locked.decided_by = by
+            locked.decided_at = now
+
+        _transition(assessment, "send_back", by, comment, before_save=before_save)
         _tell(
             _service_emails(assessment),
             assessment=assessment,
@@ -252,7 +271,6 @@ def risk_assessment_revise(*, assessment: RiskAssessment, by) -> RiskAssessment:
     """The service takes a returned assessment back into draft to make the changes asked for."""
     with transaction.atomic():
         _transition(assessment, "revise", by)
-        _save(assessment)
     return assessment
 
 
@@ -276,22 +294,27 @@ def risk_assessment_accept(
     """
     with transaction.atomic():
         _check_segregation(assessment, by)
-        _transition(assessment, "accept", by, comment.strip())
-        previous = (
-            RiskAssessment.objects.select_for_update()
-            .filter(series=assessment.series, status=RiskAssessmentStatus.ACCEPTED)
-            .exclude(pk=assessment.pk)
-            .first()
-        )
-        if previous is not None:  # saved first: one version in force per series
-            previous.supersede(by=by, description=f"Superseded by version {assessment.version}")
-            previous.superseded_at = now
-            _save(previous)
-        assessment.decided_by = by
-        assessment.decided_at = now
-        assessment.accepted_at = now
-        assessment.next_review_date = review_date_for(assessment, accepted_on=timezone.localdate(now))
-        _save(assessment)
+
+        def before_save(accepted: RiskAssessment) -> None:
+            previous = (
+                RiskAssessment.objects.filter(series=accepted.series, status=RiskAssessmentStatus.ACCEPTED)
+                .exclude(pk=accepted.pk)
+                .first()
+            )
+            if previous is not None:  # saved first: one version in force per series
+                _transition(
+                    previous,
+                    "supersede",
+                    by,
+                    f"Superseded by version {accepted.version}",
+                    before_save=lambda superseded: setattr(superseded, "superseded_at", now),
+                )
+            accepted.decided_by = by
+            accepted.decided_at = now
+            accepted.accepted_at = now
+            accepted.next_review_date = review_date_for(accepted, accepted_on=timezone.localdate(now))
+
+        _transition(assessment, "accept", by, comment.strip(), before_save=before_save)
         _tell(
             _service_emails(assessment),
             assessment=assessment,

@@ -80,6 +80,12 @@ def how_to_connect(platform: str) -> str | None:
         return None
     if platform in APP_PASSWORD_PLATFORMS:
         return "app_password"
-    if platform in OAUTH_CLIENTS:
+    if platform in OAUTH_CLIENTS and oauth_configured(platform):
         return "oauth"
     return None
+
+
+def oauth_configured(platform: str) -> bool:
+    """Whether the council has registered its app with the platform (``CONNECTOR_<PLATFORM>_CLIENT_ID``
+    is set): without it there is nothing to send the officer to."""
+    return bool(getattr(settings, f"CONNECTOR_{platform.upper()}_CLIENT_ID", ""))

@@ -18,6 +18,7 @@ from .activity import (
     ResponseKind,
     ResponseTimeMonth,
     ResponseTimeRefresh,
+    may_record_response,
 )
 from .connections import (
     OAUTH_ATTEMPT_MINUTES,
@@ -50,4 +51,5 @@ __all__ = [
     "ResponseTimeMonth",
     "ResponseTimeRefresh",
     "ResponsePolicy",
+    "may_record_response",
 ]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from accounts_register.models import Service
 from councilsocial.permissions import is_communications
@@ -85,6 +86,21 @@ class EnquiryQuerySet(models.QuerySet):
         return self.filter(account__service__in=Service.objects.for_member(user).values("pk"))
 
 
+def may_record_response(enquiry: Enquiry, user) -> bool:
+    """Who may record a response: whoever may write the enquiry (``get_enquiry_for_user(...,
+    write=True)``: its service's people, or Communications). ``None`` is the platform itself (a
+    connector saw the reply), which may always record it."""
+    if user is None:
+        return True
+    return Enquiry.objects.visible_to(user).filter(pk=enquiry.pk).exists()
+
+
+def may_undo_response(enquiry: Enquiry, user) -> bool:
+    """Undoing is a person's act on an enquiry they may write (the service checks it is their own
+    response, recorded moments ago)."""
+    return user is not None and may_record_response(enquiry, user)
+
+
 class Enquiry(ConcurrentTransitionMixin, models.Model):
     """A question or comment from the public on one of the council's accounts.
 
@@ -147,19 +163,21 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # Job check_overdue_enquiries (every 5 minutes): unanswered enquiries by deadline.
             models.Index(
-                fields=["response_due_at"], condition=Q(status="open"), name="enquiry_unanswered_due_idx"
+                fields=["response_due_at"],
+                condition=Q(status=EnquiryStatus.OPEN),
+                name="enquiry_unanswered_due_idx",
             ),
             # Inbox: open enquiries of a set of accounts, soonest deadline first.
             models.Index(
                 fields=["account", "response_due_at"],
-                condition=Q(status__in=["open", "holding"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="enquiry_inbox_idx",
             ),
             # Inbox across many accounts (Communications', a large service's): open enquiries by
             # deadline, so a page reads its 50 rows, wherever they lie in years of history.
             models.Index(
                 fields=["response_due_at", "id"],
-                condition=Q(status__in=["open", "holding"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="enquiry_inbox_due_idx",
             ),
             # Dashboard: response-time performance by month of receipt.
@@ -179,32 +197,66 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @transition(field=status, source=EnquiryStatus.OPEN, target=EnquiryStatus.HOLDING)
-    def send_holding_reply(self):
+    @property
+    def awaits_first_response(self) -> bool:
+        """Neither a holding reply nor an answer yet: the clock is running (000 §25)."""
+        return self.status == EnquiryStatus.OPEN
+
+    @property
+    def has_holding_reply(self) -> bool:
+        """A holding reply was sent; the full answer is still to come (003 D4.6)."""
+        return self.status == EnquiryStatus.HOLDING
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=EnquiryStatus.OPEN,
+        target=EnquiryStatus.HOLDING,
+        permission=may_record_response,
+    )
+    def send_holding_reply(self, *, by=None, description=None):
         """003 D4.6: a holding reply stops the clock; the enquiry stays open for the answer."""
 
-    @transition(field=status, source=OPEN_STATUSES, target=EnquiryStatus.ANSWERED)
-    def answer(self):
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=OPEN_STATUSES, target=EnquiryStatus.ANSWERED, permission=may_record_response
+    )
+    def answer(self, *, by=None, description=None):
         """A full answer stops the clock (if a holding reply had not) and closes the enquiry."""
 
-    @transition(field=status, source=OPEN_STATUSES, target=EnquiryStatus.NO_RESPONSE_NEEDED)
-    def close_without_response(self):
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=OPEN_STATUSES,
+        target=EnquiryStatus.NO_RESPONSE_NEEDED,
+        permission=may_record_response,
+    )
+    def close_without_response(self, *, by=None, description=None):
         """004 Don't 5–6: abusive, aggressive, spam or nothing to add; closes with a reason."""
 
+    @fsm_log_by
+    @fsm_log_description
     @transition(
         field=status,
         source=[EnquiryStatus.HOLDING, EnquiryStatus.ANSWERED, EnquiryStatus.NO_RESPONSE_NEEDED],
         target=EnquiryStatus.OPEN,
+        permission=may_undo_response,
     )
-    def undo_to_open(self):
+    def undo_to_open(self, *, by=None, description=None):
         """A response recorded by mistake is undone: no response remains (the clock runs again)."""
 
+    @fsm_log_by
+    @fsm_log_description
     @transition(
         field=status,
         source=[EnquiryStatus.ANSWERED, EnquiryStatus.NO_RESPONSE_NEEDED],
         target=EnquiryStatus.HOLDING,
+        permission=may_undo_response,
     )
-    def undo_to_holding(self):
+    def undo_to_holding(self, *, by=None, description=None):
         """The full answer is undone; the holding reply sent before it stands."""
 
 

@@ -110,6 +110,23 @@ class Connection(models.Model):
     def __repr__(self) -> str:  # never the secrets column, even in a traceback
         return f"<Connection {self.pk} {self.platform} {self.account_ref!r} {self.status}>"
 
+    @property
+    def is_connected(self) -> bool:
+        return self.status == ConnectionStatus.CONNECTED
+
+    @property
+    def health(self) -> str:
+        """``syncing``, ``failing`` (connected, but its syncs are failing) or ``broken``."""
+        if not self.is_connected:
+            return "broken"
+        return "failing" if self.failing_since else "syncing"
+
+    @property
+    def health_label(self) -> str:
+        return {"syncing": self.get_status_display(), "failing": "Not syncing"}.get(
+            self.health, self.get_status_display()
+        )
+
 
 class SyncCursor(models.Model):
     """Where one stream of a connection has got to: the platform's opaque cursor, stored in the same

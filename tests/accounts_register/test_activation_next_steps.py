@@ -81,12 +81,20 @@ def test_with_nothing_recorded_the_details_link_goes_once_mailbox_and_access_are
     assert reverse("account-edit", args=[proposed.pk]) not in box
 
 
-def test_the_status_page_shows_no_form_when_no_change_is_possible(client, comms, proposed):
+def test_the_status_page_shows_no_form_when_no_change_is_possible(client, comms, service):
+    archived = AccountFactory(service=service, status=AccountStatus.ARCHIVED)
     client.force_login(comms)
-    html = client.get(reverse("account-status", args=[proposed.pk])).content.decode()
+    html = client.get(reverse("account-status", args=[archived.pk])).content.decode()
     assert "No status change is possible from here" in html
     assert 'name="reason"' not in html
     assert "Change the status</button>" not in html
+
+
+def test_a_proposed_account_not_ready_is_offered_only_withdrawing(client, comms, proposed):
+    client.force_login(comms)
+    html = client.get(reverse("account-status", args=[proposed.pk])).content.decode()
+    assert 'value="withdraw"' in html
+    assert 'value="activate"' not in html
 
 
 def test_the_status_page_shows_the_form_when_a_change_is_possible(client, comms, service):

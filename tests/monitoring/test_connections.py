@@ -45,8 +45,10 @@ def _frozen():
 
 
 @pytest.fixture
-def platform(monkeypatch):
-    """Bluesky and Facebook, played by the fake platform (their real connectors are other modules)."""
+def platform(monkeypatch, settings):
+    """Bluesky and Facebook, played by the fake platform (their real connectors are other modules);
+    the council has registered its app with Facebook."""
+    settings.CONNECTOR_FACEBOOK_CLIENT_ID = "council-app-id"
     fake = FakePlatform()
     monkeypatch.setitem(registry.CONNECTORS, "bluesky", fake.connector)
     monkeypatch.setitem(registry.CONNECTORS, "facebook", fake.connector)
@@ -623,3 +625,11 @@ def test_rekey_also_re_encrypts_oauth_sign_ins_in_progress(settings, client, com
 
     assert callback(client, state).status_code == 302  # the verifier still reads, with the new key
     assert Connection.objects.filter(account=facebook).exists()
+
+
+@pytest.mark.django_db
+def test_an_oauth_platform_the_council_has_not_registered_with_cannot_be_connected(settings):
+    settings.CONNECTOR_X_CLIENT_ID = ""
+    assert registry.how_to_connect("x") is None
+    settings.CONNECTOR_X_CLIENT_ID = "council-app-id"
+    assert registry.how_to_connect("x") == "oauth"

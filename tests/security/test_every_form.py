@@ -723,6 +723,14 @@ FORMS: list[FormEntry] = [
         lambda w, role, r: Response.objects.filter(enquiry=w["enquiry"]).exists(),
     ),
     FormEntry(
+        "enquiry-reply",
+        _route("enquiry-reply", pk=lambda w: w["enquiry"].pk),
+        ("officer", "manager", "comms"),
+        lambda w, role: {"text": f"{MARK} thank you, the bin will be collected tomorrow"},
+        lambda w, role, r: Response.objects.filter(enquiry=w["enquiry"], text__startswith=MARK).exists(),
+        note="A reply sent on the platform from the inbox is recorded as the full answer (issue 14).",
+    ),
+    FormEntry(
         "enquiry-assign",
         _route("enquiry-assign", pk=lambda w: w["enquiry"].pk),
         ("officer", "manager", "comms"),

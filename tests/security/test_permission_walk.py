@@ -270,7 +270,8 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     TrainingRecord.objects.create(person=officer, module="Social media basics", completed_at=now)
     UsageStatement.objects.get_or_create(version=1, defaults={"text": "Use it well.", "published_at": now})
     ResponsePolicy.objects.create(account=account, fixed_hours=8, reason="Out-of-hours service")
-    connect(account, now=now)  # connected to its platform (issue 14), read through the fake registry
+    # Connected (issue 14) through the demo connector, which answers without a network.
+    connect(account, now=now, platform="demo")
     PolicyVersion.objects.create(
         version="walk",
         title="Social media policy",
