@@ -8,7 +8,7 @@ Three steps, none of them HTTP:
    rules in ``platforms.py``, the council mailbox rule of 000 §11) and says, row by row, whether it
    will create an account, update one (matched by platform and handle, ignoring case and ``@``) or
    cannot be imported, and why. Nothing is written.
-3. ``import_apply(batch=..., by=..., expected_digest=...)`` writes the valid rows in one transaction,
+3. ``import_apply(batch=..., by=..., expected_digest=..., now=...)`` writes the valid rows in one transaction,
    after checking the plan still matches what the person previewed. New accounts are proposed:
    like any other, an imported account becomes active only through the register's one rule
    (``services.account_change_status``: an approval, an accepted risk assessment, Communications'
@@ -33,7 +33,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from councilsocial.forms import LONG_TEXT_MAX_LENGTH, date_in_range, date_range_words
@@ -575,13 +574,12 @@ def plan_import(columns: list[str], rows: list) -> ImportPlan:
 
 # --- Step 3: writing ------------------------------------------------------------------------------
 def import_batch_create(
-    *, by, file_name: str, columns: list[str], rows: list, plan: ImportPlan
+    *, by, file_name: str, columns: list[str], rows: list, plan: ImportPlan, now: datetime.datetime
 ) -> ImportBatch:
     """Keep an upload's cells on the server until it is confirmed or cancelled.
 
     Unconfirmed uploads older than a day are removed at the same time.
     """
-    now = timezone.now()
     ImportBatch.objects.filter(
         applied_at__isnull=True, created_at__lt=now - datetime.timedelta(days=1)
     ).delete()
@@ -619,7 +617,7 @@ class ImportResult:
     skipped: int
 
 
-def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResult:
+def import_apply(*, batch: ImportBatch, by, expected_digest: str, now: datetime.datetime) -> ImportResult:
     """Write every valid row of the upload in ONE transaction: all of them or none.
 
     ``expected_digest`` is the fingerprint of the plan the person confirmed; if the register has
@@ -627,7 +625,6 @@ def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResul
     carries the new plan to show them. Rows with errors are skipped, and counted.
     """
     reason = f"Imported from {batch.file_name}"[:100]
-    now = timezone.now()
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.applied_at or locked.cancelled_at:
@@ -684,11 +681,9 @@ def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResul
     return result
 
 
-def import_cancel(*, batch: ImportBatch) -> None:
+def import_cancel(*, batch: ImportBatch, now: datetime.datetime) -> None:
     """Throw an upload away without writing anything."""
-    ImportBatch.objects.filter(pk=batch.pk, applied_at__isnull=True).update(
-        cancelled_at=timezone.now(), rows=[]
-    )
+    ImportBatch.objects.filter(pk=batch.pk, applied_at__isnull=True).update(cancelled_at=now, rows=[])
 
 
 def template_rows() -> list[dict]:

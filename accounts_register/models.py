@@ -357,6 +357,15 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
                 condition=Q(status__in=["active", "suspended"]),
                 name="account_live_activity_idx",
             ),
+            # Job check_credentials_not_rotated (004 Do 3): live accounts whose password was never
+            # recorded or changed before the cut-off.
+            models.Index(
+                fields=["password_changed_on"],
+                condition=Q(status="active"),
+                name="account_password_rotation_idx",
+            ),
+            # Job check_account_review_overdue: live accounts past their review date.
+            models.Index(fields=["review_date"], condition=Q(status="active"), name="account_review_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -626,9 +635,13 @@ class AuthorisedUser(models.Model):
             ),
         ]
         indexes = [
-            # Check: temporary access past its end or review date.
+            # Job check_temporary_access (003 D2.9): open access past its end date (this index) or its
+            # review date (access_open_review_idx); the planner ORs the two.
             models.Index(
                 fields=["expires_on"], condition=Q(ended_at__isnull=True), name="access_open_expiry_idx"
+            ),
+            models.Index(
+                fields=["review_date"], condition=Q(ended_at__isnull=True), name="access_open_review_idx"
             ),
             # Who may use what, by person.
             models.Index(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from councilsocial.flags.models import GovernanceFlag
 from councilsocial.permissions import is_communications
@@ -100,8 +100,9 @@ def open_flags_exist():
     return Exists(GovernanceFlag.objects.filter(account=OuterRef("pk"), resolved_at__isnull=True))
 
 
-def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAccount]:
-    """The register list: accounts the person may see, filtered, searched and sorted.
+def register_accounts(user, filters: RegisterFilters, *, now: datetime) -> QuerySet[SocialMediaAccount]:
+    """The register list: accounts the person may see, filtered, searched and sorted (the risk filters
+    judge review dates at ``now``).
 
     One query for the page of rows (services, directorates and counts joined or annotated),
     whatever the number of accounts.
@@ -140,7 +141,7 @@ def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAcc
     if filters.risk:
         risk_filter = account_risk.filters.get(filters.risk)
         if risk_filter is not None:
-            accounts = accounts.filter(risk_filter(timezone.now()))
+            accounts = accounts.filter(risk_filter(now))
     return accounts.order_by(*SORTS.get(filters.sort, SORTS["platform"]), "pk")
 
 

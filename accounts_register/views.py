@@ -87,7 +87,7 @@ def service_list(request):
 def register_list(request):
     """The register (001 §28): every account the person may see, filtered and sorted."""
     filters = _filters_from(request)
-    accounts = register_accounts(request.user, filters)
+    accounts = register_accounts(request.user, filters, now=timezone.now())
     directorate_choices, service_choices, services_truncated = register_filter_choices(request.user, filters)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     summaries = account_risk.summaries(a.pk for a in page.object_list)
@@ -560,7 +560,7 @@ def register_export(request, fmt):
         raise Http404("Choose CSV or Excel")
     if not is_communications(request.user):
         raise PermissionDenied
-    accounts = register_accounts(request.user, _filters_from(request))
+    accounts = register_accounts(request.user, _filters_from(request), now=timezone.now())
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         return export_accounts_xlsx(accounts.iterator(chunk_size=2000), filename=f"register-{stamp}.xlsx")

@@ -704,8 +704,11 @@ class LinkCheck:
         return LINK_PROBLEMS[self.problem] if self.problem else None
 
 
-def director_link_check(*, token: str, case_pk: int, user=None, lock: bool = False) -> LinkCheck:
-    """Say whether an emailed link may still decide its case, and if not, why not. Changes nothing."""
+def director_link_check(
+    *, token: str, case_pk: int, now: datetime, user=None, lock: bool = False
+) -> LinkCheck:
+    """Say whether an emailed link may still decide its case at ``now``, and if not, why not. Changes
+    nothing."""
     max_age = timedelta(days=settings.BUSINESS_CASE_LINK_MAX_AGE_DAYS)
     try:
         payload = signing.loads(token, salt=LINK_SALT, max_age=max_age)
@@ -720,7 +723,7 @@ def director_link_check(*, token: str, case_pk: int, user=None, lock: bool = Fal
     link = links.filter(pk=link_pk).first() if isinstance(link_pk, int) else None
     if link is None:
         return LinkCheck(None, "tampered")
-    if timezone.now() - link.created_at > max_age:  # a re-signed copy (in a reminder) keeps the first expiry
+    if now - link.created_at > max_age:  # a re-signed copy (in a reminder) keeps the first expiry
         return LinkCheck(link, "expired")
     if link.case_id != case_pk:
         return LinkCheck(link, "wrong_case")
@@ -756,7 +759,7 @@ def business_case_decide_by_link(
     browser it came from (issue 11, defect 7c).
     """
     with transaction.atomic():
-        check = director_link_check(token=token, case_pk=case_pk, user=user, lock=True)
+        check = director_link_check(token=token, case_pk=case_pk, now=now, user=user, lock=True)
         if check.problem in ("decided", "used"):  # the other session got there first
             raise AlreadyDecided(ALREADY_DECIDED)
         if check.problem:

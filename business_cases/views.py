@@ -273,7 +273,7 @@ def director_link(request, pk: int, token: str):
     """
     if settings.BUSINESS_CASE_DIRECTOR_MUST_SIGN_IN and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    check = services.director_link_check(token=token, case_pk=pk, user=request.user)
+    check = services.director_link_check(token=token, case_pk=pk, now=timezone.now(), user=request.user)
     if check.problem:
         return render(
             request,
