@@ -8,6 +8,7 @@ class AccountsRegisterConfig(AppConfig):
     def ready(self) -> None:
         from councilsocial.flags import registry
 
+        from . import rules  # noqa: F401  (registers the register's object permissions)
         from .checks import CHECKS
         from .services import check_accounts_without_owner, check_temporary_access
 

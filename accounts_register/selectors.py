@@ -11,10 +11,18 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from councilsocial.flags.models import GovernanceFlag
-from councilsocial.permissions import is_communications
+from councilsocial.permissions import is_communications, is_corporate_director
 
 from .extensions import account_risk
-from .models import AccountStatus, AuthorisedUser, Directorate, Service, SocialMediaAccount
+from .models import (
+    AccountStatus,
+    AuthorisedUser,
+    Directorate,
+    Service,
+    SocialMediaAccount,
+    managed_by,
+    staffed_by,
+)
 from .platforms import fold
 
 
@@ -44,15 +52,14 @@ class ServiceRole(enum.Enum):
 
 def service_role(user, service: Service | None) -> ServiceRole:
     """What ``user`` is in ``service``: a member first (even a Communications officer who also works in
-    the service), then Communications, then the directorate's Corporate Director. One query at most."""
+    the service), then Communications, then the directorate's Corporate Director (named on it and in
+    the Corporate directors group). One query at most; the same membership rule as
+    ``Service.objects.for_member`` and ``visible_to`` (``managed_by``, ``staffed_by``, ``leads``)."""
     if service is None or user is None or not user.is_authenticated:
         return ServiceRole.NONE
     membership = (
         Service.objects.filter(pk=service.pk)
-        .annotate(
-            is_manager=Exists(Service.managers.through.objects.filter(service=OuterRef("pk"), user=user)),
-            is_officer=Exists(Service.officers.through.objects.filter(service=OuterRef("pk"), user=user)),
-        )
+        .annotate(is_manager=managed_by(user), is_officer=staffed_by(user))
         .values("is_manager", "is_officer", "directorate__corporate_director")
         .first()
     )
@@ -64,7 +71,7 @@ def service_role(user, service: Service | None) -> ServiceRole:
         return ServiceRole.OFFICER
     if is_communications(user):
         return ServiceRole.COMMUNICATIONS
-    if membership["directorate__corporate_director"] == user.pk:
+    if membership["directorate__corporate_director"] == user.pk and is_corporate_director(user):
         return ServiceRole.DIRECTOR
     return ServiceRole.NONE
 

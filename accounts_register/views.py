@@ -51,6 +51,7 @@ from .selectors import (
     get_account_for_user,
     register_accounts,
     register_filter_choices,
+    service_role,
     who_may_use_what,
 )
 
@@ -228,7 +229,7 @@ def account_detail(request, pk):
             "risk_summary": risk_summary,
             "can_start_risk_assessment": (risk_summary is None or not risk_summary.assessment_id)
             and account.status in (AccountStatus.PROPOSED, AccountStatus.ACTIVE)
-            and Service.objects.for_member(user).filter(pk=account.service_id).exists(),
+            and service_role(user, account.service).is_member,
             **_activation_context(account, user),
         },
     )

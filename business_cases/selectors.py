@@ -11,7 +11,8 @@ from django.http import Http404
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
-from accounts_register.models import Service, SocialMediaAccount
+from accounts_register.models import SocialMediaAccount
+from accounts_register.selectors import service_role
 from councilsocial.calendar.rules import working_days_between as calendar_working_days_between
 from councilsocial.calendar.selectors import calendar_current
 from councilsocial.permissions import is_communications
@@ -142,7 +143,7 @@ def next_step(case: BusinessCase, user, actions: list[str]) -> NextStep:
             )
         return NextStep("Waiting for Communications to approve the case.")
     if status == CaseStatus.APPROVED:
-        member = Service.objects.for_member(user).filter(pk=case.service_id).exists()
+        member = service_role(user, case.service).is_member
         return _risk_assessment_step(case, comms=comms, member=member, actions=actions)
     if status == CaseStatus.RISK_ASSESSMENT_ACCEPTED:
         if "go_live" in actions:

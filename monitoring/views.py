@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts_register.models import Directorate, Service
+from accounts_register.models import Directorate, Service, leads
 from accounts_register.selectors import SERVICE_CHOICES_LIMIT
 from councilsocial.calendar.rules import deadline_in_words
 from councilsocial.calendar.selectors import calendar_current
@@ -283,10 +283,7 @@ def _summary_page(request, rows, *, by: str, now, live, computed_at=None):
 def directorate_dashboard(request, pk: int):
     """A directorate's response times by month and by service (a page of services at a time)."""
     directorate = get_object_or_404(Directorate, pk=pk)
-    if not (
-        request.user.has_perm("monitoring.view_council_dashboard")
-        or directorate.corporate_director_id == request.user.pk
-    ):
+    if not (request.user.has_perm("monitoring.view_council_dashboard") or leads(request.user, directorate)):
         raise Http404("No such directorate.")
     now = timezone.now()
     if request.GET.get("export") == "performance":

@@ -26,11 +26,15 @@ def get_incident_for_user(user, pk, *, write: bool = False) -> Incident:
     )
     if incident is None:
         raise Http404("No such incident")
-    if write:
-        role = service_role(user, incident.account.service)
-        if not (role.is_member or role is ServiceRole.COMMUNICATIONS):
-            raise Http404("No such incident")
+    if write and not may_work_on_incident(user, incident):
+        raise Http404("No such incident")
     return incident
+
+
+def may_work_on_incident(user, incident: Incident) -> bool:
+    """Ticking an incident's checklist: Communications and the account's service's members."""
+    role = service_role(user, incident.account.service)
+    return role.is_member or role is ServiceRole.COMMUNICATIONS
 
 
 def get_monitoring_term_for_user(user, pk, *, write: bool = False) -> MonitoringTerm:

@@ -35,7 +35,7 @@ from .models import (
     WordListEntry,
     WordListKind,
 )
-from .selectors import get_incident_for_user, get_monitoring_term_for_user
+from .selectors import get_incident_for_user, get_monitoring_term_for_user, may_work_on_incident
 
 
 def _communications_only(request) -> None:
@@ -336,17 +336,10 @@ def incident_detail(request, pk: int):
         {
             "incident": incident,
             "steps": steps,
-            "may_act": incident.status == "open" and _may_act(request.user, incident),
+            "may_act": incident.status == "open" and may_work_on_incident(request.user, incident),
             "close_form": forms.IncidentCloseForm() if is_communications(request.user) else None,
             "step_form": forms.IncidentStepForm(initial={"password_changed_on": timezone.localdate()}),
         },
-    )
-
-
-def _may_act(user, incident) -> bool:
-    return (
-        is_communications(user)
-        or Service.objects.for_member(user).filter(pk=incident.account.service_id).exists()
     )
 
 
