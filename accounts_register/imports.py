@@ -594,8 +594,9 @@ def import_batch_create(
     )
 
 
-def get_batch_for_user(user, batch_id) -> ImportBatch:
-    """The person's own upload that is still waiting; anything else is a 404."""
+def get_batch_for_user(user, batch_id, *, write: bool = False) -> ImportBatch:
+    """The person's own upload that is still waiting; anything else is a 404. Whoever uploaded it
+    both reads and confirms it, so ``write`` asks nothing more."""
     from django.http import Http404
 
     try:

@@ -627,6 +627,10 @@ class AccessEndReason(models.TextChoices):
 
 
 class AuthorisedUserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AuthorisedUserQuerySet:
+        """Access records a person may see: those of the accounts they may see."""
+        return self.filter(account__in=SocialMediaAccount.objects.visible_to(user).values("pk"))
+
     def current(self, *, today=None) -> AuthorisedUserQuerySet:
         """Access that is in force: not ended and not suspended (e.g. by an emergency)."""
         from django.utils import timezone

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -186,8 +187,6 @@ def get_account_for_user(user, pk, *, write: bool = False) -> SocialMediaAccount
 
     A person who may see the account but not change it gets PermissionDenied (403) for ``write``.
     """
-    from django.core.exceptions import PermissionDenied
-
     try:
         account = (
             SocialMediaAccount.objects.visible_to(user).select_related("service__directorate").get(pk=pk)
@@ -197,6 +196,56 @@ def get_account_for_user(user, pk, *, write: bool = False) -> SocialMediaAccount
     if write and not is_communications(user):
         raise PermissionDenied
     return account
+
+
+def get_access_for_user(user, pk, *, write: bool = False) -> AuthorisedUser:
+    """An access record (a person's access to one account, 003 D2.3): read by whoever may see the
+    account; ``write`` (ending it) by Communications and the managers of the account's service,
+    403 for other readers (``may_manage_access``)."""
+    access = (
+        AuthorisedUser.objects.visible_to(user)
+        .select_related("account__service", "person", "granted_by")
+        .filter(pk=pk)
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if access is None:
+        raise Http404("No such access")
+    if write and not may_manage_access(user, access.account):
+        raise PermissionDenied
+    return access
+
+
+def may_manage_access(user, account: SocialMediaAccount) -> bool:
+    """Communications, and the managers of the account's service, give and end access."""
+    return is_communications(user) or service_role(user, account.service) is ServiceRole.MANAGER
+
+
+def flags_visible_to(user) -> QuerySet[GovernanceFlag]:
+    """Governance flags a person may see, open or cleared: every one for Communications; those of the
+    services they work in or lead as Corporate Director otherwise (a flag about no service, such as
+    the policy review, is Communications')."""
+    if not user.is_authenticated:
+        return GovernanceFlag.objects.none()
+    if is_communications(user):
+        return GovernanceFlag.objects.all()
+    return GovernanceFlag.objects.of_services(Service.objects.visible_to(user).values("pk"))
+
+
+def get_flag_for_user(user, pk, *, write: bool = False) -> GovernanceFlag:
+    """A flag the person may see, else 404; ``write`` (assigning it, adding a note) by Communications
+    alone, 403 for other readers. Nobody clears a flag: it clears when its condition clears."""
+    flag = (
+        flags_visible_to(user).select_related("account", "service", "assigned_to").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if flag is None:
+        raise Http404("No such flag")
+    if write and not is_communications(user):
+        raise PermissionDenied
+    return flag
 
 
 def current_access(account) -> QuerySet[AuthorisedUser]:

@@ -478,13 +478,6 @@ def access_restore_after_emergency(
     return restorable
 
 
-def may_manage_access(user, account: SocialMediaAccount) -> bool:
-    """Communications, and the managers of the account's service, give and end access."""
-    if is_communications(user):
-        return True
-    return user.is_authenticated and account.service.managers.filter(pk=user.pk).exists()
-
-
 def director_permission_check(
     *, person, platforms: list[str], document_reference: str, director, recorded_by
 ) -> None:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -48,7 +48,9 @@ from .models import (
 from .platforms import Platform
 from .selectors import (
     RegisterFilters,
+    get_access_for_user,
     get_account_for_user,
+    may_manage_access,
     register_accounts,
     register_filter_choices,
     service_role,
@@ -222,7 +224,7 @@ def account_detail(request, pk):
             "access_history": _access_history(account),
             "flags": flags,
             "is_comms": is_communications(user),
-            "can_manage_access": services.may_manage_access(user, account),
+            "can_manage_access": may_manage_access(user, account),
             "my_access": next((a for a in access if a.person_id == user.pk and a.ended_at is None), None),
             "business_case": getattr(account, "business_case", None),
             "usage_statement_published": UsageStatement.objects.exists(),
@@ -347,7 +349,7 @@ def account_status(request, pk):
 @require_http_methods(["GET", "POST"])
 def access_grant(request, pk):
     account = get_account_for_user(request.user, pk)
-    if not services.may_manage_access(request.user, account):
+    if not may_manage_access(request.user, account):
         raise PermissionDenied
     form = GrantAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -380,10 +382,10 @@ def access_grant(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def access_end(request, pk, access_pk):
-    account = get_account_for_user(request.user, pk)
-    if not services.may_manage_access(request.user, account):
-        raise PermissionDenied
-    access = get_object_or_404(AuthorisedUser, pk=access_pk, account=account, ended_at__isnull=True)
+    access = get_access_for_user(request.user, access_pk, write=True)
+    if access.account_id != pk or access.ended_at is not None:
+        raise Http404("No such access")
+    account = access.account
     form = EndAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.authorised_user_end(

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts_register.models import Directorate, Service, leads
-from accounts_register.selectors import SERVICE_CHOICES_LIMIT
+from accounts_register.selectors import SERVICE_CHOICES_LIMIT, flags_visible_to, get_flag_for_user
 from councilsocial.calendar.rules import deadline_in_words
 from councilsocial.calendar.selectors import calendar_current
 from councilsocial.flags import services as flag_services
-from councilsocial.flags.models import FlagKind, GovernanceFlag
+from councilsocial.flags.models import FlagKind
 from councilsocial.lib.spreadsheets import columns_of, export_csv
 from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communications
 
@@ -506,14 +506,6 @@ def _person(person) -> str:
     return (person.get_full_name() or person.username) if person else ""
 
 
-def _flags_seen_by(user):
-    """Open flags the person may see: their services', or every one for Communications."""
-    flags = GovernanceFlag.objects.open()
-    if is_communications(user):
-        return flags
-    return flags.filter(service__in=Service.objects.visible_to(user).values("pk"))
-
-
 def _flag_people():
     """Who a flag can be assigned to: active people in a role."""
     return (
@@ -534,7 +526,7 @@ def flag_list(request):
     services_seen = Service.objects.visible_to(request.user)
     if not is_communications(request.user) and not services_seen.exists():
         raise PermissionDenied
-    flags = _flags_seen_by(request.user).select_related("account", "service", "assigned_to")
+    flags = flags_visible_to(request.user).open().select_related("account", "service", "assigned_to")
     chosen = {}
     kind = request.GET.get("kind", "")
     if kind in FlagKind.values:
@@ -581,26 +573,16 @@ def flag_list(request):
     )
 
 
-def _get_flag_for_user(user, pk: int) -> GovernanceFlag:
-    """The one access check for flags: one the person may see (open or cleared), else 404."""
-    flags = GovernanceFlag.objects.all()
-    if not is_communications(user):
-        flags = flags.filter(service__in=Service.objects.visible_to(user).values("pk"))
-    return get_object_or_404(flags.select_related("account", "service", "assigned_to"), pk=pk)
-
-
 @login_required
 def flag_detail(request, pk: int):
     """One flag: what it is about, how to clear it, its history; Communications assign it and add
     notes. Neither clears it: it clears when its condition clears."""
-    flag = _get_flag_for_user(request.user, pk)
+    flag = get_flag_for_user(request.user, pk, write=request.method == "POST")
     comms = is_communications(request.user)
     people = _flag_people()
     assign_form = FlagAssignForm(initial={"assigned_to": flag.assigned_to_id}, people=people)
     note_form = FlagNoteForm()
     if request.method == "POST":
-        if not comms:
-            raise PermissionDenied
         try:
             if request.POST.get("action") == "assign":
                 assign_form = FlagAssignForm(request.POST, people=people)

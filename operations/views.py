@@ -35,7 +35,13 @@ from .models import (
     WordListEntry,
     WordListKind,
 )
-from .selectors import get_incident_for_user, get_monitoring_term_for_user, may_work_on_incident
+from .selectors import (
+    get_emergency_for_user,
+    get_incident_for_user,
+    get_monitoring_term_for_user,
+    get_purdah_period_for_user,
+    may_work_on_incident,
+)
 
 
 def _communications_only(request) -> None:
@@ -123,8 +129,7 @@ def emergency_declare(request):
 @login_required
 @require_POST
 def emergency_lift(request, pk: int):
-    _communications_only(request)
-    target = get_object_or_404(Emergency, pk=pk)
+    target = get_emergency_for_user(request.user, pk, write=True)
     form = forms.EmergencyLiftForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the all-clear message")
@@ -175,8 +180,7 @@ def purdah(request):
 @login_required
 @require_POST
 def purdah_delete(request, pk: int):
-    _communications_only(request)
-    ops.purdah_delete(by=request.user, period=get_object_or_404(PurdahPeriod, pk=pk))
+    ops.purdah_delete(by=request.user, period=get_purdah_period_for_user(request.user, pk, write=True))
     messages.success(request, "The period has been removed.")
     return redirect("operations-purdah")
 
