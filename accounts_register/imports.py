@@ -595,14 +595,12 @@ def import_batch_create(
 
 
 def get_batch_for_user(user, batch_id, *, write: bool = False) -> ImportBatch:
-    """The person's own upload that is still waiting; anything else is a 404. Whoever uploaded it
-    both reads and confirms it, so ``write`` asks nothing more."""
+    """The person's own upload that is still waiting (``ImportBatch.objects.visible_to``); anything
+    else is a 404. Whoever uploaded it both reads and confirms it, so ``write`` asks nothing more."""
     from django.http import Http404
 
     try:
-        return ImportBatch.objects.get(
-            pk=batch_id, created_by=user, applied_at__isnull=True, cancelled_at__isnull=True
-        )
+        return ImportBatch.objects.visible_to(user).get(pk=batch_id)
     except (ImportBatch.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404("No such import") from exc
 

@@ -718,6 +718,14 @@ class AuthorisedUser(models.Model):
 
 
 # --- Register import (issue 3 item 7) ----------------------------------------------------------
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportBatchQuerySet:
+        """A person's own uploads that are still waiting to be confirmed or cancelled."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(created_by=user, applied_at__isnull=True, cancelled_at__isnull=True)
+
+
 class ImportBatch(models.Model):
     """An uploaded register file between its preview and its confirmation.
 
@@ -736,6 +744,8 @@ class ImportBatch(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

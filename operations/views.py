@@ -571,11 +571,17 @@ def policy_not_acknowledged(request):
 # --- Photo consent ----------------------------------------------------------------------------
 @login_required
 def photo_consents(request):
+    """The consent forms a person may see (``PhotoConsent.objects.visible_to``: their services', their
+    directorate's as Corporate Director, or all for Communications); members of a service and
+    Communications record them."""
     services = _member_services(request.user)
-    if not (services.exists() or is_communications(request.user)):
+    may_record = services.exists()
+    if not (may_record or Service.objects.visible_to(request.user).exists()):
         raise PermissionDenied
-    form = forms.PhotoConsentForm(_bound(request), services=services)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied
+    form = forms.PhotoConsentForm(_bound(request), services=services) if may_record else None
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             ops.photo_consent_record(by=request.user, **form.cleaned_data)
         except ops.OperationRefused as refusal:

@@ -484,7 +484,8 @@ EXPECTED: dict[str, tuple] = {
     "training-import": COMMS_ONLY,
     "policy": (A, 200, 200, 200, 200, 200, 200, 200),  # everyone reads and acknowledges the policy
     "policy-not-acknowledged": COMMS_ONLY,
-    "photo-consent-list": (A, 200, 200, 403, 200, 403, 403, 200),
+    # The Director reads their directorate's forms (PhotoConsent.objects.visible_to); members record.
+    "photo-consent-list": (A, 200, 200, 200, 200, 403, 403, 200),
     # Business cases (000 §6): the author edits; Director and Comms decide; others see nothing.
     "business-case-list": (A, 200, 200, 200, 200, 200, 200, 200),
     "business-case-start": (A, 200, 200, CASES, CASES, CASES, CASES, 200),  # members of a service only
