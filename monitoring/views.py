@@ -197,28 +197,7 @@ def _dashboard(request, *, service=None, title: str):
         return _dashboard_csv(export, now=now, service=service)
     flags = dashboard.flags_by_kind(service)
     figures_at = dashboard.figures_computed_at()
-    live = None if figures_at is not None else dashboard.response_performance(now=now, service=service)
-    context = {"is_council": service is None}
-    if service is None:
-        if live is None:
-            by_month = dashboard.stored_by_month(now=now, computed_at=figures_at)
-        else:
-            by_month = dashboard.performance_by_month(live)
-        context["directorates"] = _summary_page(
-            request,
-            Directorate.objects.order_by("name", "pk"),
-            by="service__directorate_id",
-            now=now,
-            live=live,
-            computed_at=figures_at,
-        )
-    else:
-        if live is None:
-            performance, _ = dashboard.stored_response_performance(now=now, service=service)
-        else:
-            performance = live
-        by_month = dashboard.performance_by_month(performance)
-        context["performance"] = performance
+    context, by_month = _response_times(request, service=service, now=now, figures_at=figures_at)
     accounts = dashboard.accounts_by_platform_and_status(service)
     platform_totals: dict[str, int] = {}
     for row in accounts:
@@ -255,6 +234,31 @@ def _dashboard(request, *, service=None, title: str):
             "window_days": settings.MONITORING_POSTING_WINDOW_DAYS,
         },
     )
+
+
+def _response_times(request, *, service, now, figures_at) -> tuple[dict, list]:
+    """Response times by month, and the council's by directorate (a page of them) or the service's
+    own figures. Read from the stored monthly figures once they have been computed, else live."""
+    live = None if figures_at is not None else dashboard.response_performance(now=now, service=service)
+    if service is not None:
+        if live is None:
+            performance, _ = dashboard.stored_response_performance(now=now, service=service)
+        else:
+            performance = live
+        return {"is_council": False, "performance": performance}, dashboard.performance_by_month(performance)
+    if live is None:
+        by_month = dashboard.stored_by_month(now=now, computed_at=figures_at)
+    else:
+        by_month = dashboard.performance_by_month(live)
+    directorates = _summary_page(
+        request,
+        Directorate.objects.order_by("name", "pk"),
+        by="service__directorate_id",
+        now=now,
+        live=live,
+        computed_at=figures_at,
+    )
+    return {"is_council": True, "directorates": directorates}, by_month
 
 
 def _performance_chart(by_month):
