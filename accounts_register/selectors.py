@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from councilsocial.flags.models import GovernanceFlag
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.permissions import is_communications, is_corporate_director
 
 from .extensions import account_risk
@@ -222,15 +222,26 @@ def may_manage_access(user, account: SocialMediaAccount) -> bool:
     return is_communications(user) or service_role(user, account.service) is ServiceRole.MANAGER
 
 
+# Flags about a service's own work, which its Corporate Director does not see: answering enquiries
+# is the service's job (000 §25), and the Director does not see its enquiries (README "Who may see
+# what"); the flag would link to an enquiry they may not open.
+SERVICE_WORK_FLAG_KINDS = (FlagKind.OVERDUE_ENQUIRY,)
+
+
 def flags_visible_to(user) -> QuerySet[GovernanceFlag]:
     """Governance flags a person may see, open or cleared: every one for Communications; those of the
-    services they work in or lead as Corporate Director otherwise (a flag about no service, such as
-    the policy review, is Communications')."""
+    services they work in; and those of the services they lead as Corporate Director, except flags
+    about the service's own work (``SERVICE_WORK_FLAG_KINDS``). A flag about no service, such as the
+    policy review, is Communications'."""
     if not user.is_authenticated:
         return GovernanceFlag.objects.none()
     if is_communications(user):
         return GovernanceFlag.objects.all()
-    return GovernanceFlag.objects.of_services(Service.objects.visible_to(user).values("pk"))
+    led = Service.objects.led_by(user).values("pk")
+    return GovernanceFlag.objects.filter(
+        Q(service__in=Service.objects.for_member(user).values("pk"))
+        | (Q(service__in=led) & ~Q(kind__in=SERVICE_WORK_FLAG_KINDS))
+    )
 
 
 def get_flag_for_user(user, pk, *, write: bool = False) -> GovernanceFlag:

@@ -50,10 +50,6 @@ class GovernanceFlagQuerySet(models.QuerySet):
     def open(self) -> GovernanceFlagQuerySet:
         return self.filter(resolved_at__isnull=True)
 
-    def of_services(self, services) -> GovernanceFlagQuerySet:
-        """Flags of ``services`` (a queryset of service ids). Who sees which flags is the register's
-        rule: ``accounts_register.selectors.flags_visible_to``."""
-        return self.filter(service__in=services)
 
 
 class GovernanceFlag(models.Model):

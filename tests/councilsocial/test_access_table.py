@@ -298,10 +298,23 @@ def test_the_photo_consent_page_lists_what_the_table_says(client, people, object
     assert ("Record a consent form" in page) == (writes == "ok")
 
 
-def test_a_director_sees_no_enquiry_or_monitoring_term_anywhere(client, director, objects):
+def test_a_director_sees_no_enquiry_or_monitoring_term_anywhere(client, director, officer, service, objects):
     """The Director's pages list neither (000 §25, 003 D11.2): the inbox refuses them, the monitoring
-    terms' page refuses them, and their home page does not count the service's enquiries."""
+    terms' page refuses them, their home page does not show the service's enquiries, and the flag
+    about an overdue enquiry (which links to it) is the service's and Communications', not theirs."""
+    enquiry = objects["enquiry"]
+    overdue = GovernanceFlag.objects.create(
+        kind=FlagKind.OVERDUE_ENQUIRY,
+        subject_type=ContentType.objects.get_for_model(Enquiry),
+        subject_id=enquiry.pk,
+        account=enquiry.account,
+        service=service,
+        raised_at=timezone.now(),
+    )
+    assert flags_visible_to(officer).filter(pk=overdue.pk).exists()
+    assert not flags_visible_to(director).filter(pk=overdue.pk).exists()
     client.force_login(director)
+    assert client.get(reverse("flag-detail", args=[overdue.pk])).status_code == 404
 
     assert client.get(reverse("inbox")).status_code in (403, 404)
     assert client.get(reverse("monitoring-term-list")).status_code == 403
