@@ -51,7 +51,6 @@ class GovernanceFlagQuerySet(models.QuerySet):
         return self.filter(resolved_at__isnull=True)
 
 
-
 class GovernanceFlag(models.Model):
     """A finding of a governance check: at most one open flag per kind and subject.
 
