@@ -256,7 +256,7 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     # Something for every Django admin page that takes an object id.
     Token.objects.get_or_create(user=comms)
     w["flag"] = GovernanceFlag.objects.create(
-        kind=FlagKind.values[0],
+        kind=FlagKind.CREDENTIALS_NOT_ROTATED,  # a flag about the account itself
         subject_type=ContentType.objects.get_for_model(account),
         subject_id=account.pk,
         account=account,
