@@ -129,6 +129,7 @@ def case_detail(request, pk: int):
     ]
     actions = available_actions(case, request.user)
     open_link = None
+    # Communications' own action (sending the Director a new link), on a case the person already sees.
     if is_communications(request.user) and case.status == CaseStatus.AWAITING_DIRECTOR:
         open_link = DirectorApprovalLink.objects.filter(case=case).open().first()
     return render(

@@ -341,6 +341,7 @@ def incident_detail(request, pk: int):
             "incident": incident,
             "steps": steps,
             "may_act": incident.status == "open" and may_work_on_incident(request.user, incident),
+            # Closing is Communications' transition (its permission says so); the form is only offered.
             "close_form": forms.IncidentCloseForm() if is_communications(request.user) else None,
             "step_form": forms.IncidentStepForm(initial={"password_changed_on": timezone.localdate()}),
         },
