@@ -471,6 +471,7 @@ def training(request):
                 expires_at=timezone.make_aware(datetime.combine(data["expires_on"], time(12)))
                 if data["expires_on"]
                 else None,
+                now=timezone.now(),
             )
         except register_training.TrainingRefused as refusal:
             form.add_error(None, str(refusal))
@@ -491,7 +492,7 @@ def training_import(request):
             messages.error(request, "The preview has expired. Upload the file again.")
             return redirect("training-import")
         try:
-            result = register_training.training_import_confirm(by=request.user, rows=rows)
+            result = register_training.training_import_confirm(by=request.user, rows=rows, now=timezone.now())
         except register_training.TrainingRefused as refusal:
             messages.error(request, str(refusal))
             return redirect("training-import")
@@ -505,7 +506,9 @@ def training_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             upload = form.cleaned_data["file"]
-            rows = register_training.training_import_preview(upload.read(), name=upload.name)
+            rows = register_training.training_import_preview(
+                upload.read(), name=upload.name, now=timezone.now()
+            )
         except register_training.TrainingRefused as refusal:
             form.add_error("file", str(refusal))
         else:
