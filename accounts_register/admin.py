@@ -107,6 +107,31 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
+class DirectorPermissionAdminForm(LimitedModelForm):
+    actor = None  # the signed-in person, set by the admin for each request
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not self.errors:
+            try:
+                services.director_permission_check(
+                    person=cleaned.get("person"),
+                    platforms=cleaned.get("platforms") or [],
+                    document_reference=cleaned.get("document_reference", ""),
+                    director=cleaned.get("granted_by"),
+                    recorded_by=self.actor,
+                )
+            except PermissionDenied as refused:
+                raise ValidationError(
+                    "Only Communications or the Director may record a Director's permission"
+                ) from refused
+            except ValidationError as refused:
+                # The service names the Director ``director``; here the field is ``granted_by``.
+                for field, errors in refused.message_dict.items():
+                    self.add_error("granted_by" if field == "director" else field, errors)
+        return cleaned
+
+
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """History can be read, never reverted or edited (the audit trail)."""
 
@@ -211,9 +236,28 @@ class AuthorisedUserAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(DirectorPermission)
 class DirectorPermissionAdmin(ReadOnlyHistoryAdmin):
-    form = LimitedModelForm
-    list_display = ["person", "granted_by", "granted_on", "document_reference", "withdrawn_on"]
+    """A permission is added under the page's rule (``director_permission_check``): the Director named
+    must be the person's Corporate Director, and whoever is signed in is recorded as having entered
+    it. Once recorded, only its withdrawal is changed."""
+
+    form = DirectorPermissionAdminForm
+    list_display = ["person", "granted_by", "granted_on", "document_reference", "withdrawn_on", "recorded_by"]
     search_fields = ["person__username", "person__last_name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["recorded_by"]
+        return ["person", "platforms", "granted_by", "granted_on", "document_reference", "recorded_by"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
         return False

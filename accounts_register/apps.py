@@ -9,6 +9,7 @@ class AccountsRegisterConfig(AppConfig):
         from councilsocial import status_tags
         from councilsocial.flags import registry
 
+        from . import rules  # noqa: F401  (registers the register's object permissions)
         from .checks import CHECKS
         from .models import AccountStatus, SocialMediaAccount
         from .services import check_accounts_without_owner, check_temporary_access

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from councilsocial.calendar.rules import LONDON
 from councilsocial.flags.models import FlagKind
@@ -33,18 +33,29 @@ def _account_flags(kind: str, subjects, now: datetime, only=None) -> FlagChanges
     )
 
 
-def check_credentials_not_rotated(*, now: datetime, only=None) -> FlagChanges:
-    """004 Do 3: the password not changed within ``MONITORING_PASSWORD_ROTATION_DAYS`` (or never recorded)."""
-    cutoff = _today(now) - timedelta(days=settings.MONITORING_PASSWORD_ROTATION_DAYS)
-    subjects = SocialMediaAccount.objects.live().filter(
+def credentials_not_rotated(*, today) -> QuerySet[SocialMediaAccount]:
+    """004 Do 3: live accounts whose password was not changed within
+    ``MONITORING_PASSWORD_ROTATION_DAYS`` of ``today``, or never recorded (index
+    ``account_password_rotation_idx``)."""
+    cutoff = today - timedelta(days=settings.MONITORING_PASSWORD_ROTATION_DAYS)
+    return SocialMediaAccount.objects.live().filter(
         Q(password_changed_on__isnull=True) | Q(password_changed_on__lt=cutoff)
     )
+
+
+def account_review_overdue(*, today) -> QuerySet[SocialMediaAccount]:
+    """Live accounts past their review date: the owner re-certifies each at least yearly (index
+    ``account_review_due_idx``)."""
+    return SocialMediaAccount.objects.live().filter(review_date__lt=today)
+
+
+def check_credentials_not_rotated(*, now: datetime, only=None) -> FlagChanges:
+    subjects = credentials_not_rotated(today=_today(now))
     return _account_flags(FlagKind.CREDENTIALS_NOT_ROTATED, subjects, now, only)
 
 
 def check_account_review_overdue(*, now: datetime, only=None) -> FlagChanges:
-    """Every account is re-certified by its owner at least yearly: flag one past its review date."""
-    subjects = SocialMediaAccount.objects.live().filter(review_date__lt=_today(now))
+    subjects = account_review_overdue(today=_today(now))
     return _account_flags(FlagKind.ACCOUNT_REVIEW_OVERDUE, subjects, now, only)
 
 

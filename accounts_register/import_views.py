@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from councilsocial.permissions import is_communications
@@ -60,7 +61,12 @@ def account_import(request):
         else:
             plan = imports.plan_import(columns, rows)
             batch = imports.import_batch_create(
-                by=request.user, file_name=upload.name, columns=columns, rows=rows, plan=plan
+                by=request.user,
+                file_name=upload.name,
+                columns=columns,
+                rows=rows,
+                plan=plan,
+                now=timezone.now(),
             )
             return redirect("account-import-preview", batch_id=batch.pk)
     return render(
@@ -79,12 +85,15 @@ def import_preview(request, batch_id):
     changed = False
     if request.method == "POST":
         if request.POST.get("action") == "cancel":
-            imports.import_cancel(batch=batch)
+            imports.import_cancel(batch=batch, now=timezone.now())
             messages.info(request, f"The import of {batch.file_name} was cancelled. Nothing was changed.")
             return redirect("account-import")
         try:
             result = imports.import_apply(
-                batch=batch, by=request.user, expected_digest=request.POST.get("digest", "")
+                batch=batch,
+                by=request.user,
+                expected_digest=request.POST.get("digest", ""),
+                now=timezone.now(),
             )
         except imports.PlanChanged as exc:
             plan, changed = exc.plan, True

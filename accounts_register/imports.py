@@ -8,7 +8,7 @@ Three steps, none of them HTTP:
    rules in ``platforms.py``, the council mailbox rule of 000 §11) and says, row by row, whether it
    will create an account, update one (matched by platform and handle, ignoring case and ``@``) or
    cannot be imported, and why. Nothing is written.
-3. ``import_apply(batch=..., by=..., expected_digest=...)`` writes the valid rows in one transaction,
+3. ``import_apply(batch=..., by=..., expected_digest=..., now=...)`` writes the valid rows in one transaction,
    after checking the plan still matches what the person previewed. New accounts are proposed:
    like any other, an imported account becomes active only through the register's one rule
    (``services.account_change_status``: an approval, an accepted risk assessment, Communications'
@@ -33,7 +33,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from councilsocial.forms import LONG_TEXT_MAX_LENGTH, date_in_range, date_range_words
@@ -367,10 +366,19 @@ def _check_row(
     """The model values of one row, every error in it, and its label. Pure apart from ``services``.
 
     ``personal_addresses`` are people's sign-in addresses, never allowed as the mailbox (000 §11).
+    Each step adds to ``values`` and ``errors``, in the order a reader meets the columns.
     """
     values: dict = {}
     errors: list[str] = []
+    label = _check_identity(cells, values, errors)
+    _check_service_and_kind(cells, services, values, errors)
+    _check_other_columns(cells, personal_addresses, values, errors)
+    _check_across_columns(values, errors)
+    return values, errors, label
 
+
+def _check_identity(cells: dict[str, str], values: dict, errors: list[str]) -> str:
+    """Platform, handle and address: which account the row is. Returns the row's label."""
     platform = _choice(cells.get("platform", ""), Platform.choices, _PLATFORM_ALIASES)
     if not cells.get("platform"):
         errors.append("platform: enter the platform")
@@ -389,7 +397,6 @@ def _check_row(
         errors.append("handle: enter the account's handle")
     label_handle = values.get("handle") or raw_handle.lstrip("@") or "(no handle)"
     platform_label = Platform(platform).label if platform else cells.get("platform") or "?"
-    label = f"{platform_label} {display_handle(platform or '', label_handle)}"
 
     raw_url = cells.get("url", "")
     if platform and "handle" in values:
@@ -402,7 +409,12 @@ def _check_row(
             # Blank: the platform's usual address, for a new account; an update keeps its own.
             values["url"] = canonical_url(platform, values["handle"])
             values[_DERIVED_URL] = True
+    return f"{platform_label} {display_handle(platform or '', label_handle)}"
 
+
+def _check_service_and_kind(
+    cells: dict[str, str], services: _Services, values: dict, errors: list[str]
+) -> None:
     if cells.get("display_name"):
         values["display_name"] = " ".join(cells["display_name"].split())
     if cells.get("service"):
@@ -410,7 +422,6 @@ def _check_row(
             values["service"] = services.find(cells["service"])
         except ValidationError as exc:
             errors.append(f"service: {exc.messages[0]}")
-
     if cells.get("kind"):
         kind = _choice(cells["kind"], AccountKind.choices)
         if kind is None:
@@ -418,28 +429,20 @@ def _check_row(
         else:
             values["kind"] = kind
 
+
+_CHECKED_FIRST = {"platform", "handle", "url", "service", "kind"}
+
+
+def _check_other_columns(
+    cells: dict[str, str], personal_addresses: set[str], values: dict, errors: list[str]
+) -> None:
+    """Every other filled-in column, parsed by its type: dates, yes/no, numbers, the mailbox, text."""
     for column in COLUMNS:
         text = cells.get(column.name, "")
-        if (
-            not text
-            or column.field in values
-            or column.name in {"platform", "handle", "url", "service", "kind"}
-        ):
+        if not text or column.field in values or column.name in _CHECKED_FIRST:
             continue
         try:
-            if column.field in _DATE_FIELDS:
-                values[column.field] = _parse_date(text)
-            elif column.field in _BOOL_FIELDS:
-                values[column.field] = _parse_bool(text)
-            elif column.field == "followers":
-                if not re.fullmatch(r"\d{1,10}", text.replace(",", "")):
-                    raise ValidationError("a whole number, like 12500")
-                values["followers"] = int(text.replace(",", ""))
-            elif column.field == "admin_mailbox":
-                validate_shared_mailbox(text, personal_addresses=personal_addresses)
-                values["admin_mailbox"] = text.lower()
-            else:
-                values[column.field] = text
+            values[column.field] = _parse_cell(column.field, text, personal_addresses)
         except ValidationError as exc:
             errors.append(
                 f"{column.name}: enter {exc.messages[0]}"
@@ -448,6 +451,24 @@ def _check_row(
                 else f"{column.name}: {exc.messages[0]}"
             )
 
+
+def _parse_cell(field: str, text: str, personal_addresses: set[str]):
+    if field in _DATE_FIELDS:
+        return _parse_date(text)
+    if field in _BOOL_FIELDS:
+        return _parse_bool(text)
+    if field == "followers":
+        if not re.fullmatch(r"\d{1,10}", text.replace(",", "")):
+            raise ValidationError("a whole number, like 12500")
+        return int(text.replace(",", ""))
+    if field == "admin_mailbox":
+        validate_shared_mailbox(text, personal_addresses=personal_addresses)
+        return text.lower()
+    return text
+
+
+def _check_across_columns(values: dict, errors: list[str]) -> None:
+    """Lengths, pasted passwords, and the rules that join two columns (000 §11; an end after the start)."""
     for name in _FREE_TEXT_FIELDS:
         if values.get(name):
             limit = _MAX_LENGTHS.get(name, LONG_TEXT_MAX_LENGTH)
@@ -470,7 +491,6 @@ def _check_row(
         and values["planned_end_date"] < values["launch_date"]
     ):
         errors.append("planned_end_date: must be after the launch date")
-    return values, errors, label
 
 
 def _changes(account: SocialMediaAccount, values: dict) -> list[str]:
@@ -503,85 +523,89 @@ def plan_import(columns: list[str], rows: list) -> ImportPlan:
         cells = {name: value for name, value in zip(columns, row, strict=False) if name in COLUMNS_BY_NAME}
         values, errors, label = _check_row(cells, services, personal_addresses)
         checked.append((number, values, errors, label))
+    registered = _Registered(checked)
+    return ImportPlan(known, [registered.plan_row(*row) for row in checked], ignored)
 
-    # The register's accounts with the same platform and handle, or the same address: one query each.
-    keys = {(v["platform"], v["handle"].lower()) for _, v, _, _ in checked if "handle" in v}
-    urls = {v["url"].lower() for _, v, _, _ in checked if "url" in v}
-    existing = {}
-    if keys:
-        for account in (
-            SocialMediaAccount.objects.select_related("service")
-            .annotate(handle_key=Lower("handle"))
-            .filter(platform__in={p for p, _ in keys}, handle_key__in={h for _, h in keys})
-        ):
-            existing[(account.platform, account.handle_key)] = account
-    by_url: dict[str, SocialMediaAccount] = {}
-    if urls:
-        for account in SocialMediaAccount.objects.annotate(url_key=Lower("url")).filter(url_key__in=urls):
-            by_url.setdefault(account.url_key, account)
 
-    plan_rows = []
-    seen_keys: dict[tuple, int] = {}
-    seen_urls: dict[str, int] = {}
-    for number, values, errors, label in checked:
+class _Registered:
+    """The register's accounts the file's rows name (by platform and handle, or by address: one
+    query each), and the rows of the file seen so far, to find repeats."""
+
+    def __init__(self, checked: list) -> None:
+        keys = {(v["platform"], v["handle"].lower()) for _, v, _, _ in checked if "handle" in v}
+        urls = {v["url"].lower() for _, v, _, _ in checked if "url" in v}
+        self.by_key: dict[tuple, SocialMediaAccount] = {}
+        if keys:
+            for account in (
+                SocialMediaAccount.objects.select_related("service")
+                .annotate(handle_key=Lower("handle"))
+                .filter(platform__in={p for p, _ in keys}, handle_key__in={h for _, h in keys})
+            ):
+                self.by_key[(account.platform, account.handle_key)] = account
+        self.by_url: dict[str, SocialMediaAccount] = {}
+        if urls:
+            for account in SocialMediaAccount.objects.annotate(url_key=Lower("url")).filter(url_key__in=urls):
+                self.by_url.setdefault(account.url_key, account)
+        self.seen_keys: dict[tuple, int] = {}
+        self.seen_urls: dict[str, int] = {}
+
+    def plan_row(self, number: int, values: dict, errors: list[str], label: str) -> RowPlan:
+        """What this row will do: create, update (naming what changes) or nothing, for its errors."""
         key = (values.get("platform"), values["handle"].lower()) if "handle" in values else None
-        account = existing.get(key) if key else None
+        account = self.by_key.get(key) if key else None
+        self._check_repeats(number, key, account, values, errors)
+        if account is None:
+            for name in ("display_name", "service"):
+                if name not in values and not any(e.startswith(f"{name}:") for e in errors):
+                    errors.append(f"{name}: enter the {name.replace('_', ' ')} for a new account")
+        if errors:
+            return RowPlan(number, ERROR, label, values, errors, account.pk if account else None)
+        if account is None:
+            return RowPlan(number, CREATE, label, values)
+        changes = _changes(account, values)
+        return RowPlan(
+            number,
+            UPDATE,
+            f"{account.get_platform_display()} {account.display_handle}",
+            values,
+            [],
+            account.pk,
+            changes,
+            {name: account.service if name == "service" else getattr(account, name) for name in changes},
+        )
+
+    def _check_repeats(self, number: int, key, account, values: dict, errors: list[str]) -> None:
+        """A row repeating an earlier row's account or address, or whose address is another
+        account's on the register; a derived address is dropped for an update."""
         if key:
-            if key in seen_keys:
-                errors.append(f"duplicate: row {seen_keys[key]} of this file is the same account")
+            if key in self.seen_keys:
+                errors.append(f"duplicate: row {self.seen_keys[key]} of this file is the same account")
             else:
-                seen_keys[key] = number
+                self.seen_keys[key] = number
         if values.pop(_DERIVED_URL, False) and (account is not None or not values["url"]):
             del values["url"]
             if account is None:
                 errors.append("url: enter the web address of the blog, forum or site")
         url_key = values.get("url", "").lower()
         if url_key:
-            if url_key in seen_urls and not (key and seen_keys.get(key) != number):
-                errors.append(f"duplicate: row {seen_urls[url_key]} of this file has the same address")
-            seen_urls.setdefault(url_key, number)
-            other = by_url.get(url_key)
+            if url_key in self.seen_urls and not (key and self.seen_keys.get(key) != number):
+                errors.append(f"duplicate: row {self.seen_urls[url_key]} of this file has the same address")
+            self.seen_urls.setdefault(url_key, number)
+            other = self.by_url.get(url_key)
             if other is not None and (account is None or other.pk != account.pk):
                 errors.append(
                     f"duplicate: the address is already on the register as {other} (account {other.pk})"
                 )
-        if account is None:
-            for name in ("display_name", "service"):
-                if name not in values and not any(e.startswith(f"{name}:") for e in errors):
-                    errors.append(f"{name}: enter the {name.replace('_', ' ')} for a new account")
-        if errors:
-            plan_rows.append(RowPlan(number, ERROR, label, values, errors, account.pk if account else None))
-        elif account is not None:
-            changes = _changes(account, values)
-            plan_rows.append(
-                RowPlan(
-                    number,
-                    UPDATE,
-                    f"{account.get_platform_display()} {account.display_handle}",
-                    values,
-                    [],
-                    account.pk,
-                    changes,
-                    {
-                        name: account.service if name == "service" else getattr(account, name)
-                        for name in changes
-                    },
-                )
-            )
-        else:
-            plan_rows.append(RowPlan(number, CREATE, label, values))
-    return ImportPlan(known, plan_rows, ignored)
 
 
 # --- Step 3: writing ------------------------------------------------------------------------------
 def import_batch_create(
-    *, by, file_name: str, columns: list[str], rows: list, plan: ImportPlan
+    *, by, file_name: str, columns: list[str], rows: list, plan: ImportPlan, now: datetime.datetime
 ) -> ImportBatch:
     """Keep an upload's cells on the server until it is confirmed or cancelled.
 
     Unconfirmed uploads older than a day are removed at the same time.
     """
-    now = timezone.now()
     ImportBatch.objects.filter(
         applied_at__isnull=True, created_at__lt=now - datetime.timedelta(days=1)
     ).delete()
@@ -596,14 +620,13 @@ def import_batch_create(
     )
 
 
-def get_batch_for_user(user, batch_id) -> ImportBatch:
-    """The person's own upload that is still waiting; anything else is a 404."""
+def get_batch_for_user(user, batch_id, *, write: bool = False) -> ImportBatch:
+    """The person's own upload that is still waiting (``ImportBatch.objects.visible_to``); anything
+    else is a 404. Whoever uploaded it both reads and confirms it, so ``write`` asks nothing more."""
     from django.http import Http404
 
     try:
-        return ImportBatch.objects.get(
-            pk=batch_id, created_by=user, applied_at__isnull=True, cancelled_at__isnull=True
-        )
+        return ImportBatch.objects.visible_to(user).get(pk=batch_id)
     except (ImportBatch.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404("No such import") from exc
 
@@ -619,7 +642,7 @@ class ImportResult:
     skipped: int
 
 
-def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResult:
+def import_apply(*, batch: ImportBatch, by, expected_digest: str, now: datetime.datetime) -> ImportResult:
     """Write every valid row of the upload in ONE transaction: all of them or none.
 
     ``expected_digest`` is the fingerprint of the plan the person confirmed; if the register has
@@ -627,7 +650,6 @@ def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResul
     carries the new plan to show them. Rows with errors are skipped, and counted.
     """
     reason = f"Imported from {batch.file_name}"[:100]
-    now = timezone.now()
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.applied_at or locked.cancelled_at:
@@ -635,42 +657,14 @@ def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResul
         plan = batch_plan(locked)
         if plan.digest() != expected_digest:
             raise PlanChanged(plan)
-
         new_accounts = [
             SocialMediaAccount(**row.values, status=AccountStatus.PROPOSED)
             for row in plan.rows
             if row.action == CREATE
         ]
-        updates = {row.account_id: row for row in plan.rows if row.action == UPDATE and row.changes}
-        changed_fields: set[str] = set()
-        accounts = list(SocialMediaAccount.objects.select_for_update().filter(pk__in=updates))
-        for account in accounts:
-            row = updates[account.pk]
-            for name in row.changes:
-                setattr(account, name, row.values[name])
-                changed_fields.add(name)
-            account.updated_at = now
-            account._change_reason = reason
+        accounts, changed_fields = _apply_updates(plan, now=now, reason=reason)
         try:
-            if new_accounts:
-                bulk_create_with_history(
-                    new_accounts,
-                    SocialMediaAccount,
-                    batch_size=1000,
-                    default_user=by,
-                    default_change_reason=reason,
-                    default_date=now,
-                )
-            if accounts:
-                bulk_update_with_history(
-                    accounts,
-                    SocialMediaAccount,
-                    sorted(changed_fields | {"updated_at"}),
-                    batch_size=1000,
-                    default_user=by,
-                    default_change_reason=reason,
-                    default_date=now,
-                )
+            _write_with_history(new_accounts, accounts, changed_fields, by=by, reason=reason, now=now)
         except IntegrityError as exc:
             # Someone added one of the accounts at the same moment; show the new plan.
             raise PlanChanged(plan) from exc
@@ -684,11 +678,37 @@ def import_apply(*, batch: ImportBatch, by, expected_digest: str) -> ImportResul
     return result
 
 
-def import_cancel(*, batch: ImportBatch) -> None:
+def _apply_updates(plan: ImportPlan, *, now: datetime.datetime, reason: str) -> tuple[list, set[str]]:
+    """The matched accounts that change, locked and changed in memory, and the fields that changed."""
+    updates = {row.account_id: row for row in plan.rows if row.action == UPDATE and row.changes}
+    changed_fields: set[str] = set()
+    accounts = list(SocialMediaAccount.objects.select_for_update().filter(pk__in=updates))
+    for account in accounts:
+        row = updates[account.pk]
+        for name in row.changes:
+            setattr(account, name, row.values[name])
+            changed_fields.add(name)
+        account.updated_at = now
+        account._change_reason = reason
+    return accounts, changed_fields
+
+
+def _write_with_history(
+    new_accounts: list, accounts: list, changed_fields: set[str], *, by, reason: str, now: datetime.datetime
+) -> None:
+    """Insert and update in batches of 1,000, each with its history row (who, when, why)."""
+    history = {"batch_size": 1000, "default_user": by, "default_change_reason": reason, "default_date": now}
+    if new_accounts:
+        bulk_create_with_history(new_accounts, SocialMediaAccount, **history)
+    if accounts:
+        bulk_update_with_history(
+            accounts, SocialMediaAccount, sorted(changed_fields | {"updated_at"}), **history
+        )
+
+
+def import_cancel(*, batch: ImportBatch, now: datetime.datetime) -> None:
     """Throw an upload away without writing anything."""
-    ImportBatch.objects.filter(pk=batch.pk, applied_at__isnull=True).update(
-        cancelled_at=timezone.now(), rows=[]
-    )
+    ImportBatch.objects.filter(pk=batch.pk, applied_at__isnull=True).update(cancelled_at=now, rows=[])
 
 
 def template_rows() -> list[dict]:

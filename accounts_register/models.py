@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -33,6 +33,14 @@ NOT_A_DIRECTOR_MESSAGE = (
 )
 
 
+class DirectorateQuerySet(models.QuerySet):
+    def led_by(self, user) -> DirectorateQuerySet:
+        """The directorates ``user`` leads as Corporate Director (see ``leads``)."""
+        if not (user.is_authenticated and is_corporate_director(user)):
+            return self.none()
+        return self.filter(corporate_director=user)
+
+
 class Directorate(models.Model):
     name = models.CharField(max_length=200, unique=True)
     corporate_director = models.ForeignKey(
@@ -51,6 +59,8 @@ class Directorate(models.Model):
         blank=True,
         help_text="Where approval requests are sent. Leave blank to use the Director's own email address.",
     )
+
+    objects = DirectorateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -85,22 +95,62 @@ class Committee(models.Model):
         return self.name
 
 
+# --- Who is what in a service: the one membership rule ------------------------------------------------
+# Every access check is built on these three: ``service_role`` (one service), ``Service.objects.for_member``
+# and ``visible_to`` (lists), the ``rules`` predicates (``accounts_register/rules.py``) and each object
+# type's ``get_<thing>_for_user``.
+def managed_by(user) -> Exists:
+    """The service (``OuterRef("pk")``) has ``user`` among its managers."""
+    return Exists(Service.managers.through.objects.filter(service_id=OuterRef("pk"), user_id=user.pk))
+
+
+def staffed_by(user) -> Exists:
+    """The service (``OuterRef("pk")``) has ``user`` among its officers."""
+    return Exists(Service.officers.through.objects.filter(service_id=OuterRef("pk"), user_id=user.pk))
+
+
+def leads(user, directorate) -> bool:
+    """``user`` is ``directorate``'s Corporate Director: named on it, and a member of the Corporate
+    directors group (000 §6b, §6c). Someone taken out of the group no longer acts as Director, even
+    while still named on the directorate."""
+    return bool(
+        directorate is not None
+        and user is not None
+        and user.is_authenticated
+        and directorate.corporate_director_id == user.pk
+        and is_corporate_director(user)
+    )
+
+
+def led_by(user) -> Q:
+    """Services of the directorates ``user`` leads as Corporate Director (see ``leads``); nothing unless
+    they are in the Corporate directors group."""
+    if not is_corporate_director(user):
+        return Q(pk__in=[])
+    return Q(directorate__corporate_director=user)
+
+
 class ServiceQuerySet(models.QuerySet):
     def for_member(self, user) -> ServiceQuerySet:
         """The services a person works in, as a manager or an officer."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(managers=user) | Q(officers=user)).distinct()
+        return self.filter(Q(managed_by(user)) | Q(staffed_by(user)))
 
     def visible_to(self, user) -> ServiceQuerySet:
-        """The services whose work a person may see: their own, their directorate's, or all for Comms."""
+        """The services whose work a person may see: their own, their directorate's (as its Corporate
+        Director), or all for Communications."""
         if not user.is_authenticated:
             return self.none()
         if is_communications(user):
             return self.all()
-        return self.filter(
-            Q(managers=user) | Q(officers=user) | Q(directorate__corporate_director=user)
-        ).distinct()
+        return self.filter(Q(managed_by(user)) | Q(staffed_by(user)) | led_by(user))
+
+    def led_by(self, user) -> ServiceQuerySet:
+        """The services of the directorates ``user`` leads as Corporate Director."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(led_by(user))
 
 
 class Service(models.Model):
@@ -357,6 +407,19 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
                 condition=Q(status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED]),
                 name="account_live_activity_idx",
             ),
+            # Job check_credentials_not_rotated (004 Do 3): live accounts whose password was never
+            # recorded or changed before the cut-off.
+            models.Index(
+                fields=["password_changed_on"],
+                condition=Q(status=AccountStatus.ACTIVE),
+                name="account_password_rotation_idx",
+            ),
+            # Job check_account_review_overdue: live accounts past their review date.
+            models.Index(
+                fields=["review_date"],
+                condition=Q(status=AccountStatus.ACTIVE),
+                name="account_review_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -579,6 +642,10 @@ class AccessEndReason(models.TextChoices):
 
 
 class AuthorisedUserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AuthorisedUserQuerySet:
+        """Access records a person may see: those of the accounts they may see."""
+        return self.filter(account__in=SocialMediaAccount.objects.visible_to(user).values("pk"))
+
     def current(self, *, today=None) -> AuthorisedUserQuerySet:
         """Access that is in force: not ended and not suspended (e.g. by an emergency)."""
         from django.utils import timezone
@@ -637,9 +704,13 @@ class AuthorisedUser(models.Model):
             ),
         ]
         indexes = [
-            # Check: temporary access past its end or review date.
+            # Job check_temporary_access (003 D2.9): open access past its end date (this index) or its
+            # review date (access_open_review_idx); the planner ORs the two.
             models.Index(
                 fields=["expires_on"], condition=Q(ended_at__isnull=True), name="access_open_expiry_idx"
+            ),
+            models.Index(
+                fields=["review_date"], condition=Q(ended_at__isnull=True), name="access_open_review_idx"
             ),
             # Who may use what, by person.
             models.Index(
@@ -662,6 +733,14 @@ class AuthorisedUser(models.Model):
 
 
 # --- Register import (issue 3 item 7) ----------------------------------------------------------
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportBatchQuerySet:
+        """A person's own uploads that are still waiting to be confirmed or cancelled."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(created_by=user, applied_at__isnull=True, cancelled_at__isnull=True)
+
+
 class ImportBatch(models.Model):
     """An uploaded register file between its preview and its confirmation.
 
@@ -680,6 +759,8 @@ class ImportBatch(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
-from councilsocial.flags.models import GovernanceFlag
-from councilsocial.permissions import is_communications
+from councilsocial.flags.models import FlagKind, GovernanceFlag
+from councilsocial.permissions import is_communications, is_corporate_director
 
 from .extensions import account_risk
-from .models import AccountStatus, AuthorisedUser, Directorate, Service, SocialMediaAccount
+from .models import (
+    AccountStatus,
+    AuthorisedUser,
+    Directorate,
+    Service,
+    SocialMediaAccount,
+    managed_by,
+    staffed_by,
+)
 from .platforms import fold
 
 
@@ -44,15 +53,14 @@ class ServiceRole(enum.Enum):
 
 def service_role(user, service: Service | None) -> ServiceRole:
     """What ``user`` is in ``service``: a member first (even a Communications officer who also works in
-    the service), then Communications, then the directorate's Corporate Director. One query at most."""
+    the service), then Communications, then the directorate's Corporate Director (named on it and in
+    the Corporate directors group). One query at most; the same membership rule as
+    ``Service.objects.for_member`` and ``visible_to`` (``managed_by``, ``staffed_by``, ``leads``)."""
     if service is None or user is None or not user.is_authenticated:
         return ServiceRole.NONE
     membership = (
         Service.objects.filter(pk=service.pk)
-        .annotate(
-            is_manager=Exists(Service.managers.through.objects.filter(service=OuterRef("pk"), user=user)),
-            is_officer=Exists(Service.officers.through.objects.filter(service=OuterRef("pk"), user=user)),
-        )
+        .annotate(is_manager=managed_by(user), is_officer=staffed_by(user))
         .values("is_manager", "is_officer", "directorate__corporate_director")
         .first()
     )
@@ -64,7 +72,7 @@ def service_role(user, service: Service | None) -> ServiceRole:
         return ServiceRole.OFFICER
     if is_communications(user):
         return ServiceRole.COMMUNICATIONS
-    if membership["directorate__corporate_director"] == user.pk:
+    if membership["directorate__corporate_director"] == user.pk and is_corporate_director(user):
         return ServiceRole.DIRECTOR
     return ServiceRole.NONE
 
@@ -100,8 +108,9 @@ def open_flags_exist():
     return Exists(GovernanceFlag.objects.filter(account=OuterRef("pk"), resolved_at__isnull=True))
 
 
-def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAccount]:
-    """The register list: accounts the person may see, filtered, searched and sorted.
+def register_accounts(user, filters: RegisterFilters, *, now: datetime) -> QuerySet[SocialMediaAccount]:
+    """The register list: accounts the person may see, filtered, searched and sorted (the risk filters
+    judge review dates at ``now``).
 
     One query for the page of rows (services, directorates and counts joined or annotated),
     whatever the number of accounts.
@@ -140,7 +149,7 @@ def register_accounts(user, filters: RegisterFilters) -> QuerySet[SocialMediaAcc
     if filters.risk:
         risk_filter = account_risk.filters.get(filters.risk)
         if risk_filter is not None:
-            accounts = accounts.filter(risk_filter(timezone.now()))
+            accounts = accounts.filter(risk_filter(now))
     return accounts.order_by(*SORTS.get(filters.sort, SORTS["platform"]), "pk")
 
 
@@ -178,8 +187,6 @@ def get_account_for_user(user, pk, *, write: bool = False) -> SocialMediaAccount
 
     A person who may see the account but not change it gets PermissionDenied (403) for ``write``.
     """
-    from django.core.exceptions import PermissionDenied
-
     try:
         account = (
             SocialMediaAccount.objects.visible_to(user).select_related("service__directorate").get(pk=pk)
@@ -189,6 +196,67 @@ def get_account_for_user(user, pk, *, write: bool = False) -> SocialMediaAccount
     if write and not is_communications(user):
         raise PermissionDenied
     return account
+
+
+def get_access_for_user(user, pk, *, write: bool = False) -> AuthorisedUser:
+    """An access record (a person's access to one account, 003 D2.3): read by whoever may see the
+    account; ``write`` (ending it) by Communications and the managers of the account's service,
+    403 for other readers (``may_manage_access``)."""
+    access = (
+        AuthorisedUser.objects.visible_to(user)
+        .select_related("account__service", "person", "granted_by")
+        .filter(pk=pk)
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if access is None:
+        raise Http404("No such access")
+    if write and not may_manage_access(user, access.account):
+        raise PermissionDenied
+    return access
+
+
+def may_manage_access(user, account: SocialMediaAccount) -> bool:
+    """Communications, and the managers of the account's service, give and end access."""
+    return is_communications(user) or service_role(user, account.service) is ServiceRole.MANAGER
+
+
+# Flags about a service's own work, which its Corporate Director does not see: answering enquiries
+# is the service's job (000 §25), and the Director does not see its enquiries (README "Who may see
+# what"); the flag would link to an enquiry they may not open.
+SERVICE_WORK_FLAG_KINDS = (FlagKind.OVERDUE_ENQUIRY,)
+
+
+def flags_visible_to(user) -> QuerySet[GovernanceFlag]:
+    """Governance flags a person may see, open or cleared: every one for Communications; those of the
+    services they work in; and those of the services they lead as Corporate Director, except flags
+    about the service's own work (``SERVICE_WORK_FLAG_KINDS``). A flag about no service, such as the
+    policy review, is Communications'."""
+    if not user.is_authenticated:
+        return GovernanceFlag.objects.none()
+    if is_communications(user):
+        return GovernanceFlag.objects.all()
+    led = Service.objects.led_by(user).values("pk")
+    return GovernanceFlag.objects.filter(
+        Q(service__in=Service.objects.for_member(user).values("pk"))
+        | (Q(service__in=led) & ~Q(kind__in=SERVICE_WORK_FLAG_KINDS))
+    )
+
+
+def get_flag_for_user(user, pk, *, write: bool = False) -> GovernanceFlag:
+    """A flag the person may see, else 404; ``write`` (assigning it, adding a note) by Communications
+    alone, 403 for other readers. Nobody clears a flag: it clears when its condition clears."""
+    flag = (
+        flags_visible_to(user).select_related("account", "service", "assigned_to").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if flag is None:
+        raise Http404("No such flag")
+    if write and not is_communications(user):
+        raise PermissionDenied
+    return flag
 
 
 def current_access(account) -> QuerySet[AuthorisedUser]:

@@ -492,21 +492,15 @@ def access_restore_after_emergency(
     return restorable
 
 
-def may_manage_access(user, account: SocialMediaAccount) -> bool:
-    """Communications, and the managers of the account's service, give and end access."""
-    if is_communications(user):
-        return True
-    return user.is_authenticated and account.service.managers.filter(pk=user.pk).exists()
-
-
-def director_permission_record(
-    *, person, platforms: list[str], granted_on: date, document_reference: str, director, recorded_by
-) -> DirectorPermission:
-    """Record a Director's written permission for a person to use named platforms (002 §2.6).
+def director_permission_check(
+    *, person, platforms: list[str], document_reference: str, director, recorded_by
+) -> None:
+    """Whether ``recorded_by`` may record ``director``'s written permission for ``person`` (002 §2.6).
 
     A Director records their own permission; Communications record one from the signed document,
     naming the Director who gave it. Nobody records a permission in another Director's name.
-    Raises PermissionDenied for anyone else, ValidationError for a missing or wrong detail.
+    Raises PermissionDenied for anyone else, ValidationError for a missing or wrong detail. The page
+    and Django admin both ask it.
     """
     if not (is_communications(recorded_by) or is_corporate_director(recorded_by)):
         raise PermissionDenied
@@ -530,6 +524,20 @@ def director_permission_record(
         raise ValidationError({"platforms": "Choose at least one platform from the list"})
     if not (document_reference or "").strip():
         raise ValidationError({"document_reference": "Enter where the signed permission is kept"})
+
+
+def director_permission_record(
+    *, person, platforms: list[str], granted_on: date, document_reference: str, director, recorded_by
+) -> DirectorPermission:
+    """Record a Director's written permission for a person to use named platforms (002 §2.6), once
+    ``director_permission_check`` allows it."""
+    director_permission_check(
+        person=person,
+        platforms=platforms,
+        document_reference=document_reference,
+        director=director,
+        recorded_by=recorded_by,
+    )
     return DirectorPermission.objects.create(
         person=person,
         platforms=sorted(set(platforms)),

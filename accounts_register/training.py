@@ -99,12 +99,12 @@ def _training_when(text: str, example: str, errors: list[str]) -> datetime | Non
 FUTURE_COMPLETION = "The completion date cannot be in the future: record a course once it is completed"
 
 
-def _completed_in_future(completed_at: datetime | None) -> bool:
+def _completed_in_future(completed_at: datetime | None, *, now: datetime) -> bool:
     """A training record is of a course already completed (002 §5.1): one rule, by hand and by import."""
-    return completed_at is not None and timezone.localdate(completed_at) > timezone.localdate()
+    return completed_at is not None and timezone.localdate(completed_at) > timezone.localdate(now)
 
 
-def _training_rows_check(rows: list[TrainingRow]) -> list[TrainingRow]:
+def _training_rows_check(rows: list[TrainingRow], *, now: datetime) -> list[TrainingRow]:
     """Every check a row must pass to be written; the preview and the confirmation both run it."""
     module_max = TrainingRecord._meta.get_field("module").max_length
     User = get_user_model()
@@ -130,7 +130,7 @@ def _training_rows_check(rows: list[TrainingRow]) -> list[TrainingRow]:
         row.completed_at = _training_when(row.completed_text, "2026-03-14 or 14/03/2026", row.errors)
         if not row.completed_text:
             row.errors.append("Enter the date the module was completed")
-        elif _completed_in_future(row.completed_at):
+        elif _completed_in_future(row.completed_at, now=now):
             row.errors.append(FUTURE_COMPLETION)
         row.expires_at = _training_when(row.expires_text, "2027-03-14 or 14/03/2027", row.errors)
         if row.completed_at and row.expires_at and row.expires_at <= row.completed_at:
@@ -138,7 +138,7 @@ def _training_rows_check(rows: list[TrainingRow]) -> list[TrainingRow]:
     return rows
 
 
-def training_import_preview(raw: bytes, name: str = "export.csv") -> list[TrainingRow]:
+def training_import_preview(raw: bytes, name: str = "export.csv", *, now: datetime) -> list[TrainingRow]:
     """Read an e-learning export (CSV or XLSX: person, module, completed_at, expires_at), row by row.
 
     The person is a username or a work email address. Nothing is written: each row carries its errors.
@@ -170,10 +170,10 @@ def training_import_preview(raw: bytes, name: str = "export.csv") -> list[Traini
                 expires_text=record.get("expires_at", ""),
             )
         )
-    return _training_rows_check(rows)
+    return _training_rows_check(rows, now=now)
 
 
-def training_import_confirm(*, by, rows: list[dict]) -> TrainingImportResult:
+def training_import_confirm(*, by, rows: list[dict], now: datetime) -> TrainingImportResult:
     """Write the previewed rows, all or nothing, after the same checks as the preview (002 §5.1).
 
     A completion already recorded, or repeated in the file, is counted and skipped; the count
@@ -190,7 +190,8 @@ def training_import_confirm(*, by, rows: list[dict]) -> TrainingImportResult:
                 expires_text=row.get("expires_at", ""),
             )
             for row in rows
-        ]
+        ],
+        now=now,
     )
     problems = [f"line {row.line}: {row.errors[0]}" for row in checked if row.errors]
     if problems:
@@ -229,11 +230,11 @@ def training_import_confirm(*, by, rows: list[dict]) -> TrainingImportResult:
 
 
 def training_record_add(
-    *, by, person, module: str, completed_at: datetime, expires_at: datetime | None
+    *, by, person, module: str, completed_at: datetime, expires_at: datetime | None, now: datetime
 ) -> TrainingRecord:
     """Communications records a course someone completed (002 §5.1)."""
     _require_communications(by)
-    if _completed_in_future(completed_at):
+    if _completed_in_future(completed_at, now=now):
         raise TrainingRefused(FUTURE_COMPLETION)
     if expires_at is not None and expires_at <= completed_at:
         raise TrainingRefused("The expiry date must be after the completion date.")

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -48,9 +48,12 @@ from .models import (
 from .platforms import Platform
 from .selectors import (
     RegisterFilters,
+    get_access_for_user,
     get_account_for_user,
+    may_manage_access,
     register_accounts,
     register_filter_choices,
+    service_role,
     who_may_use_what,
 )
 
@@ -87,7 +90,7 @@ def service_list(request):
 def register_list(request):
     """The register (001 §28): every account the person may see, filtered and sorted."""
     filters = _filters_from(request)
-    accounts = register_accounts(request.user, filters)
+    accounts = register_accounts(request.user, filters, now=timezone.now())
     directorate_choices, service_choices, services_truncated = register_filter_choices(request.user, filters)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     summaries = account_risk.summaries(a.pk for a in page.object_list)
@@ -221,7 +224,7 @@ def account_detail(request, pk):
             "access_history": _access_history(account),
             "flags": flags,
             "is_comms": is_communications(user),
-            "can_manage_access": services.may_manage_access(user, account),
+            "can_manage_access": may_manage_access(user, account),
             "my_access": next((a for a in access if a.person_id == user.pk and a.ended_at is None), None),
             "business_case": getattr(account, "business_case", None),
             "usage_statement_published": UsageStatement.objects.exists(),
@@ -229,7 +232,7 @@ def account_detail(request, pk):
             "connection_panel": account_connection.panel(account, now=timezone.now()),
             "can_start_risk_assessment": (risk_summary is None or not risk_summary.assessment_id)
             and account.status in (AccountStatus.PROPOSED, AccountStatus.ACTIVE)
-            and Service.objects.for_member(user).filter(pk=account.service_id).exists(),
+            and service_role(user, account.service).is_member,
             **_activation_context(account, user),
         },
     )
@@ -347,7 +350,7 @@ def account_status(request, pk):
 @require_http_methods(["GET", "POST"])
 def access_grant(request, pk):
     account = get_account_for_user(request.user, pk)
-    if not services.may_manage_access(request.user, account):
+    if not may_manage_access(request.user, account):
         raise PermissionDenied
     form = GrantAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -380,10 +383,10 @@ def access_grant(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def access_end(request, pk, access_pk):
-    account = get_account_for_user(request.user, pk)
-    if not services.may_manage_access(request.user, account):
-        raise PermissionDenied
-    access = get_object_or_404(AuthorisedUser, pk=access_pk, account=account, ended_at__isnull=True)
+    access = get_access_for_user(request.user, access_pk, write=True)
+    if access.account_id != pk or access.ended_at is not None:
+        raise Http404("No such access")
+    account = access.account
     form = EndAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.authorised_user_end(
@@ -561,7 +564,7 @@ def register_export(request, fmt):
         raise Http404("Choose CSV or Excel")
     if not is_communications(request.user):
         raise PermissionDenied
-    accounts = register_accounts(request.user, _filters_from(request))
+    accounts = register_accounts(request.user, _filters_from(request), now=timezone.now())
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         return export_accounts_xlsx(accounts.iterator(chunk_size=2000), filename=f"register-{stamp}.xlsx")

@@ -22,7 +22,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from django_fsm_log.models import StateLog
 
-from accounts_register.models import AccountKind, Service, SocialMediaAccount
+from accounts_register.models import AccountKind, Service, SocialMediaAccount, leads
 from accounts_register.platforms import Platform
 from councilsocial.calendar.rules import working_days_before
 from councilsocial.calendar.selectors import calendar_current
@@ -221,8 +221,9 @@ def is_author(case, user) -> bool:
 
 
 def is_case_director(case, user) -> bool:
-    """The Corporate Director of the case's directorate, and only them (000 §6c, 001 §19)."""
-    return bool(user and user.is_authenticated and case.service.directorate.corporate_director_id == user.pk)
+    """The Corporate Director of the case's directorate, and only them, while in the Corporate
+    directors group (000 §6c, 001 §19; the register's ``leads``)."""
+    return leads(user, case.service.directorate)
 
 
 def is_comms(case, user) -> bool:
@@ -303,7 +304,9 @@ class BusinessCaseQuerySet(models.QuerySet):
         """Cases waiting for this person's decision or advice, oldest first."""
         if not user.is_authenticated:
             return self.none()
-        condition = Q(status=CaseStatus.AWAITING_DIRECTOR, service__directorate__corporate_director=user)
+        condition = Q(
+            status=CaseStatus.AWAITING_DIRECTOR, service__in=Service.objects.led_by(user).values("pk")
+        )
         if is_communications(user):
             condition |= Q(status__in=COMMS_STATES)
         return self.filter(condition).order_by("state_entered_at", "pk")

@@ -11,7 +11,8 @@ from django.http import Http404
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
-from accounts_register.models import AccountStatus, Service, SocialMediaAccount
+from accounts_register.models import AccountStatus, SocialMediaAccount
+from accounts_register.selectors import service_role
 from councilsocial.calendar.rules import working_days_between as calendar_working_days_between
 from councilsocial.calendar.selectors import calendar_current
 from councilsocial.permissions import is_communications
@@ -93,13 +94,23 @@ def _name(user) -> str:
 
 
 def next_step(case: BusinessCase, user, actions: list[str]) -> NextStep:
-    """The next step for this person, given the actions the page offers them (000 §6a–g)."""
-    status = case.status
-    author = case.author_id == user.pk
-    comms = is_communications(user)
-    director = case.service.directorate.corporate_director
-    director_name = f"{_name(director)}, the Corporate Director" if director else "the Corporate Director"
+    """The next step for this person, given the actions the page offers them (000 §6a–g): while
+    the case is written and advised on, while it waits for a decision, and once decided."""
+    if case.status in (CaseStatus.AWAITING_DIRECTOR, CaseStatus.AWAITING_COMMS):
+        return _step_awaiting_decision(case, user, actions)
+    if case.status in (
+        CaseStatus.DRAFT,
+        CaseStatus.CHANGES_REQUESTED,
+        CaseStatus.ADVICE_REQUESTED,
+        CaseStatus.ADVISED,
+    ):
+        return _step_before_decision(case, user, actions)
+    return _step_after_decision(case, user, actions)
 
+
+def _step_before_decision(case: BusinessCase, user, actions: list[str]) -> NextStep:
+    """000 §6a: the author writes the case and asks Communications' advice."""
+    status, author = case.status, case.author_id == user.pk
     if status in (CaseStatus.DRAFT, CaseStatus.CHANGES_REQUESTED):
         if author:
             if status == CaseStatus.CHANGES_REQUESTED:
@@ -114,13 +125,17 @@ def next_step(case: BusinessCase, user, actions: list[str]) -> NextStep:
                 "Give Communications’ advice on the case, or return it to the author for changes."
             )
         return NextStep("Waiting for Communications to give their advice on the case.")
-    if status == CaseStatus.ADVISED:
-        if author:
-            return NextStep(
-                "Read Communications’ advice in the history, then send the case to the Corporate Director."
-            )
-        return NextStep(f"Waiting for {_name(case.author)} to send the case to the Corporate Director.")
-    if status == CaseStatus.AWAITING_DIRECTOR:
+    if author:
+        return NextStep(
+            "Read Communications’ advice in the history, then send the case to the Corporate Director."
+        )
+    return NextStep(f"Waiting for {_name(case.author)} to send the case to the Corporate Director.")
+
+
+def _step_awaiting_decision(case: BusinessCase, user, actions: list[str]) -> NextStep:
+    """000 §6c–d: the Corporate Director decides, then Communications."""
+    if case.status == CaseStatus.AWAITING_DIRECTOR:
+        director = case.service.directorate.corporate_director
         if "approve" in actions:
             return NextStep("Read the case and Communications’ advice, then approve, return or reject it.")
         if director is not None and director.pk == user.pk:
@@ -128,22 +143,25 @@ def next_step(case: BusinessCase, user, actions: list[str]) -> NextStep:
                 "You acted at another stage of this case, so you cannot also decide it as Corporate "
                 "Director. Ask Communications how the decision should be made."
             )
+        director_name = f"{_name(director)}, the Corporate Director" if director else "the Corporate Director"
         return NextStep(f"Waiting for {director_name} to decide. They have a link in their email.")
-    if status == CaseStatus.AWAITING_COMMS:
-        if "approve" in actions:
-            return NextStep(
-                "The Corporate Director has approved the case. "
-                "Approve, return or reject it for Communications."
-            )
-        if comms:
-            return NextStep(
-                "Waiting for another member of Communications to decide: "
-                "you acted at another stage of this case."
-            )
-        return NextStep("Waiting for Communications to approve the case.")
+    if "approve" in actions:
+        return NextStep(
+            "The Corporate Director has approved the case. Approve, return or reject it for Communications."
+        )
+    if is_communications(user):
+        return NextStep(
+            "Waiting for another member of Communications to decide: you acted at another stage of this case."
+        )
+    return NextStep("Waiting for Communications to approve the case.")
+
+
+def _step_after_decision(case: BusinessCase, user, actions: list[str]) -> NextStep:
+    """000 §6e–g: the risk assessment, going live; or the end of a rejected or withdrawn case."""
+    status = case.status
     if status == CaseStatus.APPROVED:
-        member = Service.objects.for_member(user).filter(pk=case.service_id).exists()
-        return _risk_assessment_step(case, comms=comms, member=member, actions=actions)
+        member = service_role(user, case.service).is_member
+        return _risk_assessment_step(case, comms=is_communications(user), member=member, actions=actions)
     if status == CaseStatus.RISK_ASSESSMENT_ACCEPTED:
         if "go_live" in actions:
             return NextStep(

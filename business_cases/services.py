@@ -24,7 +24,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 
-from accounts_register.models import ApprovalRoute
+from accounts_register.models import ApprovalRoute, SocialMediaAccount
 from accounts_register.platforms import canonical_url
 from accounts_register.services import account_change_status, account_create
 from councilsocial.flags.models import FlagKind
@@ -514,63 +514,8 @@ def business_case_go_live(
             _record_risk_assessment_accepted(c)
 
     def after(c):
-        # The register's own service and transition: proposed, linked, then made active under the
-        # register's one rule (approval, accepted risk assessment, admin access, shared mailbox).
-        try:
-            with transaction.atomic():
-                account = account_create(
-                    by=by,
-                    reason=f"Set up from business case {c.pk}",
-                    approval_route=ApprovalRoute.BUSINESS_CASE,
-                    approval_reference=f"Business case {c.pk}: {c.title}",
-                    platform=c.platform,
-                    handle=c.handle,
-                    url=c.url or canonical_url(c.platform, c.handle),
-                    display_name=c.title,
-                    service=c.service,
-                    kind=c.kind,
-                    purpose=c.purpose,
-                    exit_plan=c.exit_strategy,
-                    launch_date=now.date(),
-                    admin_mailbox=c.admin_mailbox,
-                    admin_mailbox_is_shared=True,
-                    comms_has_admin_access=c.comms_has_admin_access,
-                )
-        except IntegrityError as exc:  # another case took the handle a moment ago
-            raise ConditionsNotMet(CONDITION_MESSAGES[handle_not_on_register](c)) from exc
-        except ValidationError as exc:
-            raise ConditionsNotMet(*exc.messages) from exc
-        c.account = account
-        c.save(update_fields=["account", "url", "admin_mailbox", "comms_has_admin_access", "updated_at"])
-
-        risk_assessment_attach_to_account(business_case=c, account=account)
-        try:
-            account = account_change_status(
-                account=account, transition="activate", by=by, reason=f"Business case {c.pk} went live"
-            )
-        except ValidationError as exc:
-            raise ConditionsNotMet(*exc.messages) from exc
-        body = (
-            f"A new council social media account is live: {account} ({account.url}), run by "
-            f"{c.service}.\n\nThe business case: {_case_url(c)}\n"
-        )
-        subject = f"New social media account live: {account}"
-        director_email = c.service.directorate.approval_email
-        if director_email:
-            notification_enqueue(
-                to=director_email,
-                subject=subject,
-                body=body,
-                dedupe_key=f"business_case:{c.pk}:live:director",
-            )
-        committee = c.service.committee
-        if committee and committee.chairman_email:
-            notification_enqueue(
-                to=committee.chairman_email,
-                subject=subject,
-                body=f"Dear {committee.chairman_name},\n\n{body}",
-                dedupe_key=f"business_case:{c.pk}:live:chairman",
-            )
+        account = _register_live_account(c, by=by, now=now)
+        _tell_director_and_chairman(c, account)
 
     return _run_transition(
         case_pk=case.pk,
@@ -581,6 +526,72 @@ def business_case_go_live(
         prepare=prepare,
         after=after,
     )
+
+
+def _register_live_account(case: BusinessCase, *, by, now) -> SocialMediaAccount:
+    """The register's own service and transition: the account is created proposed, linked to the case
+    and its risk assessment, then made active under the register's one rule (approval, accepted risk
+    assessment, admin access, shared mailbox). A refusal is the case's ``ConditionsNotMet``."""
+    try:
+        with transaction.atomic():
+            account = account_create(
+                by=by,
+                reason=f"Set up from business case {case.pk}",
+                approval_route=ApprovalRoute.BUSINESS_CASE,
+                approval_reference=f"Business case {case.pk}: {case.title}",
+                platform=case.platform,
+                handle=case.handle,
+                url=case.url or canonical_url(case.platform, case.handle),
+                display_name=case.title,
+                service=case.service,
+                kind=case.kind,
+                purpose=case.purpose,
+                exit_plan=case.exit_strategy,
+                launch_date=now.date(),
+                admin_mailbox=case.admin_mailbox,
+                admin_mailbox_is_shared=True,
+                comms_has_admin_access=case.comms_has_admin_access,
+            )
+    except IntegrityError as exc:  # another case took the handle a moment ago
+        raise ConditionsNotMet(CONDITION_MESSAGES[handle_not_on_register](case)) from exc
+    except ValidationError as exc:
+        raise ConditionsNotMet(*exc.messages) from exc
+    case.account = account
+    case.save(update_fields=["account", "url", "admin_mailbox", "comms_has_admin_access", "updated_at"])
+
+    risk_assessment_attach_to_account(business_case=case, account=account)
+    try:
+        return account_change_status(
+            account=account, transition="activate", by=by, reason=f"Business case {case.pk} went live"
+        )
+    except ValidationError as exc:
+        raise ConditionsNotMet(*exc.messages) from exc
+
+
+def _tell_director_and_chairman(case: BusinessCase, account: SocialMediaAccount) -> None:
+    """000 §6g: the Corporate Director and the Committee Chairman are told the account is live (once
+    each: dedupe keys)."""
+    body = (
+        f"A new council social media account is live: {account} ({account.url}), run by "
+        f"{case.service}.\n\nThe business case: {_case_url(case)}\n"
+    )
+    subject = f"New social media account live: {account}"
+    director_email = case.service.directorate.approval_email
+    if director_email:
+        notification_enqueue(
+            to=director_email,
+            subject=subject,
+            body=body,
+            dedupe_key=f"business_case:{case.pk}:live:director",
+        )
+    committee = case.service.committee
+    if committee and committee.chairman_email:
+        notification_enqueue(
+            to=committee.chairman_email,
+            subject=subject,
+            body=f"Dear {committee.chairman_name},\n\n{body}",
+            dedupe_key=f"business_case:{case.pk}:live:chairman",
+        )
 
 
 # --- Emailed approval links --------------------------------------------------------------------------
@@ -715,8 +726,11 @@ class LinkCheck:
         return LINK_PROBLEMS[self.problem] if self.problem else None
 
 
-def director_link_check(*, token: str, case_pk: int, user=None, lock: bool = False) -> LinkCheck:
-    """Say whether an emailed link may still decide its case, and if not, why not. Changes nothing."""
+def director_link_check(
+    *, token: str, case_pk: int, now: datetime, user=None, lock: bool = False
+) -> LinkCheck:
+    """Say whether an emailed link may still decide its case at ``now``, and if not, why not. Changes
+    nothing."""
     max_age = timedelta(days=settings.BUSINESS_CASE_LINK_MAX_AGE_DAYS)
     try:
         payload = signing.loads(token, salt=LINK_SALT, max_age=max_age)
@@ -731,7 +745,7 @@ def director_link_check(*, token: str, case_pk: int, user=None, lock: bool = Fal
     link = links.filter(pk=link_pk).first() if isinstance(link_pk, int) else None
     if link is None:
         return LinkCheck(None, "tampered")
-    if timezone.now() - link.created_at > max_age:  # a re-signed copy (in a reminder) keeps the first expiry
+    if now - link.created_at > max_age:  # a re-signed copy (in a reminder) keeps the first expiry
         return LinkCheck(link, "expired")
     if link.case_id != case_pk:
         return LinkCheck(link, "wrong_case")
@@ -767,7 +781,7 @@ def business_case_decide_by_link(
     browser it came from (issue 11, defect 7c).
     """
     with transaction.atomic():
-        check = director_link_check(token=token, case_pk=case_pk, user=user, lock=True)
+        check = director_link_check(token=token, case_pk=case_pk, now=now, user=user, lock=True)
         if check.problem in ("decided", "used"):  # the other session got there first
             raise AlreadyDecided(ALREADY_DECIDED)
         if check.problem:

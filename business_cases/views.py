@@ -129,6 +129,7 @@ def case_detail(request, pk: int):
     ]
     actions = available_actions(case, request.user)
     open_link = None
+    # Communications' own action (sending the Director a new link), on a case the person already sees.
     if is_communications(request.user) and case.status == CaseStatus.AWAITING_DIRECTOR:
         open_link = DirectorApprovalLink.objects.filter(case=case).open().first()
     return render(
@@ -177,6 +178,44 @@ def case_section(request, pk: int, section: str):
     )
 
 
+def _action_form(request, case, action: str, label: str):
+    """The confirmation form of one transition: going live also records the account's details."""
+    form_kwargs = {"action_label": label, "comment_required": services.COMMENT_REQUIRED.get(action)}
+    initial = {"expected_status": case.status}
+    if action != "go_live":
+        return DecisionForm(request.POST or None, initial=initial, **form_kwargs)
+    return GoLiveForm(
+        request.POST or None,
+        case=case,
+        initial={
+            **initial,
+            "url": case.url,
+            "admin_mailbox": case.admin_mailbox,
+            "comms_has_admin_access": case.comms_has_admin_access,
+        },
+        **form_kwargs,
+    )
+
+
+def _action_arguments(request, case, action: str, form) -> dict:
+    """The transition service's arguments from the confirmed form."""
+    kwargs = {
+        "case": case,
+        "by": request.user,
+        "now": timezone.now(),
+        "expected_status": form.cleaned_data["expected_status"],
+    }
+    if action in services.TAKES_COMMENT:
+        kwargs["comment"] = form.cleaned_data["comment"]
+    if action == "go_live":
+        kwargs.update(
+            admin_mailbox=form.cleaned_data["admin_mailbox"],
+            comms_has_admin_access=form.cleaned_data["comms_has_admin_access"],
+            url=form.cleaned_data["url"],
+        )
+    return kwargs
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_action(request, pk: int, action: str):
@@ -188,38 +227,10 @@ def case_action(request, pk: int, action: str):
     if request.method != "POST" and action not in dict(available_actions(case, request.user)):
         messages.error(request, f"You cannot ‘{label.lower()}’ for this case now.")
         return redirect("business-case-detail", pk=pk)
-    form_kwargs = {"action_label": label, "comment_required": services.COMMENT_REQUIRED.get(action)}
-    initial = {"expected_status": case.status}
-    if action == "go_live":
-        form = GoLiveForm(
-            request.POST or None,
-            case=case,
-            initial={
-                **initial,
-                "url": case.url,
-                "admin_mailbox": case.admin_mailbox,
-                "comms_has_admin_access": case.comms_has_admin_access,
-            },
-            **form_kwargs,
-        )
-    else:
-        form = DecisionForm(request.POST or None, initial=initial, **form_kwargs)
+    form = _action_form(request, case, action, label)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        kwargs = {
-            "case": case,
-            "by": request.user,
-            "now": timezone.now(),
-            "expected_status": form.cleaned_data["expected_status"],
-        }
-        if action in services.TAKES_COMMENT:
-            kwargs["comment"] = form.cleaned_data["comment"]
-        if action == "go_live":
-            kwargs.update(
-                admin_mailbox=form.cleaned_data["admin_mailbox"],
-                comms_has_admin_access=form.cleaned_data["comms_has_admin_access"],
-                url=form.cleaned_data["url"],
-            )
+        kwargs = _action_arguments(request, case, action, form)
         try:
             case = ACTION_SERVICES[action](**kwargs)
         except services.AlreadyDecided:
@@ -264,6 +275,33 @@ def case_resend_link(request, pk: int):
     return redirect("business-case-detail", pk=pk)
 
 
+# Link problems that will never go away (410 Gone); the others are someone else's link or a forgery (403).
+GONE_LINK_PROBLEMS = {"expired", "used", "edited", "voided", "decided", "not_director"}
+
+
+def _link_problem(request, kind: str, *, status: int):
+    """The page saying why an emailed link cannot decide its case."""
+    return render(
+        request,
+        "business_cases/link_problem.html",
+        {"problem": services.LINK_PROBLEMS[kind], "kind": kind},
+        status=status,
+    )
+
+
+def _decide_by_link(request, pk: int, token: str, form):
+    return services.business_case_decide_by_link(
+        token=token,
+        case_pk=pk,
+        decision=form.cleaned_data["decision"],
+        comment=form.cleaned_data["comment"],
+        user=request.user,
+        now=timezone.now(),
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def director_link(request, pk: int, token: str):
     """The Director's emailed link. GET (and HEAD) only show the case: mail scanners follow links.
@@ -273,47 +311,21 @@ def director_link(request, pk: int, token: str):
     """
     if settings.BUSINESS_CASE_DIRECTOR_MUST_SIGN_IN and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    check = services.director_link_check(token=token, case_pk=pk, user=request.user)
+    check = services.director_link_check(token=token, case_pk=pk, now=timezone.now(), user=request.user)
     if check.problem:
-        return render(
-            request,
-            "business_cases/link_problem.html",
-            {"problem": check.explanation, "kind": check.problem},
-            status=410
-            if check.problem in {"expired", "used", "edited", "voided", "decided", "not_director"}
-            else 403,
+        return _link_problem(
+            request, check.problem, status=410 if check.problem in GONE_LINK_PROBLEMS else 403
         )
     case = check.link.case
     form = LinkDecisionForm(request.POST or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.business_case_decide_by_link(
-                token=token,
-                case_pk=pk,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-                user=request.user,
-                now=timezone.now(),
-                ip=client_ip(request),
-                user_agent=request.headers.get("user-agent", ""),
-            )
+            case = _decide_by_link(request, pk, token, form)
         except services.AlreadyDecided:
-            problem = services.LINK_PROBLEMS["decided"]
-            return render(
-                request,
-                "business_cases/link_problem.html",
-                {"problem": problem, "kind": "decided"},
-                status=409,
-            )
+            return _link_problem(request, "decided", status=409)
         except services.LinkRefused as refused:
-            problem = services.LINK_PROBLEMS[refused.problem]
-            return render(
-                request,
-                "business_cases/link_problem.html",
-                {"problem": problem, "kind": refused.problem},
-                status=403,
-            )
+            return _link_problem(request, refused.problem, status=403)
         except services.CaseActionError as error:
             problems = error.messages
         else:

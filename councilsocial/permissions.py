@@ -2,7 +2,8 @@
 
 Roles are Django groups (created by a data migration in ``accounts_register``). Object rules are
 ``rules`` predicates, registered as Django permissions so every view, the API and the admin ask the
-same question: ``user.has_perm("accounts_register.view_service", service)``.
+same question: ``user.has_perm("operations.manage_operations")``. This module imports no app: rules
+about an object's service (``accounts_register.view_service``) are in ``accounts_register/rules.py``.
 
 The roles come from the policies: Communications and Marketing authorise accounts and keep the
 register (001 §19, §28); the Corporate Director approves their directorate's cases (000 §6b);
@@ -47,19 +48,6 @@ def is_administrator(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or ADMINISTRATORS in _group_names(user)))
 
 
-def service_of(obj):
-    """The service an object belongs to: the object itself, or its ``service`` attribute.
-
-    Duck-typed so this base module imports no app: a service is anything with ``managers``,
-    ``officers`` and ``directorate`` (``accounts_register.models.Service``).
-    """
-    if obj is None:
-        return None
-    if all(hasattr(obj, name) for name in ("managers", "officers", "directorate")):
-        return obj
-    return getattr(obj, "service", None)
-
-
 @rules.predicate
 def communications(user) -> bool:
     return is_communications(user)
@@ -70,33 +58,8 @@ def administrator(user) -> bool:
     return is_administrator(user)
 
 
-@rules.predicate
-def member_of_service(user, obj) -> bool:
-    """A manager or officer of the object's service."""
-    service = service_of(obj)
-    if service is None or not user.is_authenticated:
-        return False
-    return service.managers.filter(pk=user.pk).exists() or service.officers.filter(pk=user.pk).exists()
-
-
-@rules.predicate
-def manager_of_service(user, obj) -> bool:
-    service = service_of(obj)
-    if service is None or not user.is_authenticated:
-        return False
-    return service.managers.filter(pk=user.pk).exists()
-
-
-@rules.predicate
-def director_of(user, obj) -> bool:
-    """The Corporate Director of the object's directorate (000 §6b, 001 §19)."""
-    service = service_of(obj)
-    if service is None or not user.is_authenticated:
-        return False
-    return service.directorate.corporate_director_id == user.pk
-
-
-rules.add_perm("accounts_register.view_service", communications | member_of_service | director_of)
+# Object rules that need an app's data ("member of this service") live in that app, built on its
+# one answer to "what is this person in this service?": ``accounts_register/rules.py``.
 rules.add_perm("accounts_register.manage_organisation", communications | administrator)
 rules.add_perm("monitoring.view_council_dashboard", communications)
 rules.add_perm("notifications.view_outbox", communications)

@@ -76,7 +76,7 @@ def home(request):
         "is_officer": is_service_officer(user),
         "is_administrator": is_administrator(user),
         "my_services": Service.objects.for_member(user).select_related("directorate"),
-        "my_directorates": Directorate.objects.filter(corporate_director=user),
+        "my_directorates": Directorate.objects.led_by(user),
         "work": worklists.home_lists(user, now=timezone.now()),
     }
     return render(request, "councilsocial/home.html", context)

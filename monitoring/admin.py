@@ -62,8 +62,17 @@ class EnquiryAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel"]
     search_fields = ["platform_id", "author", "account__handle"]
     list_select_related = ["account"]
-    readonly_fields = ["response_due_at", "response_policy", "status", "first_response_at", "met_deadline"]
-    raw_id_fields = ["account"]
+    # The deadline is computed from the account and the moment it arrived (000 §25) when the enquiry is
+    # recorded; neither is changed here, so the stored deadline always follows from them.
+    readonly_fields = [
+        "account",
+        "received_at",
+        "response_due_at",
+        "response_policy",
+        "status",
+        "first_response_at",
+        "met_deadline",
+    ]
 
     def has_add_permission(self, request):
         return False  # no deadline would be computed (000 §25)

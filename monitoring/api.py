@@ -25,6 +25,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from accounts_register.models import Service, SocialMediaAccount
+from accounts_register.selectors import flags_visible_to
 from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.permissions import is_communications
 from councilsocial.rest import AwareDateTimeField
@@ -316,9 +317,9 @@ class FlagListView(generics.ListAPIView):
         filters = FlagFilterSerializer(data=self.request.query_params)
         if not filters.is_valid():
             raise ValidationError(filters.errors)
-        flags = GovernanceFlag.objects.select_related("subject_type").order_by("-raised_at", "-pk")
-        if not is_communications(self.request.user):
-            flags = flags.filter(service__in=Service.objects.visible_to(self.request.user).values("pk"))
+        flags = (
+            flags_visible_to(self.request.user).select_related("subject_type").order_by("-raised_at", "-pk")
+        )
         wanted = filters.validated_data
         if wanted["status"] == "open":
             flags = flags.filter(resolved_at__isnull=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 
@@ -197,8 +198,11 @@ def batch_create(*, user, kind: str, file_name: str, rows: list[dict], now: date
     )
 
 
-def get_batch_for_user(user, batch_id) -> ActivityImport:
-    """Only the uploader's own, unconfirmed batches; anything else is a 404."""
+def get_batch_for_user(user, batch_id, *, write: bool = False) -> ActivityImport:
+    """Only the uploader's own, unconfirmed batches; anything else is a 404. The uploader both reads
+    and confirms it, so ``write`` asks nothing more."""
+    if not user.is_authenticated:
+        raise Http404("No such upload")
     return get_object_or_404(ActivityImport, pk=batch_id, created_by=user, applied_at__isnull=True)
 
 

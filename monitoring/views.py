@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts_register.models import Directorate, Service
-from accounts_register.selectors import SERVICE_CHOICES_LIMIT
+from accounts_register.models import Directorate, Service, leads
+from accounts_register.selectors import SERVICE_CHOICES_LIMIT, flags_visible_to, get_flag_for_user
 from councilsocial.calendar.rules import deadline_in_words
 from councilsocial.calendar.selectors import calendar_current
 from councilsocial.flags import services as flag_services
-from councilsocial.flags.models import FlagKind, GovernanceFlag
+from councilsocial.flags.models import FlagKind
 from councilsocial.lib.spreadsheets import columns_of, export_csv
 from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communications
 
@@ -199,28 +199,7 @@ def _dashboard(request, *, service=None, title: str):
         return _dashboard_csv(export, now=now, service=service)
     flags = dashboard.flags_by_kind(service)
     figures_at = dashboard.figures_computed_at()
-    live = None if figures_at is not None else dashboard.response_performance(now=now, service=service)
-    context = {"is_council": service is None}
-    if service is None:
-        if live is None:
-            by_month = dashboard.stored_by_month(now=now, computed_at=figures_at)
-        else:
-            by_month = dashboard.performance_by_month(live)
-        context["directorates"] = _summary_page(
-            request,
-            Directorate.objects.order_by("name", "pk"),
-            by="service__directorate_id",
-            now=now,
-            live=live,
-            computed_at=figures_at,
-        )
-    else:
-        if live is None:
-            performance, _ = dashboard.stored_response_performance(now=now, service=service)
-        else:
-            performance = live
-        by_month = dashboard.performance_by_month(performance)
-        context["performance"] = performance
+    context, by_month = _response_times(request, service=service, now=now, figures_at=figures_at)
     accounts = dashboard.accounts_by_platform_and_status(service)
     platform_totals: dict[str, int] = {}
     for row in accounts:
@@ -259,6 +238,31 @@ def _dashboard(request, *, service=None, title: str):
     )
 
 
+def _response_times(request, *, service, now, figures_at) -> tuple[dict, list]:
+    """Response times by month, and the council's by directorate (a page of them) or the service's
+    own figures. Read from the stored monthly figures once they have been computed, else live."""
+    live = None if figures_at is not None else dashboard.response_performance(now=now, service=service)
+    if service is not None:
+        if live is None:
+            performance, _ = dashboard.stored_response_performance(now=now, service=service)
+        else:
+            performance = live
+        return {"is_council": False, "performance": performance}, dashboard.performance_by_month(performance)
+    if live is None:
+        by_month = dashboard.stored_by_month(now=now, computed_at=figures_at)
+    else:
+        by_month = dashboard.performance_by_month(live)
+    directorates = _summary_page(
+        request,
+        Directorate.objects.order_by("name", "pk"),
+        by="service__directorate_id",
+        now=now,
+        live=live,
+        computed_at=figures_at,
+    )
+    return {"is_council": True, "directorates": directorates}, by_month
+
+
 def _performance_chart(by_month):
     return dashboard.bar_chart(
         "Enquiries answered within their deadline, by month",
@@ -285,10 +289,7 @@ def _summary_page(request, rows, *, by: str, now, live, computed_at=None):
 def directorate_dashboard(request, pk: int):
     """A directorate's response times by month and by service (a page of services at a time)."""
     directorate = get_object_or_404(Directorate, pk=pk)
-    if not (
-        request.user.has_perm("monitoring.view_council_dashboard")
-        or directorate.corporate_director_id == request.user.pk
-    ):
+    if not (request.user.has_perm("monitoring.view_council_dashboard") or leads(request.user, directorate)):
         raise Http404("No such directorate.")
     now = timezone.now()
     if request.GET.get("export") == "performance":
@@ -511,14 +512,6 @@ def _person(person) -> str:
     return (person.get_full_name() or person.username) if person else ""
 
 
-def _flags_seen_by(user):
-    """Open flags the person may see: their services', or every one for Communications."""
-    flags = GovernanceFlag.objects.open()
-    if is_communications(user):
-        return flags
-    return flags.filter(service__in=Service.objects.visible_to(user).values("pk"))
-
-
 def _flag_people():
     """Who a flag can be assigned to: active people in a role."""
     return (
@@ -539,7 +532,7 @@ def flag_list(request):
     services_seen = Service.objects.visible_to(request.user)
     if not is_communications(request.user) and not services_seen.exists():
         raise PermissionDenied
-    flags = _flags_seen_by(request.user).select_related("account", "service", "assigned_to")
+    flags = flags_visible_to(request.user).open().select_related("account", "service", "assigned_to")
     chosen = {}
     kind = request.GET.get("kind", "")
     if kind in FlagKind.values:
@@ -586,26 +579,16 @@ def flag_list(request):
     )
 
 
-def _get_flag_for_user(user, pk: int) -> GovernanceFlag:
-    """The one access check for flags: one the person may see (open or cleared), else 404."""
-    flags = GovernanceFlag.objects.all()
-    if not is_communications(user):
-        flags = flags.filter(service__in=Service.objects.visible_to(user).values("pk"))
-    return get_object_or_404(flags.select_related("account", "service", "assigned_to"), pk=pk)
-
-
 @login_required
 def flag_detail(request, pk: int):
     """One flag: what it is about, how to clear it, its history; Communications assign it and add
     notes. Neither clears it: it clears when its condition clears."""
-    flag = _get_flag_for_user(request.user, pk)
+    flag = get_flag_for_user(request.user, pk, write=request.method == "POST")
     comms = is_communications(request.user)
     people = _flag_people()
     assign_form = FlagAssignForm(initial={"assigned_to": flag.assigned_to_id}, people=people)
     note_form = FlagNoteForm()
     if request.method == "POST":
-        if not comms:
-            raise PermissionDenied
         try:
             if request.POST.get("action") == "assign":
                 assign_form = FlagAssignForm(request.POST, people=people)

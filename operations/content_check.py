@@ -1078,11 +1078,23 @@ def capitals(text: str) -> tuple[str, ...]:
 
 # --- The checker -----------------------------------------------------------------------------------
 def check_post(draft: Draft, rules: Rules = Rules(), context: Context = Context()) -> list[Finding]:
-    """Every finding for ``draft``, in the order a writer would act on them."""
-    text = draft.text
-    patterns = _compiled(rules)
-    findings: list[Finding] = []
+    """Every finding for ``draft``, in the order a writer would act on them: whether to post at all,
+    its length, what it says, how it is written, consent for its pictures, its accessibility, and
+    how much the account has posted today."""
+    return [
+        *_moment_findings(context),
+        *_length_findings(draft),
+        *_content_findings(draft.text, rules, context),
+        *_writing_findings(draft.text, rules),
+        *_consent_findings(draft),
+        *accessibility_findings(draft),
+        *_posting_today_findings(context),
+    ]
 
+
+def _moment_findings(context: Context) -> list[Finding]:
+    """During an emergency, only its named Communications officers post (003 D9.1)."""
+    findings: list[Finding] = []
     if context.emergency and not context.named_officer:
         findings.append(
             Finding(
@@ -1092,7 +1104,13 @@ def check_post(draft: Draft, rules: Rules = Rules(), context: Context = Context(
                 POLICY_EMERGENCY,
             )
         )
+    return findings
 
+
+def _length_findings(draft: Draft) -> list[Finding]:
+    """Over the platform's limit, or too long to share on X (004 Part C)."""
+    text = draft.text
+    findings: list[Finding] = []
     limit = PLATFORM_LIMITS.get(draft.platform)
     length = x_length(text) if draft.platform == "x" else len(text)
     if limit is not None and length > limit:
@@ -1112,7 +1130,13 @@ def check_post(draft: Draft, rules: Rules = Rules(), context: Context = Context(
                 "004 Part C",
             )
         )
+    return findings
 
+
+def _content_findings(text: str, rules: Rules, context: Context) -> list[Finding]:
+    """What the post says: swearing, personal data, party politics and campaigns; in purdah, named
+    councillors and new campaigns."""
+    findings: list[Finding] = []
     if swearing := swear_words(text):
         findings.append(
             Finding(
@@ -1175,7 +1199,13 @@ def check_post(draft: Draft, rules: Rules = Rules(), context: Context = Context(
                 launched,
             )
         )
+    return findings
 
+
+def _writing_findings(text: str, rules: Rules) -> list[Finding]:
+    """A call to action, and plain English (004 rule 2; 003 D3.3)."""
+    patterns = _compiled(rules)
+    findings: list[Finding] = []
     if not _url_spans(text) and "@" not in text and not patterns["cta"].search(text):
         findings.append(
             Finding(
@@ -1196,7 +1226,12 @@ def check_post(draft: Draft, rules: Rules = Rules(), context: Context = Context(
         if plain:
             message += " Try: " + "; ".join(plain) + "."
         findings.append(Finding("jargon", message, "003 D3.3; 004 rule 2", jargon))
+    return findings
 
+
+def _consent_findings(draft: Draft) -> list[Finding]:
+    """Pictures of children need a current signed consent form (004 Don't 9)."""
+    findings: list[Finding] = []
     if draft.shows_children and draft.consent_valid is not True:
         if not draft.consent_reference:
             message = "The picture shows children: give the reference of the signed parental consent form."
@@ -1206,9 +1241,12 @@ def check_post(draft: Draft, rules: Rules = Rules(), context: Context = Context(
                 "form on record."
             )
         findings.append(Finding("children_without_consent", message, "004 Don't 9"))
+    return findings
 
-    findings += accessibility_findings(draft)
 
+def _posting_today_findings(context: Context) -> list[Finding]:
+    """The account's original posts today against its platform's guideline (004 Part C; 003 D5.2)."""
+    findings: list[Finding] = []
     if context.posts_today is not None and context.posting_guideline is not None:
         posts, per_days = context.posting_guideline
         a_day = max(1, -(-posts // per_days))
@@ -1229,7 +1267,16 @@ def check_post(draft: Draft, rules: Rules = Rules(), context: Context = Context(
 
 def accessibility_findings(draft: Draft) -> list[Finding]:
     """Advice for accessible posts (GCS guidance on accessible social media; GDS social media playbook)."""
-    text = draft.text
+    return [
+        *_symbol_findings(draft.text),
+        *_readability_findings(draft.text),
+        *_media_findings(draft),
+        *_link_text_findings(draft.text),
+    ]
+
+
+def _symbol_findings(text: str) -> list[Finding]:
+    """Hashtags, emoji and styled letters, which screen readers stumble on."""
     findings: list[Finding] = []
     if tags := hashtags_without_capitals(text):
         findings.append(
@@ -1270,6 +1317,12 @@ def accessibility_findings(draft: Draft) -> list[Finding]:
                 ("".join(styled[:10]),),
             )
         )
+    return findings
+
+
+def _readability_findings(text: str) -> list[Finding]:
+    """Long sentences and words in capitals."""
+    findings: list[Finding] = []
     if long := long_sentences(text):
         findings.append(
             Finding(
@@ -1289,6 +1342,12 @@ def accessibility_findings(draft: Draft) -> list[Finding]:
                 shouted,
             )
         )
+    return findings
+
+
+def _media_findings(draft: Draft) -> list[Finding]:
+    """Alt text for an image, captions for a video."""
+    findings: list[Finding] = []
     if draft.has_image and not draft.alt_text.strip():
         findings.append(
             Finding(
@@ -1301,6 +1360,12 @@ def accessibility_findings(draft: Draft) -> list[Finding]:
         findings.append(
             Finding("video_without_captions", "Add captions to the video before you post it.", GUIDANCE_GCS)
         )
+    return findings
+
+
+def _link_text_findings(text: str) -> list[Finding]:
+    """Link text that makes sense on its own, not “click here”."""
+    findings: list[Finding] = []
     low = text.lower()
     link_words = "here" in low or "click" in low or "tap " in low or "press " in low
     if link_words and (poor := _unique(m.group().strip() for m in POOR_LINK_TEXT_RE.finditer(text))):

@@ -32,6 +32,11 @@ class EmergencyStatus(models.TextChoices):
 
 
 class EmergencyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EmergencyQuerySet:
+        """Emergencies: read by everyone signed in (everyone must know not to post, 003 D9);
+        changed by Communications alone."""
+        return self.all() if user.is_authenticated else self.none()
+
     def active(self) -> EmergencyQuerySet:
         return self.filter(status=EmergencyStatus.ACTIVE)
 
@@ -104,6 +109,11 @@ class EmergencySuspension(models.Model):
 
 # --- Purdah (003 D10) -------------------------------------------------------------------------
 class PurdahPeriodQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PurdahPeriodQuerySet:
+        """Purdah periods: read by everyone signed in (everyone who posts follows them, 003 D10);
+        changed by Communications alone."""
+        return self.all() if user.is_authenticated else self.none()
+
     def active_on(self, day: date) -> PurdahPeriodQuerySet:
         return self.filter(starts_on__lte=day, ends_on__gte=day)
 
@@ -423,6 +433,11 @@ class MonitoringTerm(ConcurrentTransitionMixin, models.Model):
 
 # --- Policy versions, their review and sign-off (001 §22–23, 002 §1.6) -----------------------
 class PolicyVersionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PolicyVersionQuerySet:
+        """Policy versions: read by everyone signed in (everyone acknowledges the policy, 001 §22–23);
+        changed by Communications alone."""
+        return self.all() if user.is_authenticated else self.none()
+
     def latest_first(self) -> PolicyVersionQuerySet:
         return self.order_by("-published_at", "-pk")
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from accounts_register.selectors import ServiceRole, service_role
 from councilsocial.permissions import is_communications
 
-from .models import Incident, MonitoringTerm
+from .models import Emergency, Incident, MonitoringTerm, PhotoConsent, PolicyVersion, PurdahPeriod
 
 
 def get_incident_for_user(user, pk, *, write: bool = False) -> Incident:
@@ -26,11 +26,15 @@ def get_incident_for_user(user, pk, *, write: bool = False) -> Incident:
     )
     if incident is None:
         raise Http404("No such incident")
-    if write:
-        role = service_role(user, incident.account.service)
-        if not (role.is_member or role is ServiceRole.COMMUNICATIONS):
-            raise Http404("No such incident")
+    if write and not may_work_on_incident(user, incident):
+        raise Http404("No such incident")
     return incident
+
+
+def may_work_on_incident(user, incident: Incident) -> bool:
+    """Ticking an incident's checklist: Communications and the account's service's members."""
+    role = service_role(user, incident.account.service)
+    return role.is_member or role is ServiceRole.COMMUNICATIONS
 
 
 def get_monitoring_term_for_user(user, pk, *, write: bool = False) -> MonitoringTerm:
@@ -42,3 +46,41 @@ def get_monitoring_term_for_user(user, pk, *, write: bool = False) -> Monitoring
     if write and not is_communications(user):
         raise PermissionDenied
     return term
+
+
+def get_photo_consent_for_user(user, pk, *, write: bool = False) -> PhotoConsent:
+    """A photo consent form's record (004 Don't 9): read by Communications, the service and its
+    Director; ``write`` by Communications and the service's members, 403 for the Director."""
+    consent = PhotoConsent.objects.visible_to(user).select_related("service").filter(pk=pk).first()
+    if consent is None:
+        raise Http404("No such consent form")
+    if write:
+        role = service_role(user, consent.service)
+        if not (role.is_member or role is ServiceRole.COMMUNICATIONS):
+            raise PermissionDenied
+    return consent
+
+
+def _get_council_wide(queryset, user, pk, *, write: bool, what: str):
+    """Council-wide records (emergencies, purdah periods, policy versions): everyone signed in reads
+    them, Communications alone changes them (003 D9–D10, 001 §22–23); 403 for a reader."""
+    found = (
+        queryset.visible_to(user).filter(pk=pk).first() if isinstance(pk, int) or str(pk).isdigit() else None
+    )
+    if found is None:
+        raise Http404(f"No such {what}")
+    if write and not is_communications(user):
+        raise PermissionDenied
+    return found
+
+
+def get_emergency_for_user(user, pk, *, write: bool = False) -> Emergency:
+    return _get_council_wide(Emergency.objects, user, pk, write=write, what="emergency")
+
+
+def get_purdah_period_for_user(user, pk, *, write: bool = False) -> PurdahPeriod:
+    return _get_council_wide(PurdahPeriod.objects, user, pk, write=write, what="period")
+
+
+def get_policy_version_for_user(user, pk, *, write: bool = False) -> PolicyVersion:
+    return _get_council_wide(PolicyVersion.objects, user, pk, write=write, what="policy version")

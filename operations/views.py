@@ -36,7 +36,13 @@ from .models import (
     WordListEntry,
     WordListKind,
 )
-from .selectors import get_incident_for_user, get_monitoring_term_for_user
+from .selectors import (
+    get_emergency_for_user,
+    get_incident_for_user,
+    get_monitoring_term_for_user,
+    get_purdah_period_for_user,
+    may_work_on_incident,
+)
 
 
 def _communications_only(request) -> None:
@@ -124,8 +130,7 @@ def emergency_declare(request):
 @login_required
 @require_POST
 def emergency_lift(request, pk: int):
-    _communications_only(request)
-    target = get_object_or_404(Emergency, pk=pk)
+    target = get_emergency_for_user(request.user, pk, write=True)
     form = forms.EmergencyLiftForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the all-clear message")
@@ -176,8 +181,7 @@ def purdah(request):
 @login_required
 @require_POST
 def purdah_delete(request, pk: int):
-    _communications_only(request)
-    ops.purdah_delete(by=request.user, period=get_object_or_404(PurdahPeriod, pk=pk))
+    ops.purdah_delete(by=request.user, period=get_purdah_period_for_user(request.user, pk, write=True))
     messages.success(request, "The period has been removed.")
     return redirect("operations-purdah")
 
@@ -347,17 +351,12 @@ def incident_detail(request, pk: int):
         {
             "incident": incident,
             "steps": steps,
-            "may_act": incident.status == IncidentStatus.OPEN and _may_act(request.user, incident),
+            "may_act": incident.status == IncidentStatus.OPEN
+            and may_work_on_incident(request.user, incident),
+            # Closing is Communications' transition (its permission says so); the form is only offered.
             "close_form": forms.IncidentCloseForm() if is_communications(request.user) else None,
             "step_form": forms.IncidentStepForm(initial={"password_changed_on": timezone.localdate()}),
         },
-    )
-
-
-def _may_act(user, incident) -> bool:
-    return (
-        is_communications(user)
-        or Service.objects.for_member(user).filter(pk=incident.account.service_id).exists()
     )
 
 
@@ -484,6 +483,7 @@ def training(request):
                 expires_at=timezone.make_aware(datetime.combine(data["expires_on"], time(12)))
                 if data["expires_on"]
                 else None,
+                now=timezone.now(),
             )
         except register_training.TrainingRefused as refusal:
             form.add_error(None, str(refusal))
@@ -504,7 +504,7 @@ def training_import(request):
             messages.error(request, "The preview has expired. Upload the file again.")
             return redirect("training-import")
         try:
-            result = register_training.training_import_confirm(by=request.user, rows=rows)
+            result = register_training.training_import_confirm(by=request.user, rows=rows, now=timezone.now())
         except register_training.TrainingRefused as refusal:
             messages.error(request, str(refusal))
             return redirect("training-import")
@@ -518,7 +518,9 @@ def training_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             upload = form.cleaned_data["file"]
-            rows = register_training.training_import_preview(upload.read(), name=upload.name)
+            rows = register_training.training_import_preview(
+                upload.read(), name=upload.name, now=timezone.now()
+            )
         except register_training.TrainingRefused as refusal:
             form.add_error("file", str(refusal))
         else:
@@ -585,11 +587,17 @@ def policy_not_acknowledged(request):
 # --- Photo consent ----------------------------------------------------------------------------
 @login_required
 def photo_consents(request):
+    """The consent forms a person may see (``PhotoConsent.objects.visible_to``: their services', their
+    directorate's as Corporate Director, or all for Communications); members of a service and
+    Communications record them."""
     services = _member_services(request.user)
-    if not (services.exists() or is_communications(request.user)):
+    may_record = services.exists()
+    if not (may_record or Service.objects.visible_to(request.user).exists()):
         raise PermissionDenied
-    form = forms.PhotoConsentForm(_bound(request), services=services)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied
+    form = forms.PhotoConsentForm(_bound(request), services=services) if may_record else None
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             ops.photo_consent_record(by=request.user, **form.cleaned_data)
         except ops.OperationRefused as refusal:

@@ -56,7 +56,40 @@ def heatmap_svg(
     description: str = "",
     cell_href: CellHref = None,
 ) -> str:
-    """The heat map as an SVG string, counts per (likelihood, impact) cell."""
+    """The heat map as an SVG string, counts per (likelihood, impact) cell: a row of cells per
+    likelihood (highest at the top), then the impact axis below and the likelihood axis beside."""
+    svg = _svg_root(
+        counts, title=title, id_prefix=id_prefix, description=description, linked=cell_href is not None
+    )
+    for likelihood in scoring.SCALE:
+        _text(
+            svg, LEFT - 8, _row_top(likelihood) + CELL // 2 + 5, anchor="end", size=13
+        ).text = f"{likelihood} {scoring.LIKELIHOOD_LEVELS[likelihood].label}"
+        for impact in scoring.SCALE:
+            _draw_cell(svg, likelihood, impact, counts.get((likelihood, impact), 0), cell_href)
+    _draw_axes(svg)
+    return ET.tostring(svg, encoding="unicode")
+
+
+def _row_top(likelihood: int) -> int:
+    return TOP + (5 - likelihood) * CELL
+
+
+def _column_left(impact: int) -> int:
+    return LEFT + (impact - 1) * CELL
+
+
+def _text(
+    parent: ET.Element, x: int, y: int, *, anchor: str = "middle", size: int, **extra: str
+) -> ET.Element:
+    attributes = {"x": str(x), "y": str(y), "text-anchor": anchor, "font-size": str(size)}
+    return ET.SubElement(parent, "text", {**attributes, **extra})
+
+
+def _svg_root(
+    counts: Mapping[tuple[int, int], int], *, title: str, id_prefix: str, description: str, linked: bool
+) -> ET.Element:
+    """The ``<svg>`` with its title and description, named by ``aria-labelledby``."""
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     svg = ET.Element(
         "svg",
@@ -67,7 +100,7 @@ def heatmap_svg(
             "height": str(HEIGHT),
             # A picture, unless its cells are links: then a group, so the links inside it are
             # reachable (an image may not contain interactive content).
-            "role": "group" if cell_href is not None else "img",
+            "role": "group" if linked else "img",
             "aria-labelledby": f"{title_id} {desc_id}",
             "class": "app-heatmap__svg",
         },
@@ -76,101 +109,66 @@ def heatmap_svg(
     ET.SubElement(svg, "desc", {"id": desc_id}).text = " ".join(
         part for part in (description, describe(counts)) if part
     )
-    for likelihood in scoring.SCALE:
-        y = TOP + (5 - likelihood) * CELL
-        label = ET.SubElement(
+    return svg
+
+
+def _draw_cell(svg: ET.Element, likelihood: int, impact: int, count: int, cell_href: CellHref) -> None:
+    """One cell: a square in its rating band's colour (faded when empty) with its count; a link to
+    the risks in it when ``cell_href`` is given and it has any."""
+    x, y = _column_left(impact), _row_top(likelihood)
+    band = scoring.band_for(scoring.risk_score(likelihood, impact))
+    parent = svg
+    if cell_href is not None and count:
+        parent = ET.SubElement(
             svg,
-            "text",
-            {"x": str(LEFT - 8), "y": str(y + CELL // 2 + 5), "text-anchor": "end", "font-size": "13"},
+            "a",
+            {
+                "href": cell_href(likelihood, impact),
+                "aria-label": f"{count} risk{'s' if count != 1 else ''} with likelihood {likelihood} "
+                f"and impact {impact}",
+            },
         )
-        label.text = f"{likelihood} {scoring.LIKELIHOOD_LEVELS[likelihood].label}"
-        for impact in scoring.SCALE:
-            x = LEFT + (impact - 1) * CELL
-            count = counts.get((likelihood, impact), 0)
-            band = scoring.band_for(scoring.risk_score(likelihood, impact))
-            parent = svg
-            if cell_href is not None and count:
-                parent = ET.SubElement(
-                    svg,
-                    "a",
-                    {
-                        "href": cell_href(likelihood, impact),
-                        "aria-label": f"{count} risk{'s' if count != 1 else ''} with likelihood {likelihood} "
-                        f"and impact {impact}",
-                    },
-                )
-            cell = ET.SubElement(
-                parent,
-                "g",
-                {
-                    "class": "app-heatmap__cell",
-                    "data-likelihood": str(likelihood),
-                    "data-impact": str(impact),
-                    "data-count": str(count),
-                    "data-band": band.key,
-                },
-            )
-            ET.SubElement(
-                cell,
-                "rect",
-                {
-                    "x": str(x),
-                    "y": str(y),
-                    "width": str(CELL),
-                    "height": str(CELL),
-                    "fill": band.fill,
-                    "fill-opacity": "1" if count else "0.35",
-                    "stroke": "#ffffff",
-                    "stroke-width": "2",
-                },
-            )
-            if count:
-                text = ET.SubElement(
-                    cell,
-                    "text",
-                    {
-                        "x": str(x + CELL // 2),
-                        "y": str(y + CELL // 2 + 8),
-                        "text-anchor": "middle",
-                        "font-size": "22",
-                        "font-weight": "bold",
-                        "fill": band.text,
-                    },
-                )
-                text.text = str(count)
-    for impact in scoring.SCALE:
-        x = LEFT + (impact - 1) * CELL + CELL // 2
-        number = ET.SubElement(
-            svg,
-            "text",
-            {"x": str(x), "y": str(TOP + 5 * CELL + 20), "text-anchor": "middle", "font-size": "13"},
-        )
-        number.text = str(impact)
-        name = ET.SubElement(
-            svg,
-            "text",
-            {"x": str(x), "y": str(TOP + 5 * CELL + 38), "text-anchor": "middle", "font-size": "11"},
-        )
-        name.text = scoring.IMPACT_LEVELS[impact].label
-    axis = ET.SubElement(
-        svg,
-        "text",
-        {"x": str(LEFT + 5 * CELL // 2), "y": str(HEIGHT - 8), "text-anchor": "middle", "font-size": "14"},
-    )
-    axis.text = "Impact →"
-    side = ET.SubElement(
-        svg,
-        "text",
+    cell = ET.SubElement(
+        parent,
+        "g",
         {
-            "x": "16",
-            "y": str(TOP + 5 * CELL // 2),
-            "text-anchor": "middle",
-            "font-size": "14",
-            "transform": f"rotate(-90 16 {TOP + 5 * CELL // 2})",
+            "class": "app-heatmap__cell",
+            "data-likelihood": str(likelihood),
+            "data-impact": str(impact),
+            "data-count": str(count),
+            "data-band": band.key,
         },
     )
-    side.text = "Likelihood →"
-    return ET.tostring(svg, encoding="unicode")
+    ET.SubElement(
+        cell,
+        "rect",
+        {
+            "x": str(x),
+            "y": str(y),
+            "width": str(CELL),
+            "height": str(CELL),
+            "fill": band.fill,
+            "fill-opacity": "1" if count else "0.35",
+            "stroke": "#ffffff",
+            "stroke-width": "2",
+        },
+    )
+    if count:
+        number = _text(
+            cell, x + CELL // 2, y + CELL // 2 + 8, size=22, **{"font-weight": "bold", "fill": band.text}
+        )
+        number.text = str(count)
+
+
+def _draw_axes(svg: ET.Element) -> None:
+    """The impact numbers and names under the grid, and both axis titles."""
+    for impact in scoring.SCALE:
+        x = _column_left(impact) + CELL // 2
+        _text(svg, x, TOP + 5 * CELL + 20, size=13).text = str(impact)
+        _text(svg, x, TOP + 5 * CELL + 38, size=11).text = scoring.IMPACT_LEVELS[impact].label
+    _text(svg, LEFT + 5 * CELL // 2, HEIGHT - 8, size=14).text = "Impact →"
+    middle = TOP + 5 * CELL // 2
+    _text(svg, 16, middle, size=14, transform=f"rotate(-90 16 {middle})").text = "Likelihood →"
 
 
 @dataclass(frozen=True)

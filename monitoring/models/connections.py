@@ -93,7 +93,7 @@ class Connection(models.Model):
             # least recently tried first.
             models.Index(
                 fields=["last_attempt_at"],
-                condition=Q(status="connected"),
+                condition=Q(status=ConnectionStatus.CONNECTED),
                 name="connection_sync_due_idx",
             ),
             # Check connection_failing (every 5 minutes): connections failing since before the cut-off.

@@ -343,9 +343,11 @@ def test_imported_accounts_are_proposed_until_the_rule_is_met(comms, service):
     columns = ["platform", "handle", "display_name", "service", "admin_mailbox", "mailbox_is_shared"]
     rows = [[2, ["x", "CCDCImported", "Imported", service.name, "imported@cannockchasedc.gov.uk", "yes"]]]
     plan = plan_import(columns, rows)
-    batch = import_batch_create(by=comms, file_name="r.csv", columns=columns, rows=rows, plan=plan)
+    batch = import_batch_create(
+        by=comms, file_name="r.csv", columns=columns, rows=rows, plan=plan, now=timezone.now()
+    )
 
-    import_apply(batch=batch, by=comms, expected_digest=plan.digest())
+    import_apply(batch=batch, by=comms, expected_digest=plan.digest(), now=timezone.now())
 
     account = SocialMediaAccount.objects.get(handle="CCDCImported")
     assert account.status == AccountStatus.PROPOSED

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts_register import imports
@@ -198,7 +199,7 @@ def test_the_import_is_all_or_nothing_when_a_write_fails(comms, register, servic
     columns, body = imports.read_register_file("mixed.csv", _csv(rows))
     plan = imports.plan_import(columns, body)
     batch = imports.import_batch_create(
-        by=comms, file_name="mixed.csv", columns=columns, rows=body, plan=plan
+        by=comms, file_name="mixed.csv", columns=columns, rows=body, plan=plan, now=timezone.now()
     )
 
     def fail(*args, **kwargs):
@@ -206,7 +207,7 @@ def test_the_import_is_all_or_nothing_when_a_write_fails(comms, register, servic
 
     monkeypatch.setattr(imports, "bulk_update_with_history", fail)
     with pytest.raises(RuntimeError):
-        imports.import_apply(batch=batch, by=comms, expected_digest=plan.digest())
+        imports.import_apply(batch=batch, by=comms, expected_digest=plan.digest(), now=timezone.now())
 
     assert not SocialMediaAccount.objects.filter(handle__startswith="ccdc_new").exists()
     assert SocialMediaAccount.objects.get(pk=register["x"].pk).display_name == "Cannock Chase Council"
@@ -408,7 +409,7 @@ def test_a_5000_row_file_imports_in_one_transaction(client, comms, service, djan
     assert plan.creates == 5000
 
     with django_assert_max_num_queries(30) as captured:
-        imports.import_apply(batch=batch, by=comms, expected_digest=plan.digest())
+        imports.import_apply(batch=batch, by=comms, expected_digest=plan.digest(), now=timezone.now())
 
     assert SocialMediaAccount.objects.filter(handle__startswith="ccdc_bulk").count() == 5000
     assert SocialMediaAccount.history.filter(history_change_reason="Imported from bulk.csv").count() == 5000

@@ -129,9 +129,9 @@ def test_a_file_without_the_columns_is_refused_clearly(client, comms):
 
 
 def test_importing_the_same_file_twice_keeps_one_record_each(comms, officer, manager):
-    rows = [row.as_session() for row in training.training_import_preview(CSV_OK.encode())]
-    training.training_import_confirm(by=comms, rows=rows)
-    training.training_import_confirm(by=comms, rows=rows)
+    rows = [row.as_session() for row in training.training_import_preview(CSV_OK.encode(), now=timezone.now())]
+    training.training_import_confirm(by=comms, rows=rows, now=timezone.now())
+    training.training_import_confirm(by=comms, rows=rows, now=timezone.now())
     assert TrainingRecord.objects.count() == 2
 
 

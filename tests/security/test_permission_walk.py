@@ -257,7 +257,7 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     # Something for every Django admin page that takes an object id.
     Token.objects.get_or_create(user=comms)
     w["flag"] = GovernanceFlag.objects.create(
-        kind=FlagKind.values[0],
+        kind=FlagKind.CREDENTIALS_NOT_ROTATED,  # a flag about the account itself
         subject_type=ContentType.objects.get_for_model(account),
         subject_id=account.pk,
         account=account,
@@ -502,7 +502,8 @@ EXPECTED: dict[str, tuple] = {
     "training-import": COMMS_ONLY,
     "policy": (A, 200, 200, 200, 200, 200, 200, 200),  # everyone reads and acknowledges the policy
     "policy-not-acknowledged": COMMS_ONLY,
-    "photo-consent-list": (A, 200, 200, 403, 200, 403, 403, 200),
+    # The Director reads their directorate's forms (PhotoConsent.objects.visible_to); members record.
+    "photo-consent-list": (A, 200, 200, 200, 200, 403, 403, 200),
     # Business cases (000 §6): the author edits; Director and Comms decide; others see nothing.
     "business-case-list": (A, 200, 200, 200, 200, 200, 200, 200),
     "business-case-start": (A, 200, 200, CASES, CASES, CASES, CASES, 200),  # members of a service only
