@@ -40,6 +40,7 @@ from councilsocial.permissions import (
     grant_role_permissions,
 )
 from monitoring.demo import seed_monitoring_demo
+from monitoring.demo_history import seed_monitoring_history
 from operations.demo import seed_operations_demo
 from risk_assessments.demo import seed_demo_assessments
 
@@ -262,6 +263,7 @@ class Command(BaseCommand):
         seed_demo_assessments(now=timezone.now())
         self._make_active(users)
 
+        self._history(timezone.now())
         seed_monitoring_demo(now=timezone.now())
         seed_operations_demo(by=users["comms"], now=timezone.now())
         self.stdout.write(
@@ -273,6 +275,17 @@ class Command(BaseCommand):
         self.stdout.write("Sign in at /sign-in/ with one of these demo users:")
         for username, role in SIGN_IN_ROLES:
             self.stdout.write(f"  {role:<62} username: {username:<10} password: {password}")
+
+    def _history(self, now) -> None:
+        """A year of enquiries, responses, posts and cleared flags, so the dashboard's charts show
+        twelve months (issue 13 item 7). Before ``seed_monitoring_demo``, whose refresh of the
+        dashboard's figures then counts them."""
+        made = seed_monitoring_history(now=now)
+        if made.enquiries or made.posts:
+            self.stdout.write(
+                f"A year of history: {made.enquiries} enquiries, {made.posts} posts, "
+                f"{made.flags} overdue flags raised and cleared."
+            )
 
     def _record_existing_approvals(self, users: dict) -> None:
         """The demo accounts existed before the app (003 §5.7): Communications record each one's
