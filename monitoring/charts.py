@@ -26,7 +26,7 @@ LEFT = 56  # room for the y-axis figures
 RIGHT = 24
 TOP = 20
 PLOT_HEIGHT = 220
-X_AXIS_HEIGHT = 44  # month and year under the plot
+X_AXIS_HEIGHT = 60  # month and year under the plot, then a gap before the legend
 LEGEND_ROW = 20
 LEGEND_WRAP = 72  # characters a legend line holds at 14px across the chart's width
 TARGET_COLOUR = "#0b0c0c"
@@ -62,6 +62,7 @@ class LineChart:
     target: Target | None = None
     chart_id: str = "line-chart"
     notes: list[str] = field(default_factory=list)
+    y_min: float = 0
 
     @property
     def svg(self) -> SafeString:
@@ -89,14 +90,21 @@ def _x(index: int, count: int) -> float:
     return round(LEFT + 12 + (plot_width - 24) * index / (count - 1), 1)
 
 
-def _y(value: float, y_max: float) -> float:
-    value = min(max(value, 0), y_max)
-    return round(TOP + PLOT_HEIGHT * (1 - value / y_max), 1)
+def _y(value: float, y_max: float, y_min: float = 0) -> float:
+    value = min(max(value, y_min), y_max)
+    return round(TOP + PLOT_HEIGHT * (1 - (value - y_min) / (y_max - y_min)), 1)
 
 
-def _ticks(y_max: float) -> list[float]:
-    step = y_max / 4
-    return [round(step * n, 1) for n in range(5)]
+def _ticks(y_max: float, y_min: float = 0) -> list[float]:
+    step = (y_max - y_min) / 4
+    return [round(y_min + step * n, 1) for n in range(5)]
+
+
+def percent_floor(values: list[float | None], target: float | None = None) -> float:
+    """Where a percentage chart's axis starts: 0, or a round figure below the lowest value and the
+    target, so lines between 80% and 100% are not squashed against the top. The axis is labelled."""
+    lowest = min([v for v in values if v is not None] + ([target] if target is not None else []), default=0)
+    return float(max(0, (int(lowest) - 5) // 20 * 20))
 
 
 def _marker(shape: str, x: float, y: float, colour: str) -> str:
@@ -160,13 +168,13 @@ def line_chart_svg(chart: LineChart) -> SafeString:
     bottom = TOP + PLOT_HEIGHT
     right = WIDTH - RIGHT
     if chart.target and chart.target.band_to is not None:
-        top_y = _y(chart.target.band_to, chart.y_max)
+        top_y = _y(chart.target.band_to, chart.y_max, chart.y_min)
         out.append(
             f'<rect class="app-line-chart__band" x="{LEFT}" y="{top_y}" width="{right - LEFT}" '
-            f'height="{round(_y(chart.target.value, chart.y_max) - top_y, 1)}" fill="{BAND_COLOUR}"></rect>'
+            f'height="{round(_y(chart.target.value, chart.y_max, chart.y_min) - top_y, 1)}" fill="{BAND_COLOUR}"></rect>'
         )
-    for tick in _ticks(chart.y_max):
-        y = _y(tick, chart.y_max)
+    for tick in _ticks(chart.y_max, chart.y_min):
+        y = _y(tick, chart.y_max, chart.y_min)
         out.append(
             f'<line x1="{LEFT}" y1="{y}" x2="{right}" y2="{y}" stroke="#cecece" stroke-width="1"></line>'
         )
@@ -183,7 +191,7 @@ def line_chart_svg(chart: LineChart) -> SafeString:
                 f'<text x="{x}" y="{bottom + 34}" text-anchor="middle" font-size="13">{month:%Y}</text>'
             )
     if chart.target:
-        y = _y(chart.target.value, chart.y_max)
+        y = _y(chart.target.value, chart.y_max, chart.y_min)
         out.append(
             f'<line class="app-line-chart__target" x1="{LEFT}" y1="{y}" x2="{right}" y2="{y}" '
             f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="10 5"></line>'
@@ -193,7 +201,7 @@ def line_chart_svg(chart: LineChart) -> SafeString:
         dash = DASHES[number % len(DASHES)]
         shape = MARKERS[number % len(MARKERS)]
         points = [
-            None if value is None else (_x(index, count), _y(value, chart.y_max))
+            None if value is None else (_x(index, count), _y(value, chart.y_max, chart.y_min))
             for index, value in enumerate(series.values)
         ]
         figures = "; ".join(

@@ -162,7 +162,7 @@ TOPICS = {
 # Enquiries a day on a quiet month, by platform, for corporate and other accounts.
 ENQUIRY_RATE = {"x": 0.6, "facebook": 0.8, "instagram": 0.2, "youtube": 0.04, "linkedin": 0.02}
 # Original posts a day, by platform, for corporate accounts (003 D5.2) and other accounts.
-POST_RATE = {"x": 1.6, "facebook": 1.25, "instagram": 0.4, "youtube": 0.07, "linkedin": 0.05}
+POST_RATE = {"x": 1.9, "facebook": 1.5, "instagram": 0.4, "youtube": 0.07, "linkedin": 0.05}
 DEPARTMENTAL_POST_RATE = 0.35
 # Months when the team is stretched (late replies more likely) or away (fewer posts).
 BUSY = {12: 0.2, 1: 0.22, 3: 0.18, 8: 0.14}

@@ -286,6 +286,7 @@ def _line_chart_of(months, series, *, chart_id: str, notes=()) -> charts.LineCha
         months=months,
         series=series,
         y_max=100,
+        y_min=charts.percent_floor([v for line in series for v in line.values], target),
         unit="%",
         target=charts.Target(target, f"Target: {target}% answered by the deadline"),
         chart_id=chart_id,
