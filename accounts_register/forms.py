@@ -47,7 +47,7 @@ class AccountForm(GovukFormMixin, forms.ModelForm):
     launch_date = date_field("Launch date")
     planned_end_date = date_field("Planned end date", "For a campaign or time-limited account (000 §8c).")
     review_date = date_field("Next review date", "When the owner next confirms the account is still needed.")
-    password_changed_on = date_field("Password last changed", "004 Do 3: change passwords regularly.")
+    password_changed_on = date_field("Password last changed", "Change passwords regularly (004 Do 3).")
     url = forms.URLField(
         label="Web address",
         max_length=500,
@@ -138,7 +138,7 @@ class AccountForm(GovukFormMixin, forms.ModelForm):
                     if "comms_has_admin_access" in self.fields
                     else []
                 ),
-                legend="Administration (000 §6f, §11)",
+                legend="Administration",
                 legend_size=Size.MEDIUM,
             ),
             *(

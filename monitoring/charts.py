@@ -169,9 +169,10 @@ def line_chart_svg(chart: LineChart) -> SafeString:
     right = WIDTH - RIGHT
     if chart.target and chart.target.band_to is not None:
         top_y = _y(chart.target.band_to, chart.y_max, chart.y_min)
+        band_height = round(_y(chart.target.value, chart.y_max, chart.y_min) - top_y, 1)
         out.append(
             f'<rect class="app-line-chart__band" x="{LEFT}" y="{top_y}" width="{right - LEFT}" '
-            f'height="{round(_y(chart.target.value, chart.y_max, chart.y_min) - top_y, 1)}" fill="{BAND_COLOUR}"></rect>'
+            f'height="{band_height}" fill="{BAND_COLOUR}"></rect>'
         )
     for tick in _ticks(chart.y_max, chart.y_min):
         y = _y(tick, chart.y_max, chart.y_min)

@@ -334,11 +334,9 @@ def _answer(
         )
         return 0
     month = received.astimezone(LONDON).month
-    if late_draw < BUSY.get(month, LATE_USUALLY):
+    if late_draw < BUSY.get(month, LATE_USUALLY) and due + timedelta(hours=2) < latest:
         # Late: flagged an hour after the deadline, cleared when the answer went out (000 §25).
         answered = min(due + timedelta(hours=1 + pace * 30), latest)
-        if due + timedelta(hours=1) >= answered:
-            return 0
         enquiry_flags_reconcile(now=due + timedelta(hours=1), only=[enquiry.pk])
         enquiry_record_response(
             enquiry=enquiry, kind=ResponseKind.FULL, responded_at=answered, text=answer, now=answered

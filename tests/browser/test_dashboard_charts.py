@@ -89,3 +89,4 @@ def test_the_inbox_fits_a_phone_390_px_wide(demo, page, axe):
     assert layout_problems(page) == []
     assert axe() == [], describe(axe())
     shot(page, "inbox-390")
+    page.screenshot(path=str(RESULTS / "inbox-390-first-screen.png"))
