@@ -341,6 +341,8 @@ def _answer(
         enquiry_record_response(
             enquiry=enquiry, kind=ResponseKind.FULL, responded_at=answered, text=answer, now=answered
         )
+        # Cleared as the answer went out, not when this command's transaction commits.
+        enquiry_flags_reconcile(now=answered, only=[enquiry.pk])
         return 1
     if fate < 0.15:  # a holding reply first, while an expert is asked (003 D4.6)
         holding = received + (due - received) * (0.05 + 0.2 * pace)
