@@ -63,6 +63,8 @@ class LineChart:
     chart_id: str = "line-chart"
     notes: list[str] = field(default_factory=list)
     y_min: float = 0
+    # The last month is the current one, so far: said under it and in the description.
+    partial_last: bool = False
 
     @property
     def svg(self) -> SafeString:
@@ -139,10 +141,12 @@ def describe(chart: LineChart) -> str:
     parts = [chart.description]
     if chart.target:
         parts.append(f"{chart.target.label}.")
+    names = [f"{month:%B %Y}" for month in chart.months]
+    if chart.partial_last and names:
+        names[-1] += " (so far)"
     for series in chart.series:
         figures = ", ".join(
-            f"{month:%B %Y} {_fmt(value, chart.unit)}"
-            for month, value in zip(chart.months, series.values, strict=True)
+            f"{name} {_fmt(value, chart.unit)}" for name, value in zip(names, series.values, strict=True)
         )
         parts.append(f"{series.name}: {figures}.")
     return " ".join(parts)
@@ -187,7 +191,9 @@ def line_chart_svg(chart: LineChart) -> SafeString:
     for index, month in enumerate(chart.months):
         x = _x(index, count)
         out.append(f'<text x="{x}" y="{bottom + 18}" text-anchor="middle" font-size="13">{month:%b}</text>')
-        if index == 0 or month.month == 1:
+        if chart.partial_last and index == count - 1:
+            out.append(f'<text x="{x}" y="{bottom + 34}" text-anchor="middle" font-size="13">so far</text>')
+        elif index == 0 or month.month == 1:
             out.append(
                 f'<text x="{x}" y="{bottom + 34}" text-anchor="middle" font-size="13">{month:%Y}</text>'
             )

@@ -291,6 +291,7 @@ def _line_chart_of(months, series, *, chart_id: str, notes=()) -> charts.LineCha
         target=charts.Target(target, f"Target: {target}% answered by the deadline"),
         chart_id=chart_id,
         notes=list(notes),
+        partial_last=True,
     )
 
 
@@ -346,6 +347,7 @@ def _posting_charts(*, now, service=None) -> dict:
                     guideline, f"Guideline: at least {guideline:g} a week (shaded where it is met)", y_max
                 ),
                 chart_id=f"posting-chart-{account.pk}",
+                partial_last=True,
             )
         )
     return {"charts": made, "more": len(listed) > len(shown)}
