@@ -106,3 +106,10 @@ def test_a_percentage_axis_starts_below_the_lowest_figure_and_the_target():
     assert percent_floor([88.0, 97.5, None], 95) == 80
     assert percent_floor([12.0, 97.5], 95) == 0
     assert percent_floor([None], 95) == 80
+
+
+def test_the_current_month_is_marked_so_far():
+    svg = line_chart_svg(chart([series("The whole council", 80)], partial_last=True))
+
+    assert ">so far</text>" in svg
+    assert "February 2026 (so far) 91%" in svg
