@@ -8,6 +8,7 @@ with a table alternative that also exports to CSV.
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -566,6 +567,12 @@ def posting_by_month(*, now: datetime, accounts: list, months: int = 12) -> dict
 
 
 # --- Charts ------------------------------------------------------------------------------------------
+# A bar's label wraps at this many characters (about the label column's width at 14px), each line
+# this far below the last.
+LABEL_WRAP = 40
+LABEL_LINE = 17
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -573,6 +580,14 @@ class Bar:
     text: str
     y: int
     width: float
+    # The label wrapped onto as many lines as it needs: never cut off (issue 13).
+    lines: tuple[str, ...] = ()
+    row_height: int = 30
+
+    @property
+    def label_lines(self) -> list[tuple[int, str]]:
+        """Each line of the label with its baseline."""
+        return [(self.y + 15 + n * LABEL_LINE, line) for n, line in enumerate(self.lines or (self.label,))]
 
 
 @dataclass(frozen=True)
@@ -592,7 +607,7 @@ class BarChart:
 
     @property
     def height(self) -> int:
-        return max(len(self.bars), 1) * self.row_height + 10
+        return max((bar.y + bar.row_height for bar in self.bars), default=self.row_height) + 5
 
     @property
     def bar_height(self) -> int:
@@ -609,9 +624,22 @@ def bar_chart(
     """Scale ``items`` (label, value) to bars; a missing value is drawn as no bar and said as "no data"."""
     top = maximum or max((value or 0 for _, value in items), default=0) or 1
     plot_width = 380
-    bars = []
-    for index, (label, value) in enumerate(items):
+    bars, y = [], 5
+    for label, value in items:
         width = 0 if value is None else max(plot_width * value / top, 0)
         text = "no data" if value is None else f"{value:g}{unit}"
-        bars.append(Bar(label=label, value=value or 0, text=text, y=5 + index * 30, width=round(width, 1)))
+        lines = tuple(textwrap.wrap(label, LABEL_WRAP)) or ("",)
+        height = 30 + LABEL_LINE * (len(lines) - 1)
+        bars.append(
+            Bar(
+                label=label,
+                value=value or 0,
+                text=text,
+                y=y,
+                width=round(width, 1),
+                lines=lines,
+                row_height=height,
+            )
+        )
+        y += height
     return BarChart(title=title, description=description, bars=bars, plot_width=plot_width)
