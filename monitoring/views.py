@@ -332,7 +332,7 @@ def _posting_charts(*, now, service=None) -> dict:
         line = values[account.pk]
         top = max([guideline * 2, *(v for v in line if v is not None)])
         y_max = float(max(4, -(-top // 4) * 4))  # a whole number a gridline
-        name = f"{account.display_name} ({account.get_platform_display()})"
+        name = f"{account.display_name} on {account.get_platform_display()}"
         made.append(
             charts.LineChart(
                 title=f"{name}: original posts a week",
