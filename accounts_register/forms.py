@@ -47,7 +47,7 @@ class AccountForm(GovukFormMixin, forms.ModelForm):
     launch_date = date_field("Launch date")
     planned_end_date = date_field("Planned end date", "For a campaign or time-limited account (000 §8c).")
     review_date = date_field("Next review date", "When the owner next confirms the account is still needed.")
-    password_changed_on = date_field("Password last changed", "004 Do 3: change passwords regularly.")
+    password_changed_on = date_field("Password last changed", "Change passwords regularly (004 Do 3).")
     url = forms.URLField(
         label="Web address",
         max_length=500,
@@ -81,6 +81,8 @@ class AccountForm(GovukFormMixin, forms.ModelForm):
             "password_changed_on",
             "internal_notes",
         ]
+        # Words first, the policy paragraph after them (the model's own help text leads with it).
+        help_texts = {"admin_mailbox_is_shared": "A generic mailbox more than one person can open (000 §11)."}
         error_messages = {
             "platform": {"required": "Choose the platform"},
             "handle": {"required": "Enter the account's handle"},
@@ -138,7 +140,7 @@ class AccountForm(GovukFormMixin, forms.ModelForm):
                     if "comms_has_admin_access" in self.fields
                     else []
                 ),
-                legend="Administration (000 §6f, §11)",
+                legend="Administration",
                 legend_size=Size.MEDIUM,
             ),
             *(

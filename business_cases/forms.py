@@ -114,7 +114,9 @@ class GoLiveForm(DecisionForm):
         help_text="The generic council mailbox the account is registered to, never a person's (000 §11).",
     )
     comms_has_admin_access = forms.BooleanField(
-        label="Communications holds admin access to the account (000 §6f; 004 Do 1)", required=False
+        label="Communications holds admin access to the account",
+        help_text="Joint administration with Communications and Marketing (000 §6f; 004 Do 1).",
+        required=False,
     )
 
     def __init__(self, *args, case=None, **kwargs):

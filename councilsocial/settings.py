@@ -350,6 +350,9 @@ MONITORING_PASSWORD_ROTATION_DAYS = env_int("MONITORING_PASSWORD_ROTATION_DAYS",
 MONITORING_POLICY_REVIEW_MONTHS = 6
 # 003 D5.2: corporate accounts post at least this many original posts per this many days, by platform.
 MONITORING_POSTING_GUIDELINES = {"x": (1, 1), "facebook": (1, 1), "instagram": (2, 7)}
+# 000 §25 expects every enquiry answered by its deadline; the dashboard marks the share the council
+# aims for each month.
+MONITORING_RESPONSE_TARGET_PERCENT = env_int("MONITORING_RESPONSE_TARGET_PERCENT", 95)
 # The posting guideline is judged over this many days, so one quiet day is not a finding.
 MONITORING_POSTING_WINDOW_DAYS = 7
 # The most enquiries or posts one API request may carry.

@@ -8,6 +8,7 @@ with a table alternative that also exports to CSV.
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -445,7 +446,133 @@ def original_posts_since(since: datetime, now: datetime):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+# --- Month-by-month lines for the charts (issue 13 item 7) -----------------------------------------
+# A chart draws at most this many lines (directorates, services or accounts); the table beside it
+# and the downloads hold every one.
+CHART_SERIES_LIMIT = 8
+
+
+def window_months(now: datetime, months: int = 12) -> list[date]:
+    """The first days of the window's months, oldest first, the current month last."""
+    start = first_month(now, months)
+    found = [start]
+    while len(found) < months:
+        found.append(_next_month(found[-1]))
+    return found
+
+
+def _as_date(month) -> date:
+    if isinstance(month, datetime):
+        return (month.astimezone(LONDON) if month.tzinfo else month).date()
+    return month
+
+
+def percent_lines(rows: Iterable[dict], *, key: str, months: list[date]) -> dict:
+    """``rows`` (``month``, ``judged``, ``within`` and ``key``) as each key's percentage answered
+    within the deadline, month by month (None for a month with nothing judged)."""
+    totals: dict = {}
+    for row in rows:
+        cell = totals.setdefault(row[key], {}).setdefault(_as_date(row["month"]), [0, 0])
+        cell[0] += row["within"]
+        cell[1] += row["judged"]
+    return {
+        group: [
+            round(100 * cells[m][0] / cells[m][1], 1) if m in cells and cells[m][1] else None for m in months
+        ]
+        for group, cells in totals.items()
+    }
+
+
+def stored_lines(*, now: datetime, by: str, ids: list[int], months: int = 12, computed_at=None) -> dict:
+    """The stored figures (``ResponseTimeMonth``) as a percentage line for each of ``ids``
+    (directorates or services; ``by`` as for ``stored_summary``): one grouped query over those
+    rows, kept in the cache until the figures are next refreshed."""
+    computed_at = computed_at or figures_computed_at()
+    key = _cache_key("lines", by, first_month(now, months), computed_at, *ids)
+    return cache.get_or_set(key, lambda: _stored_lines(now=now, by=by, ids=ids, months=months), 3600)
+
+
+def _stored_lines(*, now: datetime, by: str, ids: list[int], months: int) -> dict:
+    rows = (
+        ResponseTimeMonth.objects.filter(month__gte=first_month(now, months), **{f"{by}__in": ids})
+        .values(by, "month")
+        .annotate(judged=Sum("judged"), within=Sum("within"))
+        .order_by()
+    )
+    return percent_lines(rows, key=by, months=window_months(now, months))
+
+
+def live_lines(rows: list[dict], *, by: str, ids: list[int], now: datetime, months: int = 12) -> dict:
+    """The same as ``stored_lines`` from figures worked out live (before the first refresh)."""
+    if by == "service_id":
+        key_of = {pk: pk for pk in ids}
+    else:
+        key_of = dict(Service.objects.filter(directorate_id__in=ids).values_list("pk", "directorate_id"))
+    keyed = [{**row, "group": key_of[row["service_id"]]} for row in rows if row["service_id"] in key_of]
+    return percent_lines(keyed, key="group", months=window_months(now, months))
+
+
+def posting_chart_accounts(*, service=None):
+    """The corporate accounts whose posting the dashboard draws against their platform's guideline
+    (003 D5.2): live, on a platform with a guideline, by platform and handle."""
+    guidelines = settings.MONITORING_POSTING_GUIDELINES
+    return (
+        _accounts(service)
+        .live()
+        .filter(kind=AccountKind.CORPORATE, platform__in=list(guidelines))
+        .order_by("platform", "handle", "pk")
+    )
+
+
+def weekly_guideline(platform: str) -> float:
+    """003 D5.2's guideline for ``platform`` as original posts a week."""
+    posts, per_days = settings.MONITORING_POSTING_GUIDELINES[platform]
+    return round(posts * 7 / per_days, 1)
+
+
+def posting_by_month(*, now: datetime, accounts: list, months: int = 12) -> dict[int, list[float | None]]:
+    """Each account's original posts a week, averaged over each month of the window (the current
+    month over its days so far); None before the account was registered. One grouped query over
+    ``post_account_time_idx``."""
+    window = window_months(now, months)
+    since = _month_start(window[0])
+    counts: dict[tuple[int, date], int] = {}
+    grouped = (
+        Post.objects.filter(
+            account__in=[a.pk for a in accounts],
+            kind=PostKind.ORIGINAL,
+            posted_at__gte=since,
+            posted_at__lt=now,
+        )
+        .annotate(month=TruncMonth("posted_at", tzinfo=LONDON))
+        .values("account_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in grouped:
+        counts[(row["account_id"], _as_date(row["month"]))] = row["n"]
+    result = {}
+    for account in accounts:
+        registered = account.created_at.astimezone(LONDON).date()
+        values: list[float | None] = []
+        for month in window:
+            end = min(_month_start(_next_month(month)), now)
+            if registered >= _next_month(month):  # not yet registered that month
+                values.append(None)
+                continue
+            days = max((end - _month_start(month)).total_seconds() / 86400, 1)
+            values.append(round(counts.get((account.pk, month), 0) * 7 / days, 1))
+        result[account.pk] = values
+    return result
+
+
 # --- Charts ------------------------------------------------------------------------------------------
+# A bar's label wraps at this many characters (about the label column's width at 14px), each line
+# this far below the last.
+LABEL_WRAP = 40
+LABEL_LINE = 17
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -453,6 +580,14 @@ class Bar:
     text: str
     y: int
     width: float
+    # The label wrapped onto as many lines as it needs: never cut off (issue 13).
+    lines: tuple[str, ...] = ()
+    row_height: int = 30
+
+    @property
+    def label_lines(self) -> list[tuple[int, str]]:
+        """Each line of the label with its baseline."""
+        return [(self.y + 15 + n * LABEL_LINE, line) for n, line in enumerate(self.lines or (self.label,))]
 
 
 @dataclass(frozen=True)
@@ -472,7 +607,7 @@ class BarChart:
 
     @property
     def height(self) -> int:
-        return max(len(self.bars), 1) * self.row_height + 10
+        return max((bar.y + bar.row_height for bar in self.bars), default=self.row_height) + 5
 
     @property
     def bar_height(self) -> int:
@@ -489,9 +624,22 @@ def bar_chart(
     """Scale ``items`` (label, value) to bars; a missing value is drawn as no bar and said as "no data"."""
     top = maximum or max((value or 0 for _, value in items), default=0) or 1
     plot_width = 380
-    bars = []
-    for index, (label, value) in enumerate(items):
+    bars, y = [], 5
+    for label, value in items:
         width = 0 if value is None else max(plot_width * value / top, 0)
         text = "no data" if value is None else f"{value:g}{unit}"
-        bars.append(Bar(label=label, value=value or 0, text=text, y=5 + index * 30, width=round(width, 1)))
+        lines = tuple(textwrap.wrap(label, LABEL_WRAP)) or ("",)
+        height = 30 + LABEL_LINE * (len(lines) - 1)
+        bars.append(
+            Bar(
+                label=label,
+                value=value or 0,
+                text=text,
+                y=y,
+                width=round(width, 1),
+                lines=lines,
+                row_height=height,
+            )
+        )
+        y += height
     return BarChart(title=title, description=description, bars=bars, plot_width=plot_width)

@@ -24,7 +24,7 @@ from councilsocial.flags.models import FlagKind
 from councilsocial.lib.spreadsheets import columns_of, export_csv
 from councilsocial.permissions import COMMUNICATIONS, ROLE_GROUPS, is_communications
 
-from . import dashboard, imports, services
+from . import charts, dashboard, imports, services
 from .api import accounts_for_sender
 from .connections import platform_reply_state
 from .flag_guidance import flag_row
@@ -221,7 +221,7 @@ def _dashboard(request, *, service=None, title: str):
                 [(row["label"], row["count"]) for row in flags],
             ),
             "by_month": by_month,
-            "performance_chart": _performance_chart(by_month),
+            "posting_charts": _posting_charts(now=now, service=service),
             "accounts": accounts,
             "accounts_chart": dashboard.bar_chart(
                 "Accounts by platform",
@@ -239,15 +239,22 @@ def _dashboard(request, *, service=None, title: str):
 
 
 def _response_times(request, *, service, now, figures_at) -> tuple[dict, list]:
-    """Response times by month, and the council's by directorate (a page of them) or the service's
-    own figures. Read from the stored monthly figures once they have been computed, else live."""
+    """Response times by month, as a line chart against the target, and the council's by directorate
+    (a page of them) or the service's own figures. Read from the stored monthly figures once they
+    have been computed, else live."""
     live = None if figures_at is not None else dashboard.response_performance(now=now, service=service)
     if service is not None:
         if live is None:
             performance, _ = dashboard.stored_response_performance(now=now, service=service)
         else:
             performance = live
-        return {"is_council": False, "performance": performance}, dashboard.performance_by_month(performance)
+        months = dashboard.window_months(now)
+        line = dashboard.percent_lines(performance, key="service_id", months=months).get(service.pk)
+        chart = _line_chart_of(
+            months, [charts.Series(service.name, line or [None] * len(months))], chart_id="response-chart"
+        )
+        context = {"is_council": False, "performance": performance, "response_chart": chart}
+        return context, dashboard.performance_by_month(performance)
     if live is None:
         by_month = dashboard.stored_by_month(now=now, computed_at=figures_at)
     else:
@@ -260,17 +267,98 @@ def _response_times(request, *, service, now, figures_at) -> tuple[dict, list]:
         live=live,
         computed_at=figures_at,
     )
-    return {"is_council": True, "directorates": directorates}, by_month
-
-
-def _performance_chart(by_month):
-    return dashboard.bar_chart(
-        "Enquiries answered within their deadline, by month",
-        "Bar chart of the percentage of enquiries answered within their deadline, by month received.",
-        [(f"{row['month']:%B %Y}", row["percent"]) for row in by_month],
-        maximum=100,
-        unit="%",
+    chart = _response_chart(
+        now=now,
+        page=directorates,
+        by="service__directorate_id",
+        by_month=by_month,
+        whole="The whole council",
+        noun="directorates",
+        live=live,
+        computed_at=figures_at,
     )
+    return {"is_council": True, "directorates": directorates, "response_chart": chart}, by_month
+
+
+RESPONSE_CHART_TITLE = "Enquiries answered within their deadline, by month"
+
+
+def _line_chart_of(months, series, *, chart_id: str, notes=()) -> charts.LineChart:
+    target = settings.MONITORING_RESPONSE_TARGET_PERCENT
+    return charts.LineChart(
+        title=RESPONSE_CHART_TITLE,
+        description=(
+            "Line chart of the percentage of enquiries answered by their deadline, by the month they "
+            "were received."
+        ),
+        months=months,
+        series=series,
+        y_max=100,
+        y_min=charts.percent_floor([v for line in series for v in line.values], target),
+        unit="%",
+        target=charts.Target(target, f"Target: {target}% answered by the deadline"),
+        chart_id=chart_id,
+        notes=list(notes),
+        partial_last=True,
+    )
+
+
+def _response_chart(*, now, page, by: str, by_month, whole: str, noun: str, live, computed_at):
+    """A line for the whole council (or directorate) and one for each of the first
+    ``CHART_SERIES_LIMIT`` rows of the page: one grouped query, whatever the size of the council."""
+    months = dashboard.window_months(now)
+    shown = list(page.object_list)[: dashboard.CHART_SERIES_LIMIT]
+    ids = [row.pk for row in shown]
+    if live is None:
+        lines = dashboard.stored_lines(now=now, by=by, ids=ids, computed_at=computed_at) if ids else {}
+    else:
+        lines = dashboard.live_lines(live, by=by, ids=ids, now=now)
+    total = dashboard.percent_lines(
+        [{**row, "whole": 0} for row in by_month], key="whole", months=months
+    ).get(0, [None] * len(months))
+    series = [charts.Series(whole, total)]
+    series += [charts.Series(row.name, lines.get(row.pk, [None] * len(months))) for row in shown]
+    notes = []
+    if page.paginator.count > len(shown):
+        notes.append(
+            f"The chart shows the first {len(shown)} {noun} of this page; the table below lists "
+            f"all {page.paginator.count}."
+        )
+    return _line_chart_of(months, series, chart_id="response-chart", notes=notes)
+
+
+def _posting_charts(*, now, service=None) -> dict:
+    """A chart for each of the first ``CHART_SERIES_LIMIT`` corporate accounts: its original posts a
+    week, month by month, against its platform's guideline (003 D5.2). Two queries."""
+    listed = list(dashboard.posting_chart_accounts(service=service)[: dashboard.CHART_SERIES_LIMIT + 1])
+    shown = listed[: dashboard.CHART_SERIES_LIMIT]
+    months = dashboard.window_months(now)
+    values = dashboard.posting_by_month(now=now, accounts=shown)
+    made = []
+    for account in shown:
+        guideline = dashboard.weekly_guideline(account.platform)
+        line = values[account.pk]
+        top = max([guideline * 2, *(v for v in line if v is not None)])
+        y_max = float(max(4, -(-top // 4) * 4))  # a whole number a gridline
+        name = f"{account.display_name} on {account.get_platform_display()}"
+        made.append(
+            charts.LineChart(
+                title=f"{name}: original posts a week",
+                description=(
+                    "Line chart of the original posts a week (not replies or shares), averaged over "
+                    "each month."
+                ),
+                months=months,
+                series=[charts.Series(name, line)],
+                y_max=y_max,
+                target=charts.Target(
+                    guideline, f"Guideline: at least {guideline:g} a week (shaded where it is met)", y_max
+                ),
+                chart_id=f"posting-chart-{account.pk}",
+                partial_last=True,
+            )
+        )
+    return {"charts": made, "more": len(listed) > len(shown)}
 
 
 def _summary_page(request, rows, *, by: str, now, live, computed_at=None):
@@ -319,7 +407,16 @@ def directorate_dashboard(request, pk: int):
             "now": now,
             "figures_at": figures_at or now,
             "by_month": by_month,
-            "performance_chart": _performance_chart(by_month),
+            "response_chart": _response_chart(
+                now=now,
+                page=services_page,
+                by="service_id",
+                by_month=by_month,
+                whole=f"The whole of {directorate.name}",
+                noun="services",
+                live=live,
+                computed_at=figures_at,
+            ),
             "services": services_page,
             "query": "",
         },

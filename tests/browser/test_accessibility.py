@@ -26,7 +26,9 @@ ROLES = ["officer", "manager", "director", "comms", "admin"]
 
 @pytest.fixture
 def demo(live_server):
-    call_command("seed_demo", "--password", PASSWORD, "--allow-production", stdout=StringIO())
+    call_command(
+        "seed_demo", "--password", PASSWORD, "--allow-production", "--without-history", stdout=StringIO()
+    )
     return live_server
 
 

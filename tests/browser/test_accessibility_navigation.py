@@ -47,7 +47,9 @@ KNOWN_VIOLATIONS: dict[str, set[str]] = {}
 
 
 def seed_demo() -> None:
-    call_command("seed_demo", "--password", PASSWORD, "--allow-production", stdout=StringIO())
+    call_command(
+        "seed_demo", "--password", PASSWORD, "--allow-production", "--without-history", stdout=StringIO()
+    )
 
 
 def sign_in(live_server, page, username: str) -> None:

@@ -25,7 +25,9 @@ PASSWORD = "browser-demo-password"
 
 @pytest.fixture
 def demo(live_server, settings):
-    call_command("seed_demo", "--password", PASSWORD, "--allow-production", stdout=StringIO())
+    call_command(
+        "seed_demo", "--password", PASSWORD, "--allow-production", "--without-history", stdout=StringIO()
+    )
     settings.SITE_URL = live_server.url  # the emailed links point at the test server
     return live_server
 

@@ -36,7 +36,9 @@ LISTS = {
 
 @pytest.fixture
 def demo(live_server):
-    call_command("seed_demo", "--password", PASSWORD, "--allow-production", stdout=StringIO())
+    call_command(
+        "seed_demo", "--password", PASSWORD, "--allow-production", "--without-history", stdout=StringIO()
+    )
     return live_server
 
 
@@ -57,6 +59,12 @@ def test_each_role_home_page_is_a_work_list(demo, page, axe, screenshot, usernam
         for box in (item.bounding_box() for item in page.locator(".govuk-service-navigation__item").all())
     }
     assert len(tops) == 1, tops
+    # ...and every link and the "Sign out" button on the same line, not pushed below it.
+    links = [
+        item.bounding_box()
+        for item in page.locator(".govuk-service-navigation__item .govuk-service-navigation__link").all()
+    ]
+    assert max(box["y"] for box in links) - min(box["y"] for box in links) < 4, links
     # Every list either links to its items or says in words that there is nothing to do.
     for section in main.locator("section.app-worklist").all():
         assert section.locator("li a").count() or section.locator("p.govuk-hint").count()

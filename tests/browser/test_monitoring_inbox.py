@@ -93,5 +93,6 @@ def test_communications_sees_the_dashboard(live_server, page, screenshot, comms,
 
     main = page.locator("main")
     assert "Open governance flags" in main.inner_text()
-    assert page.locator("figure.app-chart svg[role=img]").count() == 3
+    # Flags, response times by month, accounts, and the one corporate account's posting (issue 13).
+    assert page.locator("figure.app-chart svg[role=img]").count() == 4
     screenshot("monitoring-dashboard")

@@ -23,7 +23,9 @@ MAX_TABS = 80
 
 @pytest.fixture
 def demo(live_server):
-    call_command("seed_demo", "--password", PASSWORD, "--allow-production", stdout=StringIO())
+    call_command(
+        "seed_demo", "--password", PASSWORD, "--allow-production", "--without-history", stdout=StringIO()
+    )
     return live_server
 
 

@@ -34,7 +34,9 @@ HOME_TEXT = {
 
 @pytest.fixture
 def demo(live_server):
-    call_command("seed_demo", "--password", PASSWORD, "--allow-production", stdout=StringIO())
+    call_command(
+        "seed_demo", "--password", PASSWORD, "--allow-production", "--without-history", stdout=StringIO()
+    )
     return live_server
 
 

@@ -106,6 +106,16 @@ def test_a_bar_chart_scales_to_its_largest_value():
     assert [bar.text for bar in chart.bars] == ["2", "4", "no data"]
 
 
+def test_a_bar_label_is_wrapped_onto_more_lines_never_cut_off():
+    label = "Business case waiting too long for a decision at the Corporate Director's stage"
+    chart = dashboard.bar_chart("T", "D", [(label, 3), ("Short", 1)])
+
+    long, short = chart.bars
+    assert len(long.lines) == 3 and " ".join(long.lines) == label
+    assert short.y == long.y + long.row_height  # the next bar starts below the wrapped label
+    assert chart.height >= short.y + short.row_height
+
+
 def test_the_council_dashboard_shows_charts_with_table_alternatives(fixture, client, comms):
     client.force_login(comms)
 

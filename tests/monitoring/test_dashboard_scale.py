@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts_register.models import AccountKind, Directorate, Service, SocialMediaAccount
-from monitoring.dashboard import LIST_LIMIT, SUMMARY_PAGE_SIZE, first_month
+from monitoring.dashboard import CHART_SERIES_LIMIT, LIST_LIMIT, SUMMARY_PAGE_SIZE, first_month
 from monitoring.models import ResponseTimeMonth, ResponseTimeRefresh
 from tests.factories import AccountFactory, DirectorateFactory, UserFactory
 
@@ -112,6 +112,11 @@ def test_the_council_dashboard_runs_the_same_queries_and_lists_a_page_at_any_siz
     assert len(context["inactive"]) == LIST_LIMIT and context["inactive_total"] == 300
     assert len(context["posting"]) == LIST_LIMIT and context["posting_total"] == 300
     assert len(context["by_month"]) <= 12
+    # The charts draw the council and the first directorates, and the first corporate accounts.
+    assert len(context["response_chart"].series) == 1 + CHART_SERIES_LIMIT
+    assert len(context["response_chart"].months) == 12
+    assert len(context["posting_charts"]["charts"]) == CHART_SERIES_LIMIT
+    assert context["posting_charts"]["more"]
     page = response.content.decode()
     assert "Next" in page and "the download lists them all" in page
     assert "Response times by service and month" not in page  # on each directorate's page instead
@@ -131,6 +136,10 @@ def test_a_directorate_page_runs_the_same_queries_and_lists_a_page_of_services(
 
     assert many == few
     assert len(response.context["services"].rows) == SUMMARY_PAGE_SIZE
+    chart = response.context["response_chart"]
+    assert [series.name for series in chart.series[:2]] == [f"The whole of {large.name}", "large service 0-0"]
+    assert len(chart.series) == 1 + CHART_SERIES_LIMIT
+    assert chart.series[1].values == [75.0] * 12
     row = response.context["services"].rows[0]
     assert (row["received"], row["within"], row["judged"]) == (120, 72, 96)
     assert "75.0% (72 of 96)" in response.content.decode()

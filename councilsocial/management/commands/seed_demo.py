@@ -41,6 +41,7 @@ from councilsocial.permissions import (
 )
 from monitoring.demo import seed_monitoring_demo
 from monitoring.demo_connections import seed_demo_connections
+from monitoring.demo_history import seed_monitoring_history
 from operations.demo import seed_operations_demo
 from risk_assessments.demo import seed_demo_assessments
 
@@ -200,6 +201,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with DEBUG off. Never do this on a council's live system.",
         )
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Leave out the year of past enquiries and posts (quicker; the charts then show little).",
+        )
 
     @transaction.atomic
     def handle(self, *args, password: str | None, allow_production: bool, **options):
@@ -263,6 +269,8 @@ class Command(BaseCommand):
         seed_demo_assessments(now=timezone.now())
         self._make_active(users)
 
+        if not options["without_history"]:
+            self._history(timezone.now())
         seed_monitoring_demo(now=timezone.now())
         seed_operations_demo(by=users["comms"], now=timezone.now())
         # Two accounts read from the demonstration platform, so enquiries arrive while the demo runs.
@@ -276,6 +284,17 @@ class Command(BaseCommand):
         self.stdout.write("Sign in at /sign-in/ with one of these demo users:")
         for username, role in SIGN_IN_ROLES:
             self.stdout.write(f"  {role:<62} username: {username:<10} password: {password}")
+
+    def _history(self, now) -> None:
+        """A year of enquiries, responses, posts and cleared flags, so the dashboard's charts show
+        twelve months (issue 13 item 7). Before ``seed_monitoring_demo``, whose refresh of the
+        dashboard's figures then counts them."""
+        made = seed_monitoring_history(now=now)
+        if made.enquiries or made.posts:
+            self.stdout.write(
+                f"A year of history: {made.enquiries} enquiries, {made.posts} posts, "
+                f"{made.flags} overdue flags raised and cleared."
+            )
 
     def _record_existing_approvals(self, users: dict) -> None:
         """The demo accounts existed before the app (003 §5.7): Communications record each one's
