@@ -68,6 +68,20 @@ class EnquiryInSerializer(serializers.Serializer):
     author = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     text = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
     channel = serializers.ChoiceField(choices=Channel.choices)
+    url = serializers.URLField(
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="A link to it on the platform.",
+    )
+    conversation_id = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="The platform's id of the thread.",
+    )
 
 
 class LeanRepresentation:
@@ -102,6 +116,8 @@ class EnquirySerializer(LeanRepresentation, serializers.ModelSerializer):
             "author",
             "text",
             "channel",
+            "url",
+            "conversation_id",
             "status",
             "response_due_at",
             "response_policy",
@@ -119,12 +135,27 @@ class PostInSerializer(serializers.Serializer):
     platform_id = serializers.CharField(max_length=200, help_text="The platform's own id for the post.")
     posted_at = AwareDateTimeField(help_text="ISO 8601 with offset.")
     kind = serializers.ChoiceField(choices=PostKind.choices, required=False, default=PostKind.ORIGINAL)
+    text = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
+    url = serializers.URLField(
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="A link to it on the platform.",
+    )
+    published_by = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Which authorised user published it, where the platform says.",
+    )
 
 
 class PostSerializer(LeanRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Post
-        fields = ["id", "account", "platform_id", "posted_at", "kind"]
+        fields = ["id", "account", "platform_id", "posted_at", "kind", "text", "url", "published_by"]
         read_only_fields = fields
 
 
@@ -138,6 +169,9 @@ class ResponseInSerializer(serializers.Serializer):
         default="",
         help_text="Required when kind is no_response_needed (004 Don't 5–6).",
     )
+    text = serializers.CharField(
+        max_length=5000, allow_blank=True, required=False, default="", help_text="What was said (optional)."
+    )
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -145,7 +179,7 @@ class ResponseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Response
-        fields = ["id", "kind", "responded_at", "reason", "enquiry"]
+        fields = ["id", "kind", "responded_at", "reason", "text", "enquiry"]
         read_only_fields = fields
 
 

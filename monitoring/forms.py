@@ -17,6 +17,26 @@ from .connectors.registry import APP_PASSWORD_PLATFORMS
 from .models import PEOPLE_REASONS, Channel
 
 
+class ResponseTextForm(InputLimitsMixin, forms.Form):
+    """What was said in a holding reply or a full answer, kept with who recorded it and when
+    (000 Appendix 2: the duty officer's record). Optional: the platform keeps the reply itself."""
+
+    text = forms.CharField(
+        label="What did you say? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        help_text="Paste or summarise your reply, so whoever picks this up later can see it.",
+        error_messages={"max_length": "Keep what you said to 5,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("text", rows=3))
+
+
 class NoResponseForm(forms.Form):
     """004 Don't 5–6: close an enquiry without replying, saying why."""
 

@@ -130,6 +130,13 @@ def _insert_ignoring_conflicts(model, objs: list) -> None:
         )
 
 
+def _link(value) -> str:
+    """A link to the item on the platform, kept only if it is a web address: the inbox shows it as
+    a link, so nothing else (``javascript:``, ``data:``) may be stored, whoever sent it."""
+    value = str(value or "").strip()
+    return value[:500] if value.lower().startswith(("https://", "http://")) else ""
+
+
 def _key(item) -> tuple[int, str]:
     account = item["account"]
     return (getattr(account, "pk", account), str(item["platform_id"]))
@@ -167,8 +174,8 @@ def enquiries_ingest(*, items: list[dict], now: datetime) -> IngestResult:
                     author=item.get("author", ""),
                     text=item.get("text", ""),
                     channel=item["channel"],
-                    url=item.get("url", ""),
-                    conversation_id=item.get("conversation_id", ""),
+                    url=_link(item.get("url")),
+                    conversation_id=str(item.get("conversation_id") or "")[:200],
                     response_due_at=due,
                     response_policy=policy,
                     recorded_at=now,
@@ -203,8 +210,8 @@ def posts_ingest(*, items: list[dict], now: datetime) -> IngestResult:
                         posted_at=item["posted_at"],
                         kind=item.get("kind") or PostKind.ORIGINAL,
                         text=item.get("text", ""),
-                        url=item.get("url", ""),
-                        published_by=item.get("published_by", ""),
+                        url=_link(item.get("url")),
+                        published_by=str(item.get("published_by") or "")[:200],
                         recorded_at=now,
                     )
                 )

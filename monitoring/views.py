@@ -28,7 +28,14 @@ from . import charts, dashboard, imports, services
 from .api import accounts_for_sender
 from .connections import platform_reply_state
 from .flag_guidance import flag_row
-from .forms import ActivityUploadForm, EnquiryForm, FlagAssignForm, FlagNoteForm, NoResponseForm
+from .forms import (
+    ActivityUploadForm,
+    EnquiryForm,
+    FlagAssignForm,
+    FlagNoteForm,
+    NoResponseForm,
+    ResponseTextForm,
+)
 from .models import DutyDay, Response, ResponseKind, ResponseTimeMonth
 from .selectors import get_enquiry_for_user, inbox_enquiries
 from .services import UNDO_MINUTES, duty_officer_on
@@ -111,22 +118,24 @@ def enquiry_respond(request, pk: int):
     """Record a response: the inbox's link, then one button (a holding reply or a full answer), or
     "no response needed" with a reason. The response time is now."""
     enquiry = get_enquiry_for_user(request.user, pk, write=True)
-    form = NoResponseForm()
+    form, said = NoResponseForm(), ResponseTextForm()
     if request.method == "POST":
         kind = request.POST.get("kind", "")
-        reason = ""
         if kind == ResponseKind.NO_RESPONSE_NEEDED:
             form = NoResponseForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else None
-        if reason is not None:
+            chosen = {"reason": form.cleaned_data["reason"]} if form.is_valid() else None
+        else:
+            said = ResponseTextForm(request.POST)
+            chosen = {"text": said.cleaned_data["text"].strip()} if said.is_valid() else None
+        if chosen is not None:
             try:
                 services.enquiry_record_response(
                     enquiry=enquiry,
                     kind=kind,
                     responded_at=timezone.now(),
-                    reason=reason,
                     by=request.user,
                     now=timezone.now(),
+                    **chosen,
                 )
             except services.ResponseError as error:
                 for message in error.errors.values():
@@ -142,6 +151,8 @@ def enquiry_respond(request, pk: int):
             "enquiry": enquiry,
             "people": _enquiry_people(enquiry),
             "form": form,
+            "said": said,
+            "responses": enquiry.responses.filter(undone_at__isnull=True).select_related("recorded_by"),
             "platform_reply": platform_reply_state(enquiry=enquiry, by=request.user),
             "words": deadline_in_words(enquiry.response_due_at, timezone.now(), calendar_current()),
         },
