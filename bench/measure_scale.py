@@ -133,7 +133,8 @@ def overdue_floor_sql(now):
     """The overdue check as one hand-written statement: resolve cleared flags and raise new ones."""
     from django.contrib.contenttypes.models import ContentType
 
-    from monitoring.models import Enquiry, GovernanceFlag
+    from councilsocial.flags.models import GovernanceFlag
+    from monitoring.models import Enquiry
 
     flag, enquiry = GovernanceFlag._meta.db_table, Enquiry._meta.db_table
     ct = ContentType.objects.get_for_model(Enquiry).pk
@@ -225,7 +226,8 @@ def forget_earlier_runs() -> None:
     the loader's ``e…`` and ``p…``), so every run starts from the same 20,000 open enquiries."""
     from django.db import connection
 
-    from monitoring.models import Enquiry, GovernanceFlag, Post, Response
+    from councilsocial.flags.models import GovernanceFlag
+    from monitoring.models import Enquiry, Post, Response
 
     with connection.cursor() as cursor:
         cursor.execute(f'DELETE FROM "{GovernanceFlag._meta.db_table}"')  # noqa: S608
@@ -240,8 +242,9 @@ def measure_history(size_name: str) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from councilsocial.flags.models import GovernanceFlag
     from monitoring import checks
-    from monitoring.models import Enquiry, GovernanceFlag
+    from monitoring.models import Enquiry
     from monitoring.services import response_stats_refresh
 
     forget_earlier_runs()

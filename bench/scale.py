@@ -199,9 +199,9 @@ def load_history(size: dict, now) -> None:
     from django.db import connection
 
     from accounts_register.models import Directorate, Service, SocialMediaAccount
+    from councilsocial.flags.models import GovernanceFlag
     from monitoring.models import (
         Enquiry,
-        GovernanceFlag,
         Post,
         Response,
         ResponseTimeMonth,

@@ -118,11 +118,13 @@ class Enquiry(ConcurrentTransitionMixin, models.Model):
     author = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    url = models.URLField("link to it on the platform", max_length=500, blank=True)
+    url = models.URLField("link to it on the platform", max_length=500, blank=True, default="", db_default="")
     conversation_id = models.CharField(
         "the conversation it belongs to",
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text="The platform's id of the thread.",
     )
     response_due_at = models.DateTimeField()
@@ -267,11 +269,13 @@ class Response(models.Model):
     kind = models.CharField(max_length=20, choices=ResponseKind.choices)
     responded_at = models.DateTimeField()
     reason = models.CharField(max_length=20, choices=NoResponseReason.choices, blank=True)
-    text = models.TextField("what was said", blank=True)
+    text = models.TextField("what was said", blank=True, default="", db_default="")
     platform_id = models.CharField(
         "the platform's id",
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text="Where the reply was seen on or sent to the platform.",
     )
     recorded_by = models.ForeignKey(
@@ -309,10 +313,14 @@ class Post(models.Model):
     platform_id = models.CharField("the platform's id", max_length=200)
     posted_at = models.DateTimeField()
     kind = models.CharField(max_length=10, choices=PostKind.choices, default=PostKind.ORIGINAL)
-    text = models.TextField(blank=True)
-    url = models.URLField("link to it on the platform", max_length=500, blank=True)
+    text = models.TextField(blank=True, default="", db_default="")
+    url = models.URLField("link to it on the platform", max_length=500, blank=True, default="", db_default="")
     published_by = models.CharField(
-        max_length=200, blank=True, help_text="Which authorised user published it, where the platform says."
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Which authorised user published it, where the platform says.",
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
