@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accounts_register.models import AccessRole, AuthorisedUser
+from accounts_register import services as register
+from accounts_register.models import AccessEndReason, AccessRole, AuthorisedUser
 from councilsocial.notifications.models import Notification
 from operations import services as ops
 from operations.models import Emergency, EmergencySuspension
@@ -70,10 +71,12 @@ def test_the_suspension_is_in_the_access_history(comms, access):
 
 
 def test_access_already_suspended_or_ended_is_not_recorded_as_the_emergencys(comms, access):
-    AuthorisedUser.objects.filter(pk=access["officer"].pk).update(
-        suspended_at=timezone.now() - timedelta(days=1), suspension_reason="Investigation"
+    register.authorised_user_suspend(
+        access=access["officer"], by=comms, reason="Investigation", now=timezone.now() - timedelta(days=1)
     )
-    AuthorisedUser.objects.filter(pk=access["temporary"].pk).update(ended_at=timezone.now())
+    register.authorised_user_end(
+        access=access["temporary"], by=comms, reason=AccessEndReason.REVOKED, now=timezone.now()
+    )
     emergency = declare(comms)
     recorded = set(emergency.suspensions.values_list("authorised_user", flat=True))
     assert access["officer"].pk not in recorded and access["temporary"].pk not in recorded
@@ -132,8 +135,8 @@ def lift(emergency, comms, **kwargs):
 
 
 def test_lifting_restores_exactly_the_access_it_suspended(comms, access):
-    AuthorisedUser.objects.filter(pk=access["officer"].pk).update(
-        suspended_at=timezone.now() - timedelta(days=1), suspension_reason="Investigation"
+    register.authorised_user_suspend(
+        access=access["officer"], by=comms, reason="Investigation", now=timezone.now() - timedelta(days=1)
     )
     emergency = declare(comms)
     report = lift(emergency, comms)
@@ -147,8 +150,11 @@ def test_lifting_restores_exactly_the_access_it_suspended(comms, access):
 
 def test_access_revoked_during_the_emergency_stays_revoked(comms, access):
     emergency = declare(comms)
-    AuthorisedUser.objects.filter(pk=access["other_owner"].pk).update(
-        ended_at=timezone.now(), end_reason="revoked"
+    register.authorised_user_end(
+        access=AuthorisedUser.objects.get(pk=access["other_owner"].pk),
+        by=comms,
+        reason=AccessEndReason.REVOKED,
+        now=timezone.now(),
     )
     report = lift(emergency, comms)
 
