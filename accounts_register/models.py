@@ -785,9 +785,10 @@ class AuthorisedUser(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=list(OPEN_ACCESS), target=AccessStatus.ENDED, permission=may_change_access
     )
-    def end(self, *, by=None, description=None):
+    def end_access(self, *, by=None, description=None):
         """Current or suspended → ended: revoked, the person left, or temporary access over (003 D2.3,
-        D2.9). The record is kept."""
+        D2.9). The record is kept. (Not plain ``end``: that is also every regular expression match's
+        method, and the search for transitions called outside the services goes by name.)"""
 
 
 # --- Register import (issue 3 item 7) ----------------------------------------------------------

@@ -381,7 +381,7 @@ def authorised_user_end(
 
     description = f"{AccessEndReason(reason).label}. {note}".strip(". ")
     return _access_transition(
-        access=access, name="end", by=by, description=description, before_save=before_save
+        access=access, name="end_access", by=by, description=description, before_save=before_save
     )
 
 
@@ -491,7 +491,7 @@ def person_leaves(*, person, by, now: datetime) -> int:
         )
         ended = _access_transition_many(
             open_access,
-            "end",
+            "end_access",
             by=by,
             description="Left the council. User switched off",
             ended_at=now,
@@ -555,7 +555,7 @@ def end_access_of_switched_off_users(*, now: datetime) -> LeaverSweep:
         )
         ended = _access_transition_many(
             leavers,
-            "end",
+            "end_access",
             by=None,
             description="Left the council: user switched off",
             ended_at=now,

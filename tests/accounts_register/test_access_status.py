@@ -62,7 +62,7 @@ def test_a_manager_ends_access_from_the_page_and_it_is_saved_and_logged(client, 
     [log] = log_of(access)
     assert (log.by, log.transition, log.source_state, log.state) == (
         manager,
-        "end",
+        "end_access",
         AccessStatus.CURRENT,
         AccessStatus.ENDED,
     )
@@ -177,7 +177,7 @@ def test_the_leavers_sweep_ends_access_once_as_the_system_with_a_log(access, off
         AccessEndReason.LEFT,
     )
     [log] = log_of(access)
-    assert (log.by, log.transition, log.source_state) == (None, "end", AccessStatus.CURRENT)
+    assert (log.by, log.transition, log.source_state) == (None, "end_access", AccessStatus.CURRENT)
 
 
 def test_a_person_marked_as_left_loses_all_their_access_with_who_did_it(

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django_fsm_log.models import StateLog
 
 from accounts_register import services as register
-from accounts_register.models import AccessEndReason, AccessRole, AuthorisedUser
+from accounts_register.models import AccessEndReason, AccessRole, AccessStatus, AuthorisedUser
 from councilsocial.notifications.models import Notification
 from operations import services as ops
 from operations.models import Emergency, EmergencySuspension
@@ -146,6 +147,23 @@ def test_lifting_restores_exactly_the_access_it_suspended(comms, access):
     assert current == {a for key, a in access.items() if key != "officer"}
     # The access suspended before the emergency, for another reason, stays suspended.
     assert AuthorisedUser.objects.get(pk=access["officer"].pk).suspension_reason == "Investigation"
+
+
+def test_the_emergency_suspends_and_lifting_restores_the_status_with_who_and_why(comms, access):
+    emergency = declare(comms)
+    suspended = AuthorisedUser.objects.get(pk=access["officer"].pk)
+    assert suspended.status == AccessStatus.SUSPENDED
+    assert AuthorisedUser.objects.get(pk=access["comms_on_account"].pk).status == AccessStatus.CURRENT
+    lift(emergency, comms)
+    assert AuthorisedUser.objects.get(pk=suspended.pk).status == AccessStatus.CURRENT
+    logs = [
+        (log.by, log.transition, log.description) for log in StateLog.objects.for_(suspended).order_by("pk")
+    ]
+    assert logs == [
+        (comms, "suspend", f"Emergency #{emergency.pk}: Flooding in Rugeley"),
+        (comms, "restore", f"Emergency #{emergency.pk} lifted"),
+    ]
+    assert not StateLog.objects.for_(access["comms_on_account"]).exists()
 
 
 def test_access_revoked_during_the_emergency_stays_revoked(comms, access):
