@@ -219,8 +219,17 @@ class SocialMediaAccountAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(AuthorisedUser)
 class AuthorisedUserAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["person", "account", "role", "granted_at", "expires_on", "ended_at", "end_reason"]
-    list_filter = ["role", "end_reason"]
+    list_display = [
+        "person",
+        "account",
+        "role",
+        "status",
+        "granted_at",
+        "expires_on",
+        "ended_at",
+        "end_reason",
+    ]
+    list_filter = ["status", "role", "end_reason"]
     search_fields = ["person__username", "person__last_name", "account__handle"]
     list_select_related = ["person", "account"]
 

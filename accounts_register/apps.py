@@ -11,7 +11,7 @@ class AccountsRegisterConfig(AppConfig):
 
         from . import rules  # noqa: F401  (registers the register's object permissions)
         from .checks import CHECKS
-        from .models import AccountStatus, SocialMediaAccount
+        from .models import AccessStatus, AccountStatus, AuthorisedUser, SocialMediaAccount
         from .services import check_accounts_without_owner, check_temporary_access
 
         registry.register("temporary_access", check_temporary_access)
@@ -27,4 +27,8 @@ class AccountsRegisterConfig(AppConfig):
                 AccountStatus.CLOSED: "grey",
                 AccountStatus.ARCHIVED: "grey",
             },
+        )
+        status_tags.register(
+            AuthorisedUser,
+            {AccessStatus.CURRENT: "green", AccessStatus.SUSPENDED: "orange", AccessStatus.ENDED: "grey"},
         )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
@@ -641,25 +642,50 @@ class AccessEndReason(models.TextChoices):
     EXPIRED = "expired", "Temporary access ended"
 
 
+class AccessStatus(models.TextChoices):
+    """Where a person's access to an account stands (003 D2.3, D9). The timestamps and reasons
+    beside it (``suspended_at``, ``ended_at``, ``end_reason``…) record when and why it got there."""
+
+    CURRENT = "current", "Current"
+    SUSPENDED = "suspended", "Suspended"
+    ENDED = "ended", "Ended"
+
+
+#: Access not ended: in force, or suspended (by an emergency) and waiting to be restored.
+OPEN_ACCESS = (AccessStatus.CURRENT, AccessStatus.SUSPENDED)
+
+#: The permission ``may_change_access`` asks; ``accounts_register/rules.py`` answers it with the
+#: page rule, ``selectors.may_manage_access`` (Communications and the service's managers).
+MANAGE_ACCESS = "accounts_register.manage_access"
+
+
+def may_change_access(access, user) -> bool:
+    """Communications and the managers of the account's service suspend, restore and end access
+    (003 D2.3); ``user`` None is the council's own jobs (the emergency, the leavers' sweep)."""
+    if user is None:
+        return True
+    return user.has_perm(MANAGE_ACCESS, access)
+
+
 class AuthorisedUserQuerySet(models.QuerySet):
     def visible_to(self, user) -> AuthorisedUserQuerySet:
         """Access records a person may see: those of the accounts they may see."""
         return self.filter(account__in=SocialMediaAccount.objects.visible_to(user).values("pk"))
 
     def current(self, *, today=None) -> AuthorisedUserQuerySet:
-        """Access that is in force: not ended and not suspended (e.g. by an emergency)."""
-        from django.utils import timezone
-
+        """Access that is in force on ``today``: current (not ended, not suspended by an emergency)
+        and not past its last day."""
         today = today or timezone.localdate()
-        return self.filter(ended_at__isnull=True, suspended_at__isnull=True).filter(
+        return self.filter(status=AccessStatus.CURRENT).filter(
             Q(expires_on__isnull=True) | Q(expires_on__gte=today)
         )
 
     def not_ended(self) -> AuthorisedUserQuerySet:
-        return self.filter(ended_at__isnull=True)
+        """Access not ended: current or suspended."""
+        return self.filter(status__in=OPEN_ACCESS)
 
 
-class AuthorisedUser(models.Model):
+class AuthorisedUser(ConcurrentTransitionMixin, models.Model):
     """A person's access to one account: the list of authorised users (003 D2.3, 002 §5.2).
 
     Ending access keeps the record, with who ended it, when and why.
@@ -670,6 +696,9 @@ class AuthorisedUser(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_access"
     )
     role = models.CharField(max_length=20, choices=AccessRole.choices)
+    status = FSMField(
+        max_length=20, choices=AccessStatus.choices, default=AccessStatus.CURRENT, protected=True
+    )
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField()
     review_date = models.DateField(null=True, blank=True, help_text="When this access is next reviewed.")
@@ -695,9 +724,12 @@ class AuthorisedUser(models.Model):
 
     class Meta:
         ordering = ["account", "role", "person"]
+        verbose_name = "access record"
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "person"], condition=Q(ended_at__isnull=True), name="access_one_open_grant"
+                fields=["account", "person"],
+                condition=Q(status__in=OPEN_ACCESS),
+                name="access_one_open_grant",
             ),
             models.CheckConstraint(
                 condition=~Q(role="temporary") | Q(expires_on__isnull=False), name="access_temporary_has_end"
@@ -707,14 +739,14 @@ class AuthorisedUser(models.Model):
             # Job check_temporary_access (003 D2.9): open access past its end date (this index) or its
             # review date (access_open_review_idx); the planner ORs the two.
             models.Index(
-                fields=["expires_on"], condition=Q(ended_at__isnull=True), name="access_open_expiry_idx"
+                fields=["expires_on"], condition=Q(status__in=OPEN_ACCESS), name="access_open_expiry_idx"
             ),
             models.Index(
-                fields=["review_date"], condition=Q(ended_at__isnull=True), name="access_open_review_idx"
+                fields=["review_date"], condition=Q(status__in=OPEN_ACCESS), name="access_open_review_idx"
             ),
-            # Who may use what, by person.
+            # Who may use what, by person; job end_access_of_switched_off_users (the leavers' sweep).
             models.Index(
-                fields=["person"], condition=Q(ended_at__isnull=True), name="access_open_person_idx"
+                fields=["person"], condition=Q(status__in=OPEN_ACCESS), name="access_open_person_idx"
             ),
         ]
 
@@ -723,13 +755,40 @@ class AuthorisedUser(models.Model):
 
     @property
     def is_current(self) -> bool:
-        from django.utils import timezone
-
-        return (
-            self.ended_at is None
-            and self.suspended_at is None
-            and (self.expires_on is None or self.expires_on >= timezone.localdate())
+        return self.status == AccessStatus.CURRENT and (
+            self.expires_on is None or self.expires_on >= timezone.localdate()
         )
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == AccessStatus.ENDED
+
+    # --- Status (003 D2.3, D9): the register's services move it, through the shared runner --------
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=AccessStatus.CURRENT, target=AccessStatus.SUSPENDED, permission=may_change_access
+    )
+    def suspend(self, *, by=None, description=None):
+        """Current → suspended: nobody uses the access for now, as in an emergency (003 D9.1–9.2)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=AccessStatus.SUSPENDED, target=AccessStatus.CURRENT, permission=may_change_access
+    )
+    def restore(self, *, by=None, description=None):
+        """Suspended → current: the suspension is over, as when an emergency is lifted (003 D9.3)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=list(OPEN_ACCESS), target=AccessStatus.ENDED, permission=may_change_access
+    )
+    def end_access(self, *, by=None, description=None):
+        """Current or suspended → ended: revoked, the person left, or temporary access over (003 D2.3,
+        D2.9). The record is kept. (Not plain ``end``: that is also every regular expression match's
+        method, and the search for transitions called outside the services goes by name.)"""
 
 
 # --- Register import (issue 3 item 7) ----------------------------------------------------------

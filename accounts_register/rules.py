@@ -12,8 +12,8 @@ import rules
 
 from councilsocial.permissions import communications
 
-from .models import Service
-from .selectors import ServiceRole, service_role
+from .models import MANAGE_ACCESS, Service
+from .selectors import ServiceRole, may_manage_access, service_role
 
 
 def service_of(obj) -> Service | None:
@@ -41,3 +41,13 @@ def director_of(user, obj) -> bool:
 
 
 rules.add_perm("accounts_register.view_service", communications | member_of_service | director_of)
+
+
+@rules.predicate
+def manages_access_of(user, access) -> bool:
+    """Communications and the managers of the access record's account's service (003 D2.3)."""
+    return access is not None and may_manage_access(user, access.account)
+
+
+# Asked by the access record's transitions (``models.may_change_access``).
+rules.add_perm(MANAGE_ACCESS, manages_access_of)

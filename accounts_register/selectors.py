@@ -116,7 +116,8 @@ def register_accounts(user, filters: RegisterFilters, *, now: datetime) -> Query
     whatever the number of accounts.
     """
     current_users = (
-        AuthorisedUser.objects.filter(account=OuterRef("pk"), ended_at__isnull=True)
+        AuthorisedUser.objects.not_ended()
+        .filter(account=OuterRef("pk"))
         .order_by()
         .values("account")
         .annotate(n=Count("pk"))
@@ -260,15 +261,14 @@ def get_flag_for_user(user, pk, *, write: bool = False) -> GovernanceFlag:
 
 
 def current_access(account) -> QuerySet[AuthorisedUser]:
-    return account.authorised_users.filter(ended_at__isnull=True).select_related("person", "granted_by")
+    return account.authorised_users.not_ended().select_related("person", "granted_by")
 
 
 def who_may_use_what(*, person=None) -> QuerySet[AuthorisedUser]:
     """002 §5.2: IT's record of authorised users and the sites each may use, by person."""
     access = (
-        AuthorisedUser.objects.filter(
-            ended_at__isnull=True, account__status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED]
-        )
+        AuthorisedUser.objects.not_ended()
+        .filter(account__status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED])
         .select_related("person", "account")
         .order_by(
             "person__last_name",

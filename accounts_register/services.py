@@ -7,11 +7,12 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from django_fsm_log.models import StateLog
 
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import flags_reconcile
@@ -23,6 +24,7 @@ from .extensions import access_grant_refusals, account_risk
 from .models import (
     AccessEndReason,
     AccessRole,
+    AccessStatus,
     AccountStatus,
     ApprovalRoute,
     AuthorisedUser,
@@ -296,7 +298,7 @@ def authorised_user_grant(
     if missing:
         raise ValidationError(missing)
     with transaction.atomic():
-        if AuthorisedUser.objects.filter(account=account, person=person, ended_at__isnull=True).exists():
+        if AuthorisedUser.objects.not_ended().filter(account=account, person=person).exists():
             raise ValidationError(
                 "This person already has access to this account. End it before granting again."
             )
@@ -325,48 +327,186 @@ def usage_statement_accept(*, person, account: SocialMediaAccount, now: datetime
     return acceptance
 
 
+STALE_ACCESS_MESSAGE = "Someone else got there first: this access has already changed. Look at it again."
+
+
+class StaleAccess(StaleTransition):
+    """Someone else suspended, restored or ended the access first."""
+
+    def __init__(self, message: str = STALE_ACCESS_MESSAGE):
+        super().__init__(message)
+
+
+def _access_transition(
+    *, access: AuthorisedUser, name: str, by, description: str, before_save, prepare=None
+) -> AuthorisedUser:
+    """One access record's change from a page, through the shared runner (STYLE 5): Communications
+    or the service's managers (``models.may_change_access``), from the status the person saw."""
+    return run_transition(
+        queryset=AuthorisedUser,
+        pk=access.pk,
+        name=name,
+        by=by,
+        description=description,
+        expected_status=access.status,
+        refused=lambda _locked: PermissionDenied(
+            "Only Communications and the service's managers change someone's access"
+        ),
+        prepare=prepare,
+        before_save=before_save,
+        stale=StaleAccess,
+        stale_message=STALE_ACCESS_MESSAGE,
+    )
+
+
 def authorised_user_end(
     *, access: AuthorisedUser, by, reason: str, note: str = "", now: datetime
 ) -> AuthorisedUser:
-    """End a person's access, keeping the record (who, when, why) and its history."""
+    """End a person's access, keeping the record (who, when, why) and its history (003 D2.3).
+
+    Raises PermissionDenied for anyone but Communications and the service's managers, ValidationError
+    for a missing reason, and StaleAccess when someone else changed the access first (ending it twice
+    changes nothing the second time).
+    """
     if reason not in AccessEndReason.values:
         raise ValidationError("Choose why access is ending")
-    with transaction.atomic():
-        locked = AuthorisedUser.objects.select_for_update().get(pk=access.pk)
-        if locked.ended_at is not None:
-            return locked  # already ended: ending twice changes nothing
+    note = (note or "")[:300]
+
+    def before_save(locked: AuthorisedUser) -> None:
         locked.ended_at = now
         locked.ended_by = by
         locked.end_reason = reason
-        locked.end_note = note[:300]
+        locked.end_note = note
         locked._change_reason = f"{locked.get_end_reason_display()}. {note}".strip(". ")
-        locked.save()
-    return locked
+
+    description = f"{AccessEndReason(reason).label}. {note}".strip(". ")
+    return _access_transition(
+        access=access, name="end_access", by=by, description=description, before_save=before_save
+    )
+
+
+def authorised_user_suspend(*, access: AuthorisedUser, by, reason: str, now: datetime) -> AuthorisedUser:
+    """Suspend one person's access for now, with the reason (003 D2.3), keeping it to restore later.
+
+    Raises PermissionDenied for anyone but Communications and the service's managers, ValidationError
+    for a missing reason or access that is not current, and StaleAccess when someone else changed it
+    first.
+    """
+    reason = (reason or "").strip()[:300]
+    if not reason:
+        raise ValidationError({"reason": "Enter why the access is suspended"})
+
+    def before_save(locked: AuthorisedUser) -> None:
+        locked.suspended_at = now
+        locked.suspension_reason = reason
+        locked._change_reason = reason
+
+    return _access_transition(
+        access=access, name="suspend", by=by, description=reason, before_save=before_save
+    )
+
+
+def authorised_user_restore(*, access: AuthorisedUser, by, now: datetime) -> AuthorisedUser:
+    """Restore one person's suspended access (003 D2.3). Not while an emergency is in force, when no
+    access may be given (003 D9; ``access_grant_refusals``): lifting the emergency restores it.
+
+    Raises PermissionDenied for anyone but Communications and the service's managers, ValidationError
+    for access that is not suspended or while access may not be given, and StaleAccess when someone
+    else changed it first.
+    """
+    refusals = access_grant_refusals()
+    if refusals:
+        raise ValidationError(refusals)
+
+    def before_save(locked: AuthorisedUser) -> None:
+        locked.suspended_at = None
+        locked.suspension_reason = ""
+        locked._change_reason = "Suspension over: access restored"
+
+    return _access_transition(
+        access=access, name="restore", by=by, description="Suspension over", before_save=before_save
+    )
+
+
+def _access_transition_many(
+    rows: list[AuthorisedUser], name: str, *, by, description: str, **fields
+) -> list[AuthorisedUser]:
+    """Make transition ``name`` on many access records at once: the emergency, its lifting, leavers.
+
+    Set-based on purpose: the runner's lock-check-save-log for each row would make declaring an
+    emergency or sweeping leavers one round trip per access record, so these keep one UPDATE. The
+    rows are locked by the caller (``select_for_update``, in its transaction); the UPDATE names the
+    statuses the transition starts from in its WHERE clause (the claim, STYLE 7), so a row someone
+    else moved is not touched and the whole change is undone (StaleAccess) rather than half made.
+    Then the history rows and the ``StateLog`` rows (who and why) are written in bulk, as the runner
+    would write them one by one (stamped when written, as the runner's are; the record's own
+    ``suspended_at``/``ended_at`` say ``now``). Who may make it is the caller's rule: Communications
+    declaring or lifting an emergency, a person switched off (003 D2.3), or the system's sweep
+    (``by`` None).
+
+    Returns the changed rows, with person and account.
+    """
+    if not rows:
+        return []
+    meta = getattr(AuthorisedUser, name)._django_fsm
+    sources = list(meta.transitions)
+    target = next(iter(meta.transitions.values())).target
+    source_of = {row.pk: row.status for row in rows}
+    claimed = AuthorisedUser.objects.filter(pk__in=source_of, status__in=sources).update(
+        status=target, **fields
+    )
+    if claimed != len(source_of):
+        raise StaleAccess()
+    changed = list(AuthorisedUser.objects.filter(pk__in=source_of).select_related("person", "account"))
+    AuthorisedUser.history.bulk_history_create(
+        changed, update=True, default_user=by, default_change_reason=description
+    )
+    content_type = ContentType.objects.get_for_model(AuthorisedUser)
+    StateLog.objects.bulk_create(
+        StateLog(
+            by=by,
+            source_state=source_of[row.pk],
+            state=target,
+            transition=name,
+            content_type=content_type,
+            object_id=row.pk,
+            description=description,
+        )
+        for row in changed
+    )
+    return changed
 
 
 def person_leaves(*, person, by, now: datetime) -> int:
     """A person has left: switch off their user and end all their access at once (003 D2.3).
 
-    Returns how many grants ended. Accounts left without an owner are flagged to Communications.
+    Switching the person off is what ends their access everywhere, whoever's service it is in, so it
+    is one set-based change (``_access_transition_many``). Returns how many grants ended. Accounts
+    left without an owner are flagged to Communications.
     """
     with transaction.atomic():
         get_user_model().objects.filter(pk=person.pk).update(is_active=False)
-        ended = 0
-        for access in AuthorisedUser.objects.filter(person=person, ended_at__isnull=True).select_for_update():
-            authorised_user_end(
-                access=access, by=by, reason=AccessEndReason.LEFT, note="User switched off", now=now
-            )
-            ended += 1
+        open_access = list(
+            AuthorisedUser.objects.not_ended().filter(person=person).select_for_update(of=("self",))
+        )
+        ended = _access_transition_many(
+            open_access,
+            "end_access",
+            by=by,
+            description="Left the council. User switched off",
+            ended_at=now,
+            ended_by=by,
+            end_reason=AccessEndReason.LEFT,
+            end_note="User switched off",
+        )
         check_accounts_without_owner(now=now)
-    return ended
+    return len(ended)
 
 
 # --- Checks the periodic jobs run (flags through monitoring) --------------------------------------
 def accounts_without_owner():
     """Live accounts (active or suspended) with no current owner (003 D2.3)."""
-    owners = AuthorisedUser.objects.filter(
-        account=OuterRef("pk"), role=AccessRole.OWNER, ended_at__isnull=True
-    )
+    owners = AuthorisedUser.objects.not_ended().filter(account=OuterRef("pk"), role=AccessRole.OWNER)
     return SocialMediaAccount.objects.filter(
         status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED]
     ).exclude(Exists(owners))
@@ -384,9 +524,7 @@ def check_accounts_without_owner(*, now: datetime):
 
 def temporary_access_overdue(*, today: date):
     """Open access past its end date, or past its review date (003 D2.9)."""
-    return AuthorisedUser.objects.filter(ended_at__isnull=True).filter(
-        Q(expires_on__lt=today) | Q(review_date__lt=today)
-    )
+    return AuthorisedUser.objects.not_ended().filter(Q(expires_on__lt=today) | Q(review_date__lt=today))
 
 
 def check_temporary_access(*, now: datetime):
@@ -405,28 +543,26 @@ class LeaverSweep:
 
 
 def end_access_of_switched_off_users(*, now: datetime) -> LeaverSweep:
-    """End any access still open for a user who has been switched off, with its history.
+    """End any access still open for a user who has been switched off, with its history (003 D2.3).
 
     Catches leavers switched off anywhere (admin, a directory sync, the shell), not only through
-    ``person_leaves``. Only the affected rows are read.
+    ``person_leaves``. Only the affected rows are read (``access_open_person_idx``); one set-based
+    change by the system (``_access_transition_many``), so a second run ends nothing twice.
     """
-    from simple_history.utils import bulk_update_with_history
-
     with transaction.atomic():
         leavers = list(
-            AuthorisedUser.objects.select_for_update().filter(ended_at__isnull=True, person__is_active=False)
+            AuthorisedUser.objects.not_ended().filter(person__is_active=False).select_for_update(of=("self",))
         )
-        for access in leavers:
-            access.ended_at = now
-            access.end_reason = AccessEndReason.LEFT
-            access.end_note = "User switched off"
-        bulk_update_with_history(
+        ended = _access_transition_many(
             leavers,
-            AuthorisedUser,
-            ["ended_at", "end_reason", "end_note"],
-            default_change_reason="Left the council: user switched off",
+            "end_access",
+            by=None,
+            description="Left the council: user switched off",
+            ended_at=now,
+            end_reason=AccessEndReason.LEFT,
+            end_note="User switched off",
         )
-    return LeaverSweep(ended=len(leavers))
+    return LeaverSweep(ended=len(ended))
 
 
 @dataclass(frozen=True)
@@ -438,9 +574,10 @@ class EmergencyAccessChange:
 def access_suspend_for_emergency(*, keep_person_ids, reason: str, by, now: datetime) -> EmergencyAccessChange:
     """Suspend every access in force except the named Communications officers' (003 D9.1–9.2).
 
-    The emergency is declared by the operations app; the access is the register's, so the change is
-    made here, in the caller's transaction, with history. Returns every access that was in force
-    (locked, with person and account) and those suspended.
+    The emergency is declared by the operations app (Communications only); the access is the
+    register's, so the change is made here, in the caller's transaction, set-based with its history
+    and log (``_access_transition_many``). Returns every access that was in force (locked, with
+    person and account) and those suspended.
     """
     in_force = list(
         AuthorisedUser.objects.current(today=timezone.localdate(now))
@@ -448,17 +585,13 @@ def access_suspend_for_emergency(*, keep_person_ids, reason: str, by, now: datet
         .select_for_update(of=("self",))
     )
     keep = set(keep_person_ids)
-    suspended = [access for access in in_force if access.person_id not in keep]
-    for access in suspended:
-        access.suspended_at = now
-        access.suspension_reason = reason
-    bulk_update_with_history(
-        suspended,
-        AuthorisedUser,
-        ["suspended_at", "suspension_reason"],
-        default_user=by,
-        default_change_reason=reason,
-        default_date=now,
+    suspended = _access_transition_many(
+        [access for access in in_force if access.person_id not in keep],
+        "suspend",
+        by=by,
+        description=reason,
+        suspended_at=now,
+        suspension_reason=reason,
     )
     return EmergencyAccessChange(in_force=in_force, suspended=suspended)
 
@@ -469,27 +602,24 @@ def access_restore_after_emergency(
     """Restore the access an emergency suspended, and only that (003 D9.3).
 
     Access ended, expired, or suspended again for another reason meanwhile (its suspension time or
-    reason no longer the emergency's) stays as it is. Returns the access restored.
+    reason no longer the emergency's) stays as it is. Set-based, with its history and log
+    (``_access_transition_many``). Returns the access restored.
     """
     restorable = list(
         AuthorisedUser.objects.select_for_update()
         .filter(pk__in=access_ids)
-        .filter(ended_at__isnull=True, suspended_at=suspended_at)
+        .filter(status=AccessStatus.SUSPENDED, suspended_at=suspended_at)
         .filter(suspension_reason__startswith=reason_prefix)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate(now)))
     )
-    for access in restorable:
-        access.suspended_at = None
-        access.suspension_reason = ""
-    bulk_update_with_history(
+    return _access_transition_many(
         restorable,
-        AuthorisedUser,
-        ["suspended_at", "suspension_reason"],
-        default_user=by,
-        default_change_reason=change_reason,
-        default_date=now,
+        "restore",
+        by=by,
+        description=change_reason,
+        suspended_at=None,
+        suspension_reason="",
     )
-    return restorable
 
 
 def director_permission_check(

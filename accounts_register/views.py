@@ -33,6 +33,7 @@ from .forms import (
     services_for_proposal,
 )
 from .models import (
+    AccessEndReason,
     AccountKind,
     AccountStatus,
     AuthorisedUser,
@@ -217,15 +218,15 @@ def account_detail(request, pk):
         "accounts_register/account_detail.html",
         {
             "account": account,
-            "current_access": [a for a in access if a.ended_at is None],
-            "ended_access": [a for a in access if a.ended_at is not None],
+            "current_access": [a for a in access if not a.is_ended],
+            "ended_access": [a for a in access if a.is_ended],
             "status_log": status_log,
             "history": _history(account),
             "access_history": _access_history(account),
             "flags": flags,
             "is_comms": is_communications(user),
             "can_manage_access": may_manage_access(user, account),
-            "my_access": next((a for a in access if a.person_id == user.pk and a.ended_at is None), None),
+            "my_access": next((a for a in access if a.person_id == user.pk and not a.is_ended), None),
             "business_case": getattr(account, "business_case", None),
             "usage_statement_published": UsageStatement.objects.exists(),
             "risk_summary": risk_summary,
@@ -384,19 +385,28 @@ def access_grant(request, pk):
 @require_http_methods(["GET", "POST"])
 def access_end(request, pk, access_pk):
     access = get_access_for_user(request.user, access_pk, write=True)
-    if access.account_id != pk or access.ended_at is not None:
+    if access.account_id != pk:
         raise Http404("No such access")
     account = access.account
+    if access.is_ended:
+        if request.method == "POST":  # two people ended it at once: the second is told plainly
+            messages.info(request, services.STALE_ACCESS_MESSAGE)
+            return redirect("account-detail", pk=account.pk)
+        raise Http404("No such access")
     form = EndAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.authorised_user_end(
-            access=access,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            now=timezone.now(),
-        )
-        if form.cleaned_data["reason"] == "left":
+        try:
+            services.authorised_user_end(
+                access=access,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
+            )
+        except services.StaleAccess as exc:
+            messages.info(request, exc.message)
+            return redirect("account-detail", pk=account.pk)
+        if form.cleaned_data["reason"] == AccessEndReason.LEFT:
             services.person_leaves(person=access.person, by=request.user, now=timezone.now())
         else:
             services.check_accounts_without_owner(now=timezone.now())

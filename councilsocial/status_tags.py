@@ -25,7 +25,7 @@ COLOURS = frozenset(
 MARKERS = {
     "late": "red",  # overdue, review due, nobody on duty, open governance flags
     "problem": "red",  # a row that cannot be imported, a missing safeguard, removed
-    "warning": "orange",  # suspended access
+    "warning": "orange",  # changed, needs a look
     "in_force": "yellow",  # purdah in force
     "emergency": "red",  # emergency procedures in force
     "to_do": "blue",  # incomplete, an update to make

@@ -14,7 +14,13 @@ import pytest
 from django.db import connection
 
 from accounts_register.checks import account_review_overdue, credentials_not_rotated
-from accounts_register.models import AccessRole, AccountStatus, AuthorisedUser, SocialMediaAccount
+from accounts_register.models import (
+    AccessRole,
+    AccessStatus,
+    AccountStatus,
+    AuthorisedUser,
+    SocialMediaAccount,
+)
 from accounts_register.services import temporary_access_overdue
 from tests.factories import AccountFactory, UserFactory
 
@@ -65,6 +71,7 @@ def register():
             granted_by=granter,
             granted_at=granted_at,
             review_date=TODAY - timedelta(days=1) if n < 5 else later,
+            status=AccessStatus.CURRENT if n < 200 else AccessStatus.ENDED,
             ended_at=None if n < 200 else granted_at,
         )
         for n, account in enumerate(SocialMediaAccount.objects.order_by("pk"))

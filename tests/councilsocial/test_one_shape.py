@@ -24,7 +24,14 @@ from django_fsm import FSMFieldMixin
 from django_fsm_log.models import StateLog
 
 from accounts_register import services as register
-from accounts_register.models import AccountStatus, SocialMediaAccount
+from accounts_register.models import (
+    AccessEndReason,
+    AccessRole,
+    AccessStatus,
+    AccountStatus,
+    AuthorisedUser,
+    SocialMediaAccount,
+)
 from business_cases import services as cases
 from business_cases.models import BusinessCase, CaseStatus
 from councilsocial import status_tags
@@ -116,6 +123,7 @@ ALLOWED_DIRECT = {
 def test_the_model_transitions_are_known():
     names = _transition_names()
     assert {"activate", "withdraw", "lift", "close", "approve", "answer", "undo_to_open"} <= names
+    assert {"suspend", "restore", "end_access"} <= names
 
 
 def test_no_view_admin_api_task_or_command_calls_a_transition_itself():
@@ -229,7 +237,42 @@ def _complete_draft(p):
     return draft
 
 
+def _access(p):
+    return AuthorisedUser.objects.create(
+        account=AccountFactory(service=p["service"]),
+        person=p["officer"],
+        role=AccessRole.EDITOR,
+        granted_by=p["comms"],
+        granted_at=timezone.now(),
+    )
+
+
+def _suspended_access(p):
+    access = register.authorised_user_suspend(
+        access=_access(p), by=p["comms"], reason="Investigation", now=timezone.now()
+    )
+    return AuthorisedUser.objects.get(pk=access.pk)
+
+
 CASES = {
+    "access end": Case(
+        AuthorisedUser,
+        _access,
+        lambda row, p: register.authorised_user_end(
+            access=row, by=p["manager"], reason=AccessEndReason.REVOKED, now=timezone.now()
+        ),
+        AccessStatus.ENDED,
+        register.StaleAccess,
+        register.STALE_ACCESS_MESSAGE,
+    ),
+    "access restore": Case(
+        AuthorisedUser,
+        _suspended_access,
+        lambda row, p: register.authorised_user_restore(access=row, by=p["manager"], now=timezone.now()),
+        AccessStatus.ENDED,
+        register.StaleAccess,
+        register.STALE_ACCESS_MESSAGE,
+    ),
     "account status": Case(
         SocialMediaAccount,
         lambda p: AccountFactory(service=p["service"]),
@@ -353,6 +396,16 @@ def test_someone_elses_change_landing_first_is_said_plainly(name, officer, manag
 
 STALE_COPY = {
     # name: (what another person did first, what the person with the stale copy is told)
+    "access end": (
+        lambda row, p: register.authorised_user_end(
+            access=row, by=p["comms"], reason=AccessEndReason.LEFT, now=timezone.now()
+        ),
+        register.STALE_ACCESS_MESSAGE,
+    ),
+    "access restore": (
+        lambda row, p: register.authorised_user_restore(access=row, by=p["comms"], now=timezone.now()),
+        register.STALE_ACCESS_MESSAGE,
+    ),
     "account status": (
         lambda row, p: register.account_change_status(
             account=row, transition="close", by=p["comms"], reason="Gone"

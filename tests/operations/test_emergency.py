@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django_fsm_log.models import StateLog
 
-from accounts_register.models import AccessRole, AuthorisedUser
+from accounts_register import services as register
+from accounts_register.models import AccessEndReason, AccessRole, AccessStatus, AuthorisedUser
 from councilsocial.notifications.models import Notification
 from operations import services as ops
 from operations.models import Emergency, EmergencySuspension
@@ -70,10 +72,12 @@ def test_the_suspension_is_in_the_access_history(comms, access):
 
 
 def test_access_already_suspended_or_ended_is_not_recorded_as_the_emergencys(comms, access):
-    AuthorisedUser.objects.filter(pk=access["officer"].pk).update(
-        suspended_at=timezone.now() - timedelta(days=1), suspension_reason="Investigation"
+    register.authorised_user_suspend(
+        access=access["officer"], by=comms, reason="Investigation", now=timezone.now() - timedelta(days=1)
     )
-    AuthorisedUser.objects.filter(pk=access["temporary"].pk).update(ended_at=timezone.now())
+    register.authorised_user_end(
+        access=access["temporary"], by=comms, reason=AccessEndReason.REVOKED, now=timezone.now()
+    )
     emergency = declare(comms)
     recorded = set(emergency.suspensions.values_list("authorised_user", flat=True))
     assert access["officer"].pk not in recorded and access["temporary"].pk not in recorded
@@ -132,8 +136,8 @@ def lift(emergency, comms, **kwargs):
 
 
 def test_lifting_restores_exactly_the_access_it_suspended(comms, access):
-    AuthorisedUser.objects.filter(pk=access["officer"].pk).update(
-        suspended_at=timezone.now() - timedelta(days=1), suspension_reason="Investigation"
+    register.authorised_user_suspend(
+        access=access["officer"], by=comms, reason="Investigation", now=timezone.now() - timedelta(days=1)
     )
     emergency = declare(comms)
     report = lift(emergency, comms)
@@ -145,10 +149,30 @@ def test_lifting_restores_exactly_the_access_it_suspended(comms, access):
     assert AuthorisedUser.objects.get(pk=access["officer"].pk).suspension_reason == "Investigation"
 
 
+def test_the_emergency_suspends_and_lifting_restores_the_status_with_who_and_why(comms, access):
+    emergency = declare(comms)
+    suspended = AuthorisedUser.objects.get(pk=access["officer"].pk)
+    assert suspended.status == AccessStatus.SUSPENDED
+    assert AuthorisedUser.objects.get(pk=access["comms_on_account"].pk).status == AccessStatus.CURRENT
+    lift(emergency, comms)
+    assert AuthorisedUser.objects.get(pk=suspended.pk).status == AccessStatus.CURRENT
+    logs = [
+        (log.by, log.transition, log.description) for log in StateLog.objects.for_(suspended).order_by("pk")
+    ]
+    assert logs == [
+        (comms, "suspend", f"Emergency #{emergency.pk}: Flooding in Rugeley"),
+        (comms, "restore", f"Emergency #{emergency.pk} lifted"),
+    ]
+    assert not StateLog.objects.for_(access["comms_on_account"]).exists()
+
+
 def test_access_revoked_during_the_emergency_stays_revoked(comms, access):
     emergency = declare(comms)
-    AuthorisedUser.objects.filter(pk=access["other_owner"].pk).update(
-        ended_at=timezone.now(), end_reason="revoked"
+    register.authorised_user_end(
+        access=AuthorisedUser.objects.get(pk=access["other_owner"].pk),
+        by=comms,
+        reason=AccessEndReason.REVOKED,
+        now=timezone.now(),
     )
     report = lift(emergency, comms)
 

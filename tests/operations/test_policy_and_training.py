@@ -159,11 +159,12 @@ def test_only_communications_manages_training_records(client, request, persona):
 
 
 def test_suspended_and_ended_access_are_treated_differently(comms, officer, manager, grant, account):
-    from accounts_register.models import AuthorisedUser
+    from accounts_register import services as register
+    from accounts_register.models import AccessEndReason
 
     suspended, ended = grant(officer, account), grant(manager, account)
-    AuthorisedUser.objects.filter(pk=suspended.pk).update(suspended_at=timezone.now())
-    AuthorisedUser.objects.filter(pk=ended.pk).update(ended_at=timezone.now())
+    register.authorised_user_suspend(access=suspended, by=comms, reason="Emergency", now=timezone.now())
+    register.authorised_user_end(access=ended, by=comms, reason=AccessEndReason.REVOKED, now=timezone.now())
     publish(comms)
     # Suspended during an emergency: still an authorised user who must read the policy.
     assert list(ops.people_yet_to_acknowledge()) == [officer]

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts_register.models import AuthorisedUser
+from accounts_register import services as register
+from accounts_register.models import AccessEndReason, AuthorisedUser
 from councilsocial.notifications.models import Notification
 from operations import services as ops
 from operations.models import PurdahPeriod
@@ -127,7 +128,10 @@ def test_a_future_period_is_announced_by_the_job_when_it_starts_once(comms, peop
 
 
 def test_access_no_longer_in_force_is_not_emailed(comms, officer, manager, people_with_access):
-    AuthorisedUser.objects.filter(person=manager).update(ended_at=timezone.now())
+    for access in AuthorisedUser.objects.filter(person=manager):
+        register.authorised_user_end(
+            access=access, by=comms, reason=AccessEndReason.REVOKED, now=timezone.now()
+        )
     today = timezone.localdate()
 
     period = ops.purdah_create(

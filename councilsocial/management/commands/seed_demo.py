@@ -362,9 +362,11 @@ class Command(BaseCommand):
         ]
         for username, platform, handle, role in grants:
             account = SocialMediaAccount.objects.get(platform=platform, handle__iexact=handle)
-            if not AuthorisedUser.objects.filter(
-                account=account, person=users[username], ended_at__isnull=True
-            ).exists():
+            if (
+                not AuthorisedUser.objects.not_ended()
+                .filter(account=account, person=users[username])
+                .exists()
+            ):
                 authorised_user_grant(
                     account=account, person=users[username], role=role, granted_by=users["comms"], now=now
                 )

@@ -1,0 +1,245 @@
+"""An access record's status (003 D2.3, D9): current, suspended, ended, moved only by the register's
+services through the shared runner (one at a time, from pages) or one claimed UPDATE (many at once)."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm_log.models import StateLog
+
+from accounts_register import services
+from accounts_register.models import AccessEndReason, AccessRole, AccessStatus, AuthorisedUser
+from councilsocial.flags.models import FlagKind, GovernanceFlag
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+@pytest.fixture
+def access(account, officer, comms, now):
+    return AuthorisedUser.objects.create(
+        account=account, person=officer, role=AccessRole.EDITOR, granted_by=comms, granted_at=now
+    )
+
+
+def end(access, by, now, note="No longer on the team"):
+    return services.authorised_user_end(
+        access=access, by=by, reason=AccessEndReason.REVOKED, note=note, now=now
+    )
+
+
+def log_of(access):
+    return list(StateLog.objects.for_(access).order_by("pk"))
+
+
+# --- Ending one person's access ---------------------------------------------------------------------
+def test_a_manager_ends_access_from_the_page_and_it_is_saved_and_logged(client, manager, access):
+    client.force_login(manager)
+    response = client.post(
+        reverse("access-end", kwargs={"pk": access.account_id, "access_pk": access.pk}),
+        {"reason": AccessEndReason.REVOKED, "note": "Moved to another team"},
+    )
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert access.status == AccessStatus.ENDED
+    assert (access.ended_by, access.end_reason, access.end_note) == (
+        manager,
+        AccessEndReason.REVOKED,
+        "Moved to another team",
+    )
+    [log] = log_of(access)
+    assert (log.by, log.transition, log.source_state, log.state) == (
+        manager,
+        "end_access",
+        AccessStatus.CURRENT,
+        AccessStatus.ENDED,
+    )
+    assert log.description == "Revoked. Moved to another team"
+
+
+@pytest.mark.parametrize(("persona", "allowed"), [("comms", True), ("manager", True), ("officer", False)])
+def test_who_may_end_access(request, persona, allowed, access, now):
+    by = request.getfixturevalue(persona)
+    if allowed:
+        end(access, by, now)
+    else:
+        with pytest.raises(PermissionDenied, match="Only Communications and the service's managers"):
+            end(access, by, now)
+    access.refresh_from_db()
+    assert (access.status == AccessStatus.ENDED) is allowed
+    assert len(log_of(access)) == (1 if allowed else 0)
+
+
+@pytest.mark.parametrize("persona", ["director", "outsider"])
+def test_people_outside_the_service_cannot_end_access(request, persona, access, now):
+    with pytest.raises(PermissionDenied):
+        end(access, request.getfixturevalue(persona), now)
+    assert AuthorisedUser.objects.get(pk=access.pk).status == AccessStatus.CURRENT
+
+
+def test_the_manager_of_another_service_cannot_end_access(other_service, access, now):
+    other_manager = UserFactory()
+    other_service.managers.add(other_manager)
+    with pytest.raises(PermissionDenied):
+        end(access, other_manager, now)
+    assert AuthorisedUser.objects.get(pk=access.pk).status == AccessStatus.CURRENT
+
+
+def test_an_officer_cannot_open_the_end_page(client, officer, access):
+    client.force_login(officer)
+    url = reverse("access-end", kwargs={"pk": access.account_id, "access_pk": access.pk})
+    assert client.post(url, {"reason": AccessEndReason.REVOKED}).status_code == 403
+    assert AuthorisedUser.objects.get(pk=access.pk).status == AccessStatus.CURRENT
+
+
+def test_two_ending_at_once_one_ends_it_the_other_is_told_someone_else_got_there_first(
+    comms, manager, access, now
+):
+    first, second = (AuthorisedUser.objects.get(pk=access.pk) for _ in range(2))  # both pages open
+    end(first, manager, now)
+    with pytest.raises(services.StaleAccess) as refused:
+        end(second, comms, now, note="Duplicate")
+    assert refused.value.message == services.STALE_ACCESS_MESSAGE
+    assert refused.value.message.startswith("Someone else got there first")
+    access.refresh_from_db()
+    assert (access.ended_by, access.end_note) == (manager, "No longer on the team")
+    assert len(log_of(access)) == 1
+
+
+def test_the_second_person_ending_from_the_page_is_told_plainly(client, comms, manager, access):
+    url = reverse("access-end", kwargs={"pk": access.account_id, "access_pk": access.pk})
+    client.force_login(manager)
+    client.post(url, {"reason": AccessEndReason.REVOKED})
+    client.force_login(comms)
+    response = client.post(url, {"reason": AccessEndReason.REVOKED}, follow=True)
+    assert response.status_code == 200
+    assert services.STALE_ACCESS_MESSAGE in response.content.decode()
+    assert len(log_of(access)) == 1
+
+
+# --- Suspending and restoring one person's access ----------------------------------------------------
+def test_a_suspension_and_its_restoring_are_saved_and_logged(comms, manager, access, now):
+    services.authorised_user_suspend(access=access, by=comms, reason="Investigation", now=now)
+    access.refresh_from_db()
+    assert (access.status, access.suspended_at, access.suspension_reason) == (
+        AccessStatus.SUSPENDED,
+        now,
+        "Investigation",
+    )
+    services.authorised_user_restore(access=access, by=manager, now=now)
+    access.refresh_from_db()
+    assert (access.status, access.suspended_at, access.suspension_reason) == (AccessStatus.CURRENT, None, "")
+    assert [(log.by, log.transition) for log in log_of(access)] == [(comms, "suspend"), (manager, "restore")]
+
+
+def test_an_officer_cannot_restore_access(comms, officer, access, now):
+    services.authorised_user_suspend(access=access, by=comms, reason="Investigation", now=now)
+    access.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.authorised_user_restore(access=access, by=officer, now=now)
+    assert AuthorisedUser.objects.get(pk=access.pk).status == AccessStatus.SUSPENDED
+
+
+def test_ended_access_cannot_be_suspended_or_restored(comms, access, now):
+    ended = end(access, comms, now)
+    with pytest.raises(ValidationError, match="access record is ended"):
+        services.authorised_user_suspend(access=ended, by=comms, reason="Investigation", now=now)
+    with pytest.raises(ValidationError, match="access record is ended"):
+        services.authorised_user_restore(access=ended, by=comms, now=now)
+
+
+def test_a_suspension_needs_a_reason(comms, access, now):
+    with pytest.raises(ValidationError, match="Enter why"):
+        services.authorised_user_suspend(access=access, by=comms, reason="  ", now=now)
+
+
+# --- Many at once: the leavers' sweep and the temporary-access check --------------------------------
+def test_the_leavers_sweep_ends_access_once_as_the_system_with_a_log(access, officer, now):
+    type(officer).objects.filter(pk=officer.pk).update(is_active=False)
+    assert services.end_access_of_switched_off_users(now=now).ended == 1
+    assert services.end_access_of_switched_off_users(now=now).ended == 0
+    access.refresh_from_db()
+    assert (access.status, access.ended_at, access.end_reason) == (
+        AccessStatus.ENDED,
+        now,
+        AccessEndReason.LEFT,
+    )
+    [log] = log_of(access)
+    assert (log.by, log.transition, log.source_state) == (None, "end_access", AccessStatus.CURRENT)
+
+
+def test_a_person_marked_as_left_loses_all_their_access_with_who_did_it(
+    comms, manager, officer, access, other_account, now
+):
+    elsewhere = AuthorisedUser.objects.create(
+        account=other_account, person=officer, role=AccessRole.EDITOR, granted_by=comms, granted_at=now
+    )
+    assert services.person_leaves(person=officer, by=manager, now=now) == 2
+    for record in (access, elsewhere):
+        record.refresh_from_db()
+        assert (record.status, record.ended_by) == (AccessStatus.ENDED, manager)
+        assert log_of(record)[0].by == manager
+
+
+def test_temporary_access_past_its_last_day_is_flagged_once_and_ended_once(account, officer, comms, now):
+    temporary = AuthorisedUser.objects.create(
+        account=account,
+        person=officer,
+        role=AccessRole.TEMPORARY,
+        granted_by=comms,
+        granted_at=now,
+        expires_on=timezone.localdate(now) + timedelta(days=1),
+    )
+    later = now + timedelta(days=3)
+    assert len(services.check_temporary_access(now=later).raised) == 1
+    assert len(services.check_temporary_access(now=later).raised) == 0
+    services.authorised_user_end(access=temporary, by=comms, reason=AccessEndReason.EXPIRED, now=later)
+    assert services.check_temporary_access(now=later).resolved == 1
+    with pytest.raises(services.StaleAccess):
+        services.authorised_user_end(access=temporary, by=comms, reason=AccessEndReason.EXPIRED, now=later)
+    flag = GovernanceFlag.objects.get(kind=FlagKind.TEMPORARY_ACCESS_EXPIRED)
+    assert flag.resolved_at is not None
+    assert len(log_of(temporary)) == 1
+
+
+# --- Where the status shows, and where it came from ------------------------------------------------
+def test_the_account_page_shows_suspended_access_in_the_suspended_colour(client, comms, access, now):
+    services.authorised_user_suspend(access=access, by=comms, reason="Investigation", now=now)
+    client.force_login(comms)
+    page = client.get(reverse("account-detail", kwargs={"pk": access.account_id})).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--orange">Suspended</strong>' in page
+
+
+def test_the_migration_sets_each_status_from_the_fields_that_recorded_it(account, comms, now):
+    people = UserFactory.create_batch(3)
+    rows = AuthorisedUser.objects.bulk_create(
+        AuthorisedUser(
+            account=account,
+            person=person,
+            role=AccessRole.EDITOR,
+            granted_by=comms,
+            granted_at=now,
+            suspended_at=now if n else None,
+            ended_at=now if n == 2 else None,
+        )
+        for n, person in enumerate(people)
+    )
+    migration = importlib.import_module(
+        "accounts_register.migrations.0007_access_status_current_suspended_ended"
+    )
+    with connection.schema_editor() as editor:
+        migration.status_from_fields(apps, editor)
+    statuses = [AuthorisedUser.objects.get(pk=row.pk).status for row in rows]
+    assert statuses == [AccessStatus.CURRENT, AccessStatus.SUSPENDED, AccessStatus.ENDED]
