@@ -296,9 +296,9 @@ def load_org(now) -> None:
     from django.db import connection
 
     from accounts_register.models import Directorate, Service, SocialMediaAccount
+    from councilsocial.flags.models import GovernanceFlag
     from monitoring.dashboard import first_month
     from monitoring.models import (
-        GovernanceFlag,
         Post,
         ResponseTimeMonth,
         ResponseTimeRefresh,
