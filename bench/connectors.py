@@ -345,63 +345,10 @@ def cycle(label: str, now, factory, expected_items: int | None = None) -> dict:
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--accounts", type=int, default=250, help="connected Facebook Pages (250)")
-    parser.add_argument("--posts", type=int, default=8, help="posts a Page has at the first cycle (8)")
-    parser.add_argument("--history", type=int, default=1_000_000, help="rows of history (1,000,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="cycles (b) and (c) at each size (3)")
-    args = parser.parse_args()
-
-    # The server first, before Django opens any connection the fork would share.
-    started_at = time.time()
-    port, new_posts = multiprocessing.Value("i", 0), multiprocessing.Value("i", 0)
-    server = multiprocessing.get_context("fork").Process(
-        target=serve, args=(port, new_posts, args.posts, started_at), daemon=True
-    )
-    server.start()
-    while not port.value:
-        time.sleep(0.05)
-    try:
-        run(args, port.value, new_posts)
-    finally:
-        server.terminate()
-        server.join(5)
-
-
-def run(args, port: int, new_posts) -> None:
-    ensure_database(drop=True)
-    setup_django()
+def facebook_section(args, port: int, new_posts, factory, real_now, next_now) -> None:
     from django.conf import settings
-    from django.test.utils import override_settings
-    from django.utils import timezone
 
-    from monitoring.connectors.facebook import FacebookConnector
-    from monitoring.connectors.http import TimeoutSession
     from monitoring.models import Enquiry, Post
-
-    # One cycle covers every account, however slow the machine (the production run stops starting
-    # new accounts after CONNECTION_SYNC_CYCLE_SECONDS and takes the rest first next time).
-    override_settings(CONNECTION_SYNC_CYCLE_SECONDS=3600).enable()
-    local = f"http://127.0.0.1:{port}"
-
-    class Loopback(TimeoutSession):
-        def request(self, method, url, **kwargs):  # type: ignore[override]
-            if url.startswith(GRAPH_HOST):
-                url = local + url[len(GRAPH_HOST) :]
-            return super().request(method, url, **kwargs)
-
-    def factory(credentials):
-        return FacebookConnector(credentials, session=Loopback())
-
-    real_now = timezone.now()
-    steps = iter(range(1, 100))
-
-    def next_now():
-        # Each cycle a few minutes after the last, so every account is due again (SYNC_MIN_INTERVAL).
-        return real_now + timedelta(minutes=2 * next(steps))
 
     say(
         f"{args.accounts} Facebook Pages, {args.posts} posts each at the start (4 items a post), "
@@ -486,6 +433,164 @@ def run(args, port: int, new_posts) -> None:
         f"A quiet account costs {fastest(quiet_large) / args.accounts * 1000:,.1f} ms a cycle; "
         f"each new item about {marginal * 1000:,.1f} ms more (large history)."
     )
+
+
+def bluesky_section(accounts: int, next_now) -> None:
+    """``accounts`` council accounts on a real local AT Protocol network (a PLC directory, a PDS and
+    the App View from ``@atproto/dev-env``, ``tests/atproto_network``), each connected with an app
+    password and synced through the real ``BlueskyConnector`` by ``connections_sync_due``."""
+    from atproto import models
+
+    from accounts_register.models import Directorate, Service, SocialMediaAccount
+    from monitoring.connections import credentials_encrypt
+    from monitoring.connectors.base import Credentials
+    from monitoring.models import Connection
+    from tests.monitoring.connectors.atproto_network import AtprotoNetwork
+
+    say(f"\nBluesky: {accounts} accounts on the local AT Protocol network")
+    Connection.objects.exclude(platform="bluesky").delete()  # only the Bluesky accounts are due
+    network = AtprotoNetwork.start()
+    try:
+        say(f"Network started in {network.started_in:,.1f} s")
+        t = time.perf_counter()
+        councils = []
+        for _ in range(accounts):
+            account = network.create_account("council")
+            app = network.client(account)
+            councils.append((account, app, network.create_app_password(app)))
+        resident_account = network.create_account("resident")
+        resident = network.client(resident_account)
+        made = time.perf_counter() - t
+        say(f"{accounts + 1} accounts made (each signed in, with an app password) in {made:,.1f} s")
+
+        def reply_ref(parent):
+            ref = models.create_strong_ref(parent)
+            return models.AppBskyFeedPost.ReplyRef(parent=ref, root=ref)
+
+        def activity(round_: int) -> None:
+            """Each account posts; the resident replies; the account answers in the thread."""
+            for _account, app, _ in councils:
+                post = app.send_post(f"Round {round_}: the library opens late on Thursday.")
+                question = resident.send_post("Which library?", reply_to=reply_ref(post))
+                app.send_post("The central library.", reply_to=reply_ref(question))
+            network.sync()
+
+        t = time.perf_counter()
+        activity(1)
+        say(f"Round 1 written ({accounts * 3} records) in {time.perf_counter() - t:,.1f} s")
+
+        service = Service.objects.first() or Service.objects.create(
+            name="Bluesky bench service", directorate=Directorate.objects.create(name="Bench directorate")
+        )
+        for account, _, app_password in councils:
+            row = SocialMediaAccount.objects.create(
+                platform="bluesky",
+                handle=account.handle,
+                url=f"https://bsky.app/profile/{account.handle}",
+                display_name=account.handle,
+                service=service,
+                kind="departmental",
+                status="active",
+                admin_mailbox="socialmedia@example.gov.uk",
+            )
+            extra = {"pds_url": network.pds_url}
+            credentials = Credentials(
+                account_ref=account.handle, handle=account.handle, app_password=app_password, extra=extra
+            )
+            Connection.objects.create(
+                account=row,
+                platform="bluesky",
+                account_ref=account.handle,
+                handle=account.handle,
+                secrets=credentials_encrypt(credentials),
+                extra=extra,
+                connected_at=next_now(),
+            )
+        # Each round: a post and the account's reply (posts), the resident's reply (an enquiry),
+        # answered in the thread (a response).
+        first = cycle("(a) Bluesky first cycle", next_now(), None, expected_items=accounts * 4)
+        quiet = cycle("(b) Bluesky nothing new", next_now(), None, expected_items=0)
+        activity(2)
+        new = cycle("(c) Bluesky one new thread an account", next_now(), None, expected_items=accounts * 4)
+        say("")
+        say(f"| Bluesky, {accounts} accounts | cycle | items | items/s | per account | SQL statements |")
+        say("|---|---|---|---|---|---|")
+        for label, run in (("(a) first", first), ("(b) nothing new", quiet), ("(c) one new thread", new)):
+            rate = f"{run['items'] / run['seconds']:,.0f}" if run["items"] else "–"
+            say(
+                f"| {label} | {run['seconds']:,.2f} s | {run['items']:,} | {rate} "
+                f"| {run['seconds'] / accounts * 1000:,.0f} ms | {run['statements']:,} |"
+            )
+    finally:
+        network.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--accounts", type=int, default=250, help="connected Facebook Pages (250)")
+    parser.add_argument("--posts", type=int, default=8, help="posts a Page has at the first cycle (8)")
+    parser.add_argument("--history", type=int, default=1_000_000, help="rows of history (1,000,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="cycles (b) and (c) at each size (3)")
+    parser.add_argument(
+        "--bluesky",
+        type=int,
+        default=25,
+        help="Bluesky accounts on the local AT network afterwards (25; 0: none)",
+    )
+    args = parser.parse_args()
+
+    # The server first, before Django opens any connection the fork would share.
+    started_at = time.time()
+    port, new_posts = multiprocessing.Value("i", 0), multiprocessing.Value("i", 0)
+    server = multiprocessing.get_context("fork").Process(
+        target=serve, args=(port, new_posts, args.posts, started_at), daemon=True
+    )
+    server.start()
+    while not port.value:
+        time.sleep(0.05)
+    try:
+        run(args, port.value, new_posts)
+    finally:
+        server.terminate()
+        server.join(5)
+
+
+def run(args, port: int, new_posts) -> None:
+    ensure_database(drop=True)
+    setup_django()
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from monitoring.connectors.facebook import FacebookConnector
+    from monitoring.connectors.http import TimeoutSession
+
+    # One cycle covers every account, however slow the machine (the production run stops starting
+    # new accounts after CONNECTION_SYNC_CYCLE_SECONDS and takes the rest first next time).
+    override_settings(CONNECTION_SYNC_CYCLE_SECONDS=3600).enable()
+    local = f"http://127.0.0.1:{port}"
+
+    class Loopback(TimeoutSession):
+        def request(self, method, url, **kwargs):  # type: ignore[override]
+            if url.startswith(GRAPH_HOST):
+                url = local + url[len(GRAPH_HOST) :]
+            return super().request(method, url, **kwargs)
+
+    def factory(credentials):
+        return FacebookConnector(credentials, session=Loopback())
+
+    real_now = timezone.now()
+    steps = iter(range(1, 100))
+
+    def next_now():
+        # Each cycle a few minutes after the last, so every account is due again (SYNC_MIN_INTERVAL).
+        return real_now + timedelta(minutes=2 * next(steps))
+
+    if args.accounts:
+        facebook_section(args, port, new_posts, factory, real_now, next_now)
+    if args.bluesky:
+        bluesky_section(args.bluesky, next_now)
 
 
 if __name__ == "__main__":
