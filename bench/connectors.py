@@ -468,10 +468,17 @@ def bluesky_section(accounts: int, next_now) -> None:
             return models.AppBskyFeedPost.ReplyRef(parent=ref, root=ref)
 
         def activity(round_: int) -> None:
-            """Each account posts; the resident replies; the account answers in the thread."""
-            for _account, app, _ in councils:
-                post = app.send_post(f"Round {round_}: the library opens late on Thursday.")
-                question = resident.send_post("Which library?", reply_to=reply_ref(post))
+            """Each account posts; the resident replies; the account answers in the thread. The App
+            View indexes each step before the next, as it has by the time a person replies: a reply
+            indexed before its parent post makes no notification."""
+            posts = [
+                app.send_post(f"Round {round_}: the library opens late on Thursday.")
+                for _account, app, _ in councils
+            ]
+            network.sync()
+            questions = [resident.send_post("Which library?", reply_to=reply_ref(post)) for post in posts]
+            network.sync()
+            for (_account, app, _), question in zip(councils, questions, strict=True):
                 app.send_post("The central library.", reply_to=reply_ref(question))
             network.sync()
 
