@@ -440,10 +440,13 @@ def bluesky_section(accounts: int, next_now) -> None:
     the App View from ``@atproto/dev-env``, ``tests/atproto_network``), each connected with an app
     password and synced through the real ``BlueskyConnector`` by ``connections_sync_due``."""
     from atproto import models
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test.utils import override_settings
 
     from accounts_register.models import Directorate, Service, SocialMediaAccount
-    from monitoring.connections import credentials_encrypt
-    from monitoring.connectors.base import Credentials
+    from councilsocial.permissions import COMMUNICATIONS
+    from monitoring.connections import connection_connect_app_password
     from monitoring.models import Connection
     from tests.monitoring.connectors.atproto_network import AtprotoNetwork
 
@@ -489,30 +492,30 @@ def bluesky_section(accounts: int, next_now) -> None:
         service = Service.objects.first() or Service.objects.create(
             name="Bluesky bench service", directorate=Directorate.objects.create(name="Bench directorate")
         )
-        for account, _, app_password in councils:
-            row = SocialMediaAccount.objects.create(
-                platform="bluesky",
-                handle=account.handle,
-                url=f"https://bsky.app/profile/{account.handle}",
-                display_name=account.handle,
-                service=service,
-                kind="departmental",
-                status="active",
-                admin_mailbox="socialmedia@example.gov.uk",
-            )
-            extra = {"pds_url": network.pds_url}
-            credentials = Credentials(
-                account_ref=account.handle, handle=account.handle, app_password=app_password, extra=extra
-            )
-            Connection.objects.create(
-                account=row,
-                platform="bluesky",
-                account_ref=account.handle,
-                handle=account.handle,
-                secrets=credentials_encrypt(credentials),
-                extra=extra,
-                connected_at=next_now(),
-            )
+        comms, _ = get_user_model().objects.get_or_create(username="bench-comms")
+        comms.groups.add(Group.objects.get_or_create(name=COMMUNICATIONS)[0])
+        t = time.perf_counter()
+        with override_settings(CONNECTOR_BLUESKY_SERVICE_URL=network.pds_url):
+            for account, _, app_password in councils:
+                row = SocialMediaAccount.objects.create(
+                    platform="bluesky",
+                    handle=account.handle,
+                    url=f"https://bsky.app/profile/{account.handle}",
+                    display_name=account.handle,
+                    service=service,
+                    kind="departmental",
+                    status="active",
+                    admin_mailbox="socialmedia@example.gov.uk",
+                )
+                # As Communications does on the account's page: one sign-in proves the app password,
+                # and the session it made is kept for the syncs.
+                connection_connect_app_password(
+                    account=row, handle=account.handle, app_password=app_password, by=comms, now=next_now()
+                )
+        say(
+            f"{accounts} accounts connected (connection_connect_app_password) "
+            f"in {time.perf_counter() - t:,.1f} s"
+        )
         # Each round: a post and the account's reply (posts), the resident's reply (an enquiry),
         # answered in the thread (a response).
         first = cycle("(a) Bluesky first cycle", next_now(), None, expected_items=accounts * 4)
