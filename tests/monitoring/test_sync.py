@@ -551,3 +551,32 @@ def test_a_page_that_does_not_move_its_cursor_on_is_not_fetched_again_and_again(
 
     assert report.outcome == "synced" and report.pages == 2 and report.backlog == 2
     assert Post.objects.count() == 1
+
+
+# --- Quiet runs ---------------------------------------------------------------------------------------
+def test_a_quiet_sync_stores_nothing_but_its_success(connection, platform, account):
+    platform.enquiry("e1", NOW - timedelta(hours=2))
+    platform.post("p1", NOW - timedelta(hours=1))
+    sync(connection, platform)
+    later = NOW + timedelta(minutes=5)
+
+    report = sync(connection, platform, now=later)
+
+    assert report.outcome == "synced" and report.pages == 2
+    assert set(SyncCursor.objects.filter(connection=connection).values_list("updated_at", flat=True)) == {NOW}
+    connection.refresh_from_db()
+    assert connection.last_success_at == later and connection.claimed_until is None
+
+
+def test_a_page_with_no_items_that_moves_the_cursor_on_is_stored(connection, platform, monkeypatch):
+    from monitoring.connectors.base import Batch
+
+    platform.post("p1", NOW - timedelta(hours=1))
+    sync(connection, platform)
+    later = NOW + timedelta(minutes=5)
+    monkeypatch.setattr(platform, "_page", lambda items, cursor: Batch(items=[], cursor="7", more=False))
+
+    sync(connection, platform, now=later)
+
+    stored = SyncCursor.objects.get(connection=connection, stream="posts")
+    assert (stored.cursor, stored.updated_at) == ("7", later)
