@@ -82,7 +82,14 @@ def connection_store_credentials(*, connection_id: int, credentials: Credentials
 
 def _connection_save(*, account, platform: str, credentials: Credentials, by, now: datetime) -> Connection:
     """Create or replace the account's connection: connected, with fresh health. Reconnecting the same
-    platform account keeps its cursors (it carries on where it stopped); another account starts afresh."""
+    platform account keeps its cursors (it carries on where it stopped); another account starts afresh.
+    A handle or id longer than the register keeps is refused, rather than failing in the database."""
+    handle = credentials.handle or account.handle
+    if (
+        len(handle) > Connection._meta.get_field("handle").max_length
+        or len(credentials.account_ref) > Connection._meta.get_field("account_ref").max_length
+    ):
+        raise ConnectionRefused("The platform's name for this account is too long for the register.")
     with transaction.atomic():
         before = Connection.objects.select_for_update().filter(account=account).first()
         if before is not None and (before.platform, before.account_ref) != (
@@ -95,7 +102,7 @@ def _connection_save(*, account, platform: str, credentials: Credentials, by, no
             defaults={
                 "platform": platform,
                 "account_ref": credentials.account_ref,
-                "handle": credentials.handle or account.handle,
+                "handle": handle,
                 "status": ConnectionStatus.CONNECTED,
                 "secrets": credentials_encrypt(credentials),
                 "extra": dict(credentials.extra or {}),
@@ -236,6 +243,19 @@ def connection_oauth_finish(
     return _connection_save(
         account=attempt.account, platform=attempt.platform, credentials=credentials, by=by, now=now
     )
+
+
+def connection_oauth_cancel(*, state: str, session_state: str | None, by) -> None:
+    """The platform sent the person back without a code (they cancelled, or it refused): the sign-in
+    this session started is deleted with its PKCE verifier, rather than left until it expires. Only
+    the person's own, and only the one their session started."""
+    if (
+        not state
+        or not session_state
+        or not token_source.compare_digest(state.encode(), session_state.encode())
+    ):
+        return
+    OAuthAttempt.objects.filter(state=state, user=by).delete()
 
 
 # --- Disconnecting ---------------------------------------------------------------------------------

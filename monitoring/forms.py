@@ -14,7 +14,7 @@ from councilsocial.calendar.rules import LONDON
 from councilsocial.forms import GovukDateField, InputLimitsMixin
 
 from .connectors.registry import APP_PASSWORD_PLATFORMS
-from .models import PEOPLE_REASONS, Channel
+from .models import PEOPLE_REASONS, Channel, Connection
 
 
 class NoResponseForm(forms.Form):
@@ -161,6 +161,10 @@ WRONG_FORMAT_MESSAGE = (
 )
 
 
+#: What the register keeps of a handle (``Connection.handle``).
+HANDLE_MAX_LENGTH = Connection._meta.get_field("handle").max_length
+
+
 class AppPasswordForm(InputLimitsMixin, forms.Form):
     """Connect a Bluesky account with its handle and an app password, never its own password."""
 
@@ -197,12 +201,17 @@ class AppPasswordForm(InputLimitsMixin, forms.Form):
         )
 
     def clean_handle(self) -> str:
-        handle = self.cleaned_data["handle"].strip().lstrip("@").lower()
-        if not re.fullmatch(
-            r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+", handle
+        handle = self.cleaned_data["handle"].strip().lstrip("@")
+        # Checked before lower(): it turns some look-alikes (the Kelvin sign) into ASCII letters.
+        if not handle.isascii() or not re.fullmatch(
+            r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+",
+            handle,
+            re.IGNORECASE,
         ):
             raise forms.ValidationError("Enter a handle like cannockchasedc.bsky.social")
-        return handle
+        if len(handle) > HANDLE_MAX_LENGTH:
+            raise forms.ValidationError(f"A handle must be {HANDLE_MAX_LENGTH} characters or fewer")
+        return handle.lower()
 
     def clean_app_password(self) -> str:
         value = self.cleaned_data["app_password"]

@@ -1,0 +1,148 @@
+"""A second look at the connection pages as an attacker (issue 14 items 4–6): what the first tests
+did not walk — long and look-alike handles, a cancelled OAuth sign-in's verifier, replies from other
+services, hostile reply text, oversize webhook bodies."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from monitoring.models import Connection, OAuthAttempt, Response
+from tests.factories import EnquiryFactory, ServiceFactory, UserFactory
+
+from . import test_connections as first_look
+from .sync_helpers import connect
+from .test_connections import APP_PASSWORD, NOW, connect_bluesky, start_oauth
+
+# The first tests' fixtures: Bluesky and Facebook played by a fake platform, a fake OAuth server.
+platform, oauth, bluesky, facebook = (
+    first_look.platform,
+    first_look.oauth,
+    first_look.bluesky,
+    first_look.facebook,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_a_handle_longer_than_the_register_keeps_is_a_form_error_not_a_500(client, comms, bluesky, platform):
+    client.force_login(comms)
+    handle = ".".join(["a" * 60] * 4) + ".social"  # 250 characters, a valid DNS name
+
+    response = connect_bluesky(client, bluesky, handle=handle)
+
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.text
+    assert not Connection.objects.exists() and platform.fetches == 0
+
+
+@pytest.mark.parametrize(
+    "handle",
+    [
+        "\u212aent.bsky.social",  # KELVIN SIGN, which lower() turns into an ASCII k
+        "c\u0430nnock.bsky.social",  # Cyrillic a
+        "cannock\u200b.bsky.social",  # zero-width space
+        "ｃａｎｎｏｃｋ.bsky.social",  # full-width letters
+    ],
+)
+def test_a_look_alike_handle_is_a_form_error(client, comms, bluesky, platform, handle):
+    client.force_login(comms)
+
+    response = connect_bluesky(client, bluesky, handle=handle)
+
+    assert response.status_code == 200
+    assert "Enter a handle like" in response.text
+    assert not Connection.objects.exists() and platform.fetches == 0
+
+
+def test_a_cancelled_oauth_sign_in_deletes_its_verifier(client, comms, facebook, oauth):
+    client.force_login(comms)
+    state, _ = start_oauth(client, facebook)
+
+    response = client.get(reverse("connection-oauth-callback"), {"state": state, "error": "access_denied"})
+
+    assert response.status_code == 400
+    assert not OAuthAttempt.objects.exists()
+
+
+def test_a_cancelled_callback_cannot_delete_another_persons_sign_in(client, comms, facebook, oauth):
+    client.force_login(comms)
+    theirs, _ = start_oauth(client, facebook)
+    other = UserFactory(username="comms-b", groups=["Communications"])
+    client.force_login(other)
+
+    client.get(reverse("connection-oauth-callback"), {"state": theirs, "error": "access_denied"})
+
+    assert OAuthAttempt.objects.filter(state=theirs).exists()
+
+
+@pytest.fixture
+def enquiry(bluesky, platform):
+    connect(bluesky, now=NOW - timedelta(days=1), platform="bluesky")
+    return EnquiryFactory(account=bluesky, received_at=NOW - timedelta(hours=1), platform_id="at://post/1")
+
+
+def test_an_officer_of_another_service_cannot_reply(client, enquiry, platform):
+    stranger = UserFactory(username="other-officer")
+    ServiceFactory(officers=[stranger], managers=[UserFactory(username="other-manager")])
+    client.force_login(stranger)
+
+    response = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Hi"})
+
+    assert response.status_code == 404
+    assert platform.published == [] and not Response.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["Open\x00 at 8am", "a" * 10_000, "   "])
+def test_hostile_reply_text_is_a_form_error_and_nothing_is_sent(client, officer, enquiry, platform, text):
+    client.force_login(officer)
+
+    response = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": text})
+
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.text
+    assert platform.published == [] and not Response.objects.exists()
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999999", "0"])
+def test_a_huge_or_missing_account_number_is_a_404(client, comms, pk):
+    client.force_login(comms)
+
+    for name in ("account-connect", "account-connect-oauth", "account-disconnect"):
+        url = reverse(name, args=[1]).replace("/1/", f"/{pk}/")
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {"handle": "x.bsky.social", "app_password": APP_PASSWORD}).status_code == 404
+
+
+def test_an_oversize_webhook_delivery_is_refused_not_a_500(client, settings):
+    settings.CONNECTOR_FACEBOOK_CLIENT_SECRET = "app-secret"
+    body = b"{" + b" " * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + b"}"
+
+    response = client.post(
+        reverse("meta-webhook"), body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256="sha256=00"
+    )
+
+    assert 400 <= response.status_code < 500
+
+
+def test_a_platform_handle_too_long_for_the_register_is_refused_not_a_500(client, comms, facebook, oauth):
+    exchange = oauth.exchange_code
+    oauth.exchange_code = lambda **kw: dataclasses.replace(exchange(**kw), handle="x" * 250)
+    client.force_login(comms)
+    state, _ = start_oauth(client, facebook)
+
+    response = client.get(reverse("connection-oauth-callback"), {"state": state, "code": "good-code"})
+
+    assert response.status_code == 400
+    assert "too long for the register" in response.text
+    assert not Connection.objects.exists()
