@@ -24,7 +24,13 @@ from councilsocial.lib import secrets
 from councilsocial.permissions import is_communications
 from operations.services import emergency_in_force
 
-from .connectors.base import ConnectorError, Credentials, CredentialsRejected, ReplyNotSupported
+from .connectors.base import (
+    ConnectorError,
+    Credentials,
+    CredentialsRejected,
+    PlatformUnavailable,
+    ReplyNotSupported,
+)
 from .connectors.registry import (
     APP_PASSWORD_PLATFORMS,
     CONNECTORS,
@@ -347,8 +353,10 @@ def enquiry_reply_on_platform(*, enquiry: Enquiry, text: str, by, now: datetime)
         raise ConnectionRefused(
             "The platform refused the account's sign-in: reconnect the account, then reply again."
         ) from None
-    except ConnectorError as error:
+    except PlatformUnavailable as error:
         raise ConnectionRefused(f"The reply was not sent: {error}. Try again in a few minutes.") from None
+    except ConnectorError as error:  # the platform refused this reply: trying again will not help
+        raise ConnectionRefused(f"The reply was not sent: {error}.") from None
     finally:
         refreshed = connector.refreshed_credentials()
         if refreshed is not None:

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from monitoring.models import Connection, OAuthAttempt, Response
+from monitoring.connectors.base import ConnectorError, PlatformUnavailable
+from monitoring.models import Connection, ConnectionStatus, OAuthAttempt, Response
 from tests.factories import EnquiryFactory, ServiceFactory, UserFactory
 
 from . import test_connections as first_look
@@ -146,3 +147,49 @@ def test_a_platform_handle_too_long_for_the_register_is_refused_not_a_500(client
     assert response.status_code == 400
     assert "too long for the register" in response.text
     assert not Connection.objects.exists()
+
+
+# --- As a new Communications officer ----------------------------------------------------------------
+def account_page(client, person, account) -> str:
+    client.force_login(person)
+    return client.get(reverse("account-detail", args=[account.pk])).text
+
+
+def test_a_connection_not_yet_synced_does_not_claim_to_be_up_to_date(client, comms, bluesky):
+    connect(bluesky, now=NOW, platform="bluesky")
+
+    page = account_page(client, comms, bluesky)
+
+    assert "Not known until the first sync" in page
+    assert "up to date at the last sync" not in page
+
+
+def test_a_broken_connection_says_what_to_do_next_to_each_reader(client, comms, officer, bluesky):
+    connection = connect(bluesky, now=NOW - timedelta(days=1), platform="bluesky")
+    Connection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.BROKEN, last_error="Bluesky did not accept the app password"
+    )
+
+    assert "Reconnect it to start reading it again" in account_page(client, comms, bluesky)
+    assert "Ask the Communications team to reconnect it" in account_page(client, officer, bluesky)
+
+
+def test_a_reply_the_platform_refuses_does_not_say_to_try_again(client, officer, enquiry, platform):
+    platform.reply_error = ConnectorError("A Bluesky reply can be at most 300 characters")
+    client.force_login(officer)
+
+    response = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Open 8am."})
+
+    assert "The reply was not sent: A Bluesky reply can be at most 300 characters." in response.text
+    assert "Try again" not in response.text
+    assert not Response.objects.exists()
+
+
+def test_a_reply_the_platform_could_not_take_now_says_to_try_again(client, officer, enquiry, platform):
+    platform.reply_error = PlatformUnavailable("Bluesky is not answering properly (502)")
+    client.force_login(officer)
+
+    response = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Open 8am."})
+
+    assert "Try again in a few minutes" in response.text
+    assert not Response.objects.exists()
