@@ -193,3 +193,21 @@ def test_a_reply_the_platform_could_not_take_now_says_to_try_again(client, offic
 
     assert "Try again in a few minutes" in response.text
     assert not Response.objects.exists()
+
+
+def test_an_unexpected_error_while_connecting_shows_no_secret_even_on_the_debug_page(
+    client, comms, bluesky, platform, settings
+):
+    """Django's error page (DEBUG) and error reports list each frame's variables: the app password
+    and the credentials must be among those it hides."""
+    settings.DEBUG = True
+    platform.failures[1] = RuntimeError("a fault of ours")
+    client.raise_request_exception = False
+    client.force_login(comms)
+
+    response = connect_bluesky(client, bluesky)
+
+    assert response.status_code == 500
+    assert "a fault of ours" in response.text  # the debug page, with its variables
+    assert APP_PASSWORD not in response.text
+    assert not Connection.objects.exists()
