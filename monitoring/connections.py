@@ -96,6 +96,17 @@ def _connection_save(*, account, platform: str, credentials: Credentials, by, no
         or len(credentials.account_ref) > Connection._meta.get_field("account_ref").max_length
     ):
         raise ConnectionRefused("The platform's name for this account is too long for the register.")
+    elsewhere = (
+        Connection.objects.filter(platform=platform, account_ref=credentials.account_ref)
+        .exclude(account=account)
+        .select_related("account")
+        .first()
+    )
+    if elsewhere is not None:  # its enquiries would arrive twice, in two inboxes, and count twice
+        raise ConnectionRefused(
+            f"That account is already connected to {elsewhere.account.display_handle} in the register. "
+            "Disconnect it there first."
+        )
     with transaction.atomic():
         before = Connection.objects.select_for_update().filter(account=account).first()
         if before is not None and (before.platform, before.account_ref) != (

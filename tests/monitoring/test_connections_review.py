@@ -11,9 +11,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts_register.platforms import Platform
+from monitoring.connections import ConnectionRefused, connection_connect_app_password
 from monitoring.connectors.base import ConnectorError, PlatformUnavailable
 from monitoring.models import Connection, ConnectionStatus, OAuthAttempt, Response
-from tests.factories import EnquiryFactory, ServiceFactory, UserFactory
+from tests.factories import AccountFactory, EnquiryFactory, ServiceFactory, UserFactory
 
 from . import test_connections as first_look
 from .sync_helpers import connect
@@ -211,3 +213,64 @@ def test_an_unexpected_error_while_connecting_shows_no_secret_even_on_the_debug_
     assert "a fault of ours" in response.text  # the debug page, with its variables
     assert APP_PASSWORD not in response.text
     assert not Connection.objects.exists()
+
+
+def test_the_same_platform_account_cannot_be_connected_to_two_register_entries(
+    client, comms, bluesky, platform, service
+):
+    client.force_login(comms)
+    assert connect_bluesky(client, bluesky).status_code == 302
+    duplicate = AccountFactory(
+        service=service, platform=Platform.BLUESKY, handle="ccdc-again.bsky.social", url="https://bsky.app/x"
+    )
+
+    response = connect_bluesky(client, duplicate)
+
+    assert response.status_code == 200
+    assert "already connected to @cannockchasedc.bsky.social" in response.text
+    assert list(Connection.objects.values_list("account_id", flat=True)) == [bluesky.pk]
+
+
+def test_reconnecting_the_same_register_entry_is_not_a_duplicate(client, comms, bluesky, platform):
+    client.force_login(comms)
+    assert connect_bluesky(client, bluesky).status_code == 302
+
+    assert connect_bluesky(client, bluesky).status_code == 302
+    assert Connection.objects.count() == 1
+
+
+def test_the_app_password_format_is_checked_by_the_service_too(comms, bluesky, platform):
+    with pytest.raises(ConnectionRefused, match="not an app password"):
+        connection_connect_app_password(
+            account=bluesky,
+            handle="cannockchasedc.bsky.social",
+            app_password="correct horse battery staple",
+            by=comms,
+            now=NOW,
+        )
+    assert platform.fetches == 0 and not Connection.objects.exists()
+
+
+def test_the_oauth_callback_sends_people_only_to_the_account_page(client, comms, facebook, oauth):
+    client.force_login(comms)
+    state, _ = start_oauth(client, facebook)
+
+    response = client.get(
+        reverse("connection-oauth-callback"),
+        {
+            "state": state,
+            "code": "good-code",
+            "next": "https://evil.example/",
+            "redirect_uri": "//evil.example",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account-detail", args=[facebook.pk])
+
+
+def test_a_corporate_director_cannot_reply_on_the_platform(client, director, enquiry, platform):
+    client.force_login(director)
+
+    assert client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Hi"}).status_code == 404
+    assert platform.published == []
