@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import FlagChanges, flags_reconcile
@@ -336,6 +338,14 @@ def reply_refusal(*, enquiry: Enquiry, by) -> str | None:
     return None
 
 
+def _connection_broken(connection: Connection, *, error: str, now: datetime) -> None:
+    """A reply found the connection broken: marked so, and failing from now (unless it already was),
+    so that after an hour the "not syncing" flag is raised as when a sync finds it broken."""
+    Connection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.BROKEN, last_error=error, failing_since=Coalesce(F("failing_since"), now)
+    )
+
+
 def enquiry_reply_on_platform(*, enquiry: Enquiry, text: str, by, now: datetime) -> Response:
     """Publish a reply on the platform and record it as the full answer, with what was said
     (000 §25: the reply stops the clock). Refused as ``reply_refusal`` says."""
@@ -346,7 +356,13 @@ def enquiry_reply_on_platform(*, enquiry: Enquiry, text: str, by, now: datetime)
     if refusal:
         raise ConnectionRefused(refusal)
     connection = Connection.objects.get(account_id=enquiry.account_id)
-    connector = connector_for(connection.platform)(connection_credentials(connection))
+    try:
+        credentials = connection_credentials(connection)
+    except secrets.SecretsError:  # its key was removed before ``rekey_connections`` re-encrypted it
+        unreadable = "The stored sign-in cannot be read: reconnect the account."
+        _connection_broken(connection, error=unreadable, now=now)
+        raise ConnectionRefused(unreadable) from None
+    connector = connector_for(connection.platform)(credentials)
     try:
         reply = connector.publish_reply(
             in_reply_to=enquiry.platform_id,
@@ -358,9 +374,7 @@ def enquiry_reply_on_platform(*, enquiry: Enquiry, text: str, by, now: datetime)
             "This enquiry cannot be answered from the app; reply on the platform."
         ) from None
     except CredentialsRejected:
-        Connection.objects.filter(pk=connection.pk).update(
-            status=ConnectionStatus.BROKEN, last_error="The platform refused the account's sign-in."
-        )
+        _connection_broken(connection, error="The platform refused the account's sign-in.", now=now)
         raise ConnectionRefused(
             "The platform refused the account's sign-in: reconnect the account, then reply again."
         ) from None

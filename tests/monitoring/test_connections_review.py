@@ -9,11 +9,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from cryptography.fernet import Fernet
 from django.urls import reverse
 
 from accounts_register.platforms import Platform
-from monitoring.connections import ConnectionRefused, connection_connect_app_password
-from monitoring.connectors.base import ConnectorError, PlatformUnavailable
+from councilsocial.flags.models import FlagKind, GovernanceFlag
+from monitoring.connections import (
+    ConnectionRefused,
+    connection_connect_app_password,
+    connection_flags_reconcile,
+)
+from monitoring.connectors.base import ConnectorError, CredentialsRejected, PlatformUnavailable
 from monitoring.models import Connection, ConnectionStatus, OAuthAttempt, Response
 from tests.factories import AccountFactory, EnquiryFactory, ServiceFactory, UserFactory
 
@@ -274,3 +280,32 @@ def test_a_corporate_director_cannot_reply_on_the_platform(client, director, enq
 
     assert client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Hi"}).status_code == 404
     assert platform.published == []
+
+
+def test_a_reply_when_the_stored_sign_in_cannot_be_read_asks_to_reconnect(
+    client, officer, enquiry, platform, settings
+):
+    settings.CONNECTION_KEYS = [Fernet.generate_key().decode()]  # the old key removed before rekeying
+    client.force_login(officer)
+
+    response = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Open 8am."})
+
+    assert response.status_code == 200
+    assert "reconnect the account" in response.text
+    assert Connection.objects.get(account=enquiry.account).status == ConnectionStatus.BROKEN
+    assert platform.published == [] and not Response.objects.exists()
+
+
+def test_a_connection_a_reply_finds_broken_is_failing_from_then_and_flagged_after_an_hour(
+    client, officer, enquiry, platform
+):
+    platform.reply_error = CredentialsRejected("The app password was revoked")
+    client.force_login(officer)
+
+    response = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Open 8am."})
+
+    assert "reconnect the account" in response.text
+    connection = Connection.objects.get(account=enquiry.account)
+    assert (connection.status, connection.failing_since) == (ConnectionStatus.BROKEN, NOW)
+    connection_flags_reconcile(now=NOW + timedelta(minutes=61))
+    assert GovernanceFlag.objects.open().filter(kind=FlagKind.CONNECTION_FAILING).count() == 1
