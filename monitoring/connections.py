@@ -257,6 +257,10 @@ def connection_oauth_finish(
         credentials = client.exchange_code(
             code=code, code_verifier=secrets.decrypt(attempt.code_verifier), redirect_uri=redirect_uri
         )
+    except secrets.SecretsError:  # the key was changed while the person was on the platform
+        raise ConnectionRefused(
+            "This sign-in cannot be finished. Start again from the account page."
+        ) from None
     except ConnectorError as error:
         raise ConnectionRefused(f"The platform did not connect the account: {error}") from None
     return _connection_save(

@@ -309,3 +309,16 @@ def test_a_connection_a_reply_finds_broken_is_failing_from_then_and_flagged_afte
     assert (connection.status, connection.failing_since) == (ConnectionStatus.BROKEN, NOW)
     connection_flags_reconcile(now=NOW + timedelta(minutes=61))
     assert GovernanceFlag.objects.open().filter(kind=FlagKind.CONNECTION_FAILING).count() == 1
+
+
+def test_an_oauth_sign_in_whose_verifier_cannot_be_read_is_refused_plainly(
+    client, comms, facebook, oauth, settings
+):
+    client.force_login(comms)
+    state, _ = start_oauth(client, facebook)
+    settings.CONNECTION_KEYS = [Fernet.generate_key().decode()]  # the key changed meanwhile
+
+    response = client.get(reverse("connection-oauth-callback"), {"state": state, "code": "good-code"})
+
+    assert response.status_code == 400 and "Start again from the account page" in response.text
+    assert not Connection.objects.exists() and not OAuthAttempt.objects.exists()
