@@ -20,7 +20,7 @@ from monitoring.connections import (
     connection_flags_reconcile,
 )
 from monitoring.connectors.base import ConnectorError, CredentialsRejected, PlatformUnavailable
-from monitoring.models import Connection, ConnectionStatus, OAuthAttempt, Response
+from monitoring.models import Connection, ConnectionStatus, Enquiry, OAuthAttempt, Response
 from tests.factories import AccountFactory, EnquiryFactory, ServiceFactory, UserFactory
 
 from . import test_connections as first_look
@@ -322,3 +322,13 @@ def test_an_oauth_sign_in_whose_verifier_cannot_be_read_is_refused_plainly(
 
     assert response.status_code == 400 and "Start again from the account page" in response.text
     assert not Connection.objects.exists() and not OAuthAttempt.objects.exists()
+
+
+def test_an_authors_name_is_shown_as_text_in_the_reply_message(client, officer, enquiry, platform):
+    Enquiry.objects.filter(pk=enquiry.pk).update(author="<img src=x onerror=alert(1)>")
+    client.force_login(officer)
+
+    response = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Open 8am."}, follow=True)
+
+    assert "Your reply to &lt;img src=x onerror=alert(1)&gt; was sent and recorded" in response.text
+    assert "<img src=x" not in response.text
