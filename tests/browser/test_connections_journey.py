@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts_register.platforms import Platform
 from monitoring.connectors import registry
+from monitoring.demo_connections import seed_demo_connections
 from monitoring.models import Connection, Enquiry, EnquiryStatus
 from monitoring.sync import connection_sync
 from tests.browser.conftest import describe, sign_in_page
@@ -137,3 +138,31 @@ def test_communications_connects_an_officer_replies_on_the_platform_and_communic
     assert f"{HANDLE} is disconnected" in page.locator("main").inner_text()
     assert not Connection.objects.filter(account=account).exists()
     assert_accessible(axe, "account page, disconnected")
+
+
+def test_an_account_connected_to_the_demo_platform_after_a_sync(
+    live_server, page, axe, screenshot, comms, officer, service
+):
+    """The demo council under ``make run``: an account on the demonstration platform, synced once,
+    seen by Communications (with Disconnect) and by an officer (without)."""
+    account = AccountFactory(
+        service=service, display_name="Cannock Chase Countryside", handle="CCCountryside"
+    )
+    now = timezone.now()
+    assert seed_demo_connections(by=comms, now=now, accounts=1) == 1
+    connection = Connection.objects.get(account=account)
+    assert connection_sync(connection_id=connection.pk, now=now).outcome == "synced"
+    account_page = f"{live_server.url}{reverse('account-detail', args=[account.pk])}"
+
+    sign_in(page, live_server, "comms")
+    page.goto(account_page)
+    main = page.locator("main").inner_text()
+    assert "Connection to" in main and "Not known until the first sync" not in main
+    assert page.get_by_role("link", name="Disconnect").count() == 1
+    assert_accessible(axe, "account page, demo connection")
+    screenshot("connections-account-demo")
+
+    sign_in(page, live_server, "officer")
+    page.goto(account_page)
+    assert page.get_by_role("link", name="Disconnect").count() == 0
+    assert_accessible(axe, "account page, demo connection, as an officer")
