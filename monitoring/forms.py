@@ -161,6 +161,10 @@ WRONG_FORMAT_MESSAGE = (
 )
 
 
+#: GOV.UK Frontend's button, which ignores a second click within a second: a double click on "Send
+#: the reply" would otherwise post the reply on the platform twice.
+ONE_SUBMISSION = {"data_prevent_double_click": "true"}
+
 #: What the register keeps of a handle (``Connection.handle``).
 HANDLE_MAX_LENGTH = Connection._meta.get_field("handle").max_length
 
@@ -197,7 +201,7 @@ class AppPasswordForm(InputLimitsMixin, forms.Form):
         self.helper.layout = Layout(
             Field.text("handle", field_width=30),
             Field.text("app_password", field_width=20),
-            Button("submit", "Connect the account"),
+            Button("submit", "Connect the account", **ONE_SUBMISSION),
         )
 
     def clean_handle(self) -> str:
@@ -238,4 +242,6 @@ class PlatformReplyForm(InputLimitsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("text", rows=4), Button("submit", "Send the reply"))
+        self.helper.layout = Layout(
+            Field.textarea("text", rows=4), Button("submit", "Send the reply", **ONE_SUBMISSION)
+        )

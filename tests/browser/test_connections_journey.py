@@ -118,7 +118,8 @@ def test_communications_connects_an_officer_replies_on_the_platform_and_communic
     assert_accessible(axe, "reply page with an error")
 
     page.get_by_label("Your reply").fill("Yes, 8am to 6pm on Sunday.")
-    page.get_by_role("button", name="Send the reply").click()
+    page.get_by_role("button", name="Send the reply").dblclick()  # an impatient double click
+    page.wait_for_url(f"{live_server.url}{reverse('inbox')}")
     assert "Your reply to hiker-jo.bsky.social was sent and recorded" in page.locator("main").inner_text()
     assert [r.text for r in bluesky_platform.published] == ["Yes, 8am to 6pm on Sunday."]
     enquiry.refresh_from_db()

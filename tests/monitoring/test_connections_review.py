@@ -332,3 +332,19 @@ def test_an_authors_name_is_shown_as_text_in_the_reply_message(client, officer, 
 
     assert "Your reply to &lt;img src=x onerror=alert(1)&gt; was sent and recorded" in response.text
     assert "<img src=x" not in response.text
+
+
+def test_the_send_connect_and_disconnect_buttons_ignore_a_second_click(client, comms, enquiry):
+    """GOV.UK Frontend's button ignores a second click within a second: a double click on "Send the
+    reply" would otherwise risk posting the reply on the platform twice."""
+    client.force_login(comms)
+    account = enquiry.account
+    pages = [
+        reverse("enquiry-reply", args=[enquiry.pk]),
+        reverse("account-connect", args=[account.pk]),
+        reverse("account-disconnect", args=[account.pk]),
+    ]
+
+    for url in pages:
+        page = client.get(url).text
+        assert page.count('data-prevent-double-click="true"') == 1, url
