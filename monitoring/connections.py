@@ -352,10 +352,26 @@ def _connection_broken(connection: Connection, *, error: str, now: datetime) -> 
 
 def enquiry_reply_on_platform(*, enquiry: Enquiry, text: str, by, now: datetime) -> Response:
     """Publish a reply on the platform and record it as the full answer, with what was said
-    (000 §25: the reply stops the clock). Refused as ``reply_refusal`` says."""
+    (000 §25: the reply stops the clock). Refused as ``reply_refusal`` says.
+
+    One reply at a time per enquiry: the enquiry's row is locked while the platform is asked, so a
+    second request (a double click, two officers at once) waits for the first, then finds the
+    enquiry answered and is refused, rather than posting a second reply in the council's name. What
+    a refused reply learnt (the connection is broken, a refreshed token) is kept.
+    """
     text = (text or "").strip()
     if not text:
         raise ConnectionRefused("Enter the reply.")
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        try:
+            return _reply_publish_and_record(enquiry=locked, text=text, by=by, now=now)
+        except ConnectionRefused as refusal:
+            refused = refusal  # leaves the block normally, so what it learnt is committed
+    raise refused
+
+
+def _reply_publish_and_record(*, enquiry: Enquiry, text: str, by, now: datetime) -> Response:
     refusal = reply_refusal(enquiry=enquiry, by=by)
     if refusal:
         raise ConnectionRefused(refusal)

@@ -5,11 +5,13 @@ services, hostile reply text, oversize webhook bodies."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from cryptography.fernet import Fernet
+from django.db import connection as db_connection
 from django.urls import reverse
 
 from accounts_register.platforms import Platform
@@ -18,6 +20,7 @@ from monitoring.connections import (
     ConnectionRefused,
     connection_connect_app_password,
     connection_flags_reconcile,
+    enquiry_reply_on_platform,
 )
 from monitoring.connectors.base import ConnectorError, CredentialsRejected, PlatformUnavailable
 from monitoring.models import Connection, ConnectionStatus, Enquiry, OAuthAttempt, Response
@@ -348,3 +351,45 @@ def test_the_send_connect_and_disconnect_buttons_ignore_a_second_click(client, c
     for url in pages:
         page = client.get(url).text
         assert page.count('data-prevent-double-click="true"') == 1, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_replies_sent_at_once_post_one_reply_on_the_platform(officer, manager, enquiry, platform):
+    """A double click that got through, or two officers at once: the second waits for the first,
+    then finds the enquiry answered."""
+    first_is_on_the_platform, let_it_finish = threading.Event(), threading.Event()
+    publish = platform.connector.publish_reply
+
+    def slow_publish(self, **kwargs):
+        if not first_is_on_the_platform.is_set():
+            first_is_on_the_platform.set()
+            let_it_finish.wait(timeout=10)
+        return publish(self, **kwargs)
+
+    platform.connector.publish_reply = slow_publish
+    outcomes: dict[str, object] = {}
+
+    def reply(name, person):
+        try:
+            outcomes[name] = enquiry_reply_on_platform(enquiry=enquiry, text=name, by=person, now=NOW)
+        except ConnectionRefused as refusal:
+            outcomes[name] = str(refusal)
+        finally:
+            db_connection.close()
+
+    first = threading.Thread(target=reply, args=("first", officer))
+    first.start()
+    assert first_is_on_the_platform.wait(timeout=10)
+    second = threading.Thread(target=reply, args=("second", manager))
+    second.start()
+    second.join(timeout=1)
+    waited = second.is_alive()
+    let_it_finish.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+
+    assert waited  # the second reply waited for the first
+    assert [r.text for r in platform.published] == ["first"]
+    assert isinstance(outcomes["first"], Response)
+    assert outcomes["second"] == "This enquiry is already closed."
+    assert Response.objects.filter(enquiry=enquiry).count() == 1
