@@ -320,6 +320,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging --------------------------------------------------------------------------------------
+# Django's debug page and error reports hide every variable named like a secret, in every frame
+# (issue 14 item 4: a connection's secrets are never shown).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "councilsocial.lib.error_reports.SecretsHiddenReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

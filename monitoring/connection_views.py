@@ -25,6 +25,7 @@ from .connections import (
     ConnectionRefused,
     connection_connect_app_password,
     connection_disconnect,
+    connection_oauth_cancel,
     connection_oauth_finish,
     connection_oauth_start,
     enquiry_reply_on_platform,
@@ -111,6 +112,7 @@ def connection_oauth_callback(request):
     state = request.GET.get("state", "")[:200]
     code = request.GET.get("code", "")[:4000]
     if request.GET.get("error") or not code:
+        connection_oauth_cancel(state=state, session_state=session_state, by=request.user)
         problem = "The platform did not connect the account: the sign-in was cancelled or refused there."
         return render(request, "monitoring/connection_problem.html", {"problem": problem}, status=400)
     try:

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import FlagChanges, flags_reconcile
@@ -24,7 +26,13 @@ from councilsocial.lib import secrets
 from councilsocial.permissions import is_communications
 from operations.services import emergency_in_force
 
-from .connectors.base import ConnectorError, Credentials, CredentialsRejected, ReplyNotSupported
+from .connectors.base import (
+    ConnectorError,
+    Credentials,
+    CredentialsRejected,
+    PlatformUnavailable,
+    ReplyNotSupported,
+)
 from .connectors.registry import (
     APP_PASSWORD_PLATFORMS,
     CONNECTORS,
@@ -82,7 +90,25 @@ def connection_store_credentials(*, connection_id: int, credentials: Credentials
 
 def _connection_save(*, account, platform: str, credentials: Credentials, by, now: datetime) -> Connection:
     """Create or replace the account's connection: connected, with fresh health. Reconnecting the same
-    platform account keeps its cursors (it carries on where it stopped); another account starts afresh."""
+    platform account keeps its cursors (it carries on where it stopped); another account starts afresh.
+    A handle or id longer than the register keeps is refused, rather than failing in the database."""
+    handle = credentials.handle or account.handle
+    if (
+        len(handle) > Connection._meta.get_field("handle").max_length
+        or len(credentials.account_ref) > Connection._meta.get_field("account_ref").max_length
+    ):
+        raise ConnectionRefused("The platform's name for this account is too long for the register.")
+    elsewhere = (
+        Connection.objects.filter(platform=platform, account_ref=credentials.account_ref)
+        .exclude(account=account)
+        .select_related("account")
+        .first()
+    )
+    if elsewhere is not None:  # its enquiries would arrive twice, in two inboxes, and count twice
+        raise ConnectionRefused(
+            f"That account is already connected to {elsewhere.account.display_handle} in the register. "
+            "Disconnect it there first."
+        )
     with transaction.atomic():
         before = Connection.objects.select_for_update().filter(account=account).first()
         if before is not None and (before.platform, before.account_ref) != (
@@ -95,7 +121,7 @@ def _connection_save(*, account, platform: str, credentials: Credentials, by, no
             defaults={
                 "platform": platform,
                 "account_ref": credentials.account_ref,
-                "handle": credentials.handle or account.handle,
+                "handle": handle,
                 "status": ConnectionStatus.CONNECTED,
                 "secrets": credentials_encrypt(credentials),
                 "extra": dict(credentials.extra or {}),
@@ -231,11 +257,28 @@ def connection_oauth_finish(
         credentials = client.exchange_code(
             code=code, code_verifier=secrets.decrypt(attempt.code_verifier), redirect_uri=redirect_uri
         )
+    except secrets.SecretsError:  # the key was changed while the person was on the platform
+        raise ConnectionRefused(
+            "This sign-in cannot be finished. Start again from the account page."
+        ) from None
     except ConnectorError as error:
         raise ConnectionRefused(f"The platform did not connect the account: {error}") from None
     return _connection_save(
         account=attempt.account, platform=attempt.platform, credentials=credentials, by=by, now=now
     )
+
+
+def connection_oauth_cancel(*, state: str, session_state: str | None, by) -> None:
+    """The platform sent the person back without a code (they cancelled, or it refused): the sign-in
+    this session started is deleted with its PKCE verifier, rather than left until it expires. Only
+    the person's own, and only the one their session started."""
+    if (
+        not state
+        or not session_state
+        or not token_source.compare_digest(state.encode(), session_state.encode())
+    ):
+        return
+    OAuthAttempt.objects.filter(state=state, user=by).delete()
 
 
 # --- Disconnecting ---------------------------------------------------------------------------------
@@ -299,17 +342,47 @@ def reply_refusal(*, enquiry: Enquiry, by) -> str | None:
     return None
 
 
+def _connection_broken(connection: Connection, *, error: str, now: datetime) -> None:
+    """A reply found the connection broken: marked so, and failing from now (unless it already was),
+    so that after an hour the "not syncing" flag is raised as when a sync finds it broken."""
+    Connection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.BROKEN, last_error=error, failing_since=Coalesce(F("failing_since"), now)
+    )
+
+
 def enquiry_reply_on_platform(*, enquiry: Enquiry, text: str, by, now: datetime) -> Response:
     """Publish a reply on the platform and record it as the full answer, with what was said
-    (000 §25: the reply stops the clock). Refused as ``reply_refusal`` says."""
+    (000 §25: the reply stops the clock). Refused as ``reply_refusal`` says.
+
+    One reply at a time per enquiry: the enquiry's row is locked while the platform is asked, so a
+    second request (a double click, two officers at once) waits for the first, then finds the
+    enquiry answered and is refused, rather than posting a second reply in the council's name. What
+    a refused reply learnt (the connection is broken, a refreshed token) is kept.
+    """
     text = (text or "").strip()
     if not text:
         raise ConnectionRefused("Enter the reply.")
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        try:
+            return _reply_publish_and_record(enquiry=locked, text=text, by=by, now=now)
+        except ConnectionRefused as refusal:
+            refused = refusal  # leaves the block normally, so what it learnt is committed
+    raise refused
+
+
+def _reply_publish_and_record(*, enquiry: Enquiry, text: str, by, now: datetime) -> Response:
     refusal = reply_refusal(enquiry=enquiry, by=by)
     if refusal:
         raise ConnectionRefused(refusal)
     connection = Connection.objects.get(account_id=enquiry.account_id)
-    connector = connector_for(connection.platform)(connection_credentials(connection))
+    try:
+        credentials = connection_credentials(connection)
+    except secrets.SecretsError:  # its key was removed before ``rekey_connections`` re-encrypted it
+        unreadable = "The stored sign-in cannot be read: reconnect the account."
+        _connection_broken(connection, error=unreadable, now=now)
+        raise ConnectionRefused(unreadable) from None
+    connector = connector_for(connection.platform)(credentials)
     try:
         reply = connector.publish_reply(
             in_reply_to=enquiry.platform_id,
@@ -321,14 +394,14 @@ def enquiry_reply_on_platform(*, enquiry: Enquiry, text: str, by, now: datetime)
             "This enquiry cannot be answered from the app; reply on the platform."
         ) from None
     except CredentialsRejected:
-        Connection.objects.filter(pk=connection.pk).update(
-            status=ConnectionStatus.BROKEN, last_error="The platform refused the account's sign-in."
-        )
+        _connection_broken(connection, error="The platform refused the account's sign-in.", now=now)
         raise ConnectionRefused(
             "The platform refused the account's sign-in: reconnect the account, then reply again."
         ) from None
-    except ConnectorError as error:
+    except PlatformUnavailable as error:
         raise ConnectionRefused(f"The reply was not sent: {error}. Try again in a few minutes.") from None
+    except ConnectorError as error:  # the platform refused this reply: trying again will not help
+        raise ConnectionRefused(f"The reply was not sent: {error}.") from None
     finally:
         refreshed = connector.refreshed_credentials()
         if refreshed is not None:

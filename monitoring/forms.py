@@ -14,7 +14,7 @@ from councilsocial.calendar.rules import LONDON
 from councilsocial.forms import GovukDateField, InputLimitsMixin
 
 from .connectors.registry import APP_PASSWORD_PLATFORMS
-from .models import PEOPLE_REASONS, Channel
+from .models import PEOPLE_REASONS, Channel, Connection
 
 
 class ResponseTextForm(InputLimitsMixin, forms.Form):
@@ -181,6 +181,14 @@ WRONG_FORMAT_MESSAGE = (
 )
 
 
+#: GOV.UK Frontend's button, which ignores a second click within a second: a double click on "Send
+#: the reply" would otherwise post the reply on the platform twice.
+ONE_SUBMISSION = {"data_prevent_double_click": "true"}
+
+#: What the register keeps of a handle (``Connection.handle``).
+HANDLE_MAX_LENGTH = Connection._meta.get_field("handle").max_length
+
+
 class AppPasswordForm(InputLimitsMixin, forms.Form):
     """Connect a Bluesky account with its handle and an app password, never its own password."""
 
@@ -213,16 +221,21 @@ class AppPasswordForm(InputLimitsMixin, forms.Form):
         self.helper.layout = Layout(
             Field.text("handle", field_width=30),
             Field.text("app_password", field_width=20),
-            Button("submit", "Connect the account"),
+            Button("submit", "Connect the account", **ONE_SUBMISSION),
         )
 
     def clean_handle(self) -> str:
-        handle = self.cleaned_data["handle"].strip().lstrip("@").lower()
-        if not re.fullmatch(
-            r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+", handle
+        handle = self.cleaned_data["handle"].strip().lstrip("@")
+        # Checked before lower(): it turns some look-alikes (the Kelvin sign) into ASCII letters.
+        if not handle.isascii() or not re.fullmatch(
+            r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+",
+            handle,
+            re.IGNORECASE,
         ):
             raise forms.ValidationError("Enter a handle like cannockchasedc.bsky.social")
-        return handle
+        if len(handle) > HANDLE_MAX_LENGTH:
+            raise forms.ValidationError(f"A handle must be {HANDLE_MAX_LENGTH} characters or fewer")
+        return handle.lower()
 
     def clean_app_password(self) -> str:
         value = self.cleaned_data["app_password"]
@@ -249,4 +262,6 @@ class PlatformReplyForm(InputLimitsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("text", rows=4), Button("submit", "Send the reply"))
+        self.helper.layout = Layout(
+            Field.textarea("text", rows=4), Button("submit", "Send the reply", **ONE_SUBMISSION)
+        )

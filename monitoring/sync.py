@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -243,9 +243,55 @@ def _apply_replies(
         report.responses += 1
 
 
+def _clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _web_address(url: str, limit: int) -> str:
+    """The link, if it is an http(s) address that fits; else none (it is shown as a link)."""
+    return url if len(url) <= limit and url.lower().startswith(("https://", "http://")) else ""
+
+
+def fit_to_register(items: list) -> list:
+    """What a platform sent, made to fit the register's columns, so that one odd item (a resident's
+    250-character handle, an id too long to keep) cannot fail every later sync of the account: its
+    cursor would never move past it. Names are shortened, a link that is not a web address is left
+    out, and an item whose id cannot be kept whole is passed over (an id cut short would be another
+    item's)."""
+    id_max = Enquiry._meta.get_field("platform_id").max_length
+    name_max = Enquiry._meta.get_field("author").max_length
+    url_max = Enquiry._meta.get_field("url").max_length
+    fitted = []
+    for item in items:
+        if len(item.platform_id) > id_max:
+            continue
+        if isinstance(item, FetchedEnquiry):
+            conversation = item.conversation_id if len(item.conversation_id) <= id_max else ""
+            item = replace(
+                item,
+                author=_clip(item.author, name_max),
+                url=_web_address(item.url, url_max),
+                conversation_id=conversation,
+            )
+        elif isinstance(item, FetchedPost):
+            item = replace(
+                item, published_by=_clip(item.published_by, name_max), url=_web_address(item.url, url_max)
+            )
+        fitted.append(item)
+    return fitted
+
+
 def _apply_page(
     connection: Connection, stream: Stream, batch: Batch, report: SyncReport, now: datetime
 ) -> None:
+    items = fit_to_register(batch.items)
+    if len(items) < len(batch.items):
+        logger.warning(
+            "Sync of connection %s passed over %d items whose ids are too long to keep",
+            connection.pk,
+            len(batch.items) - len(items),
+        )
+    batch = replace(batch, items=items)
     if stream == Stream.POSTS:
         _apply_posts(connection, [i for i in batch.items if isinstance(i, FetchedPost)], report, now)
         return
