@@ -439,7 +439,24 @@ class CouncilUserAdmin(UserAdmin):
         for name, options in fieldsets:
             fields = tuple(f for f in options.get("fields", ()) if f != "groups")
             moved.append((name, {**options, "fields": fields}))
-        return (moved[0], ROLE_AND_SERVICES, *moved[1:])
+        role_and_services = ROLE_AND_SERVICES
+        if not self.has_change_permission(request, obj):
+            # Shown, not changed (a privileged person's record seen by an administrator): the services
+            # are the other side of the services' own fields, so they are listed by name instead.
+            title, options = ROLE_AND_SERVICES
+            role_and_services = (
+                title,
+                {**options, "fields": ("groups", "managed_services", "staffed_services")},
+            )
+        return (moved[0], role_and_services, *moved[1:])
+
+    @admin.display(description="Services they manage")
+    def managed_services(self, obj):
+        return ", ".join(sorted(s.name for s in obj.services_managed.all())) or "None"
+
+    @admin.display(description="Services they work in")
+    def staffed_services(self, obj):
+        return ", ".join(sorted(s.name for s in obj.services_worked_in.all())) or "None"
 
     def get_queryset(self, request):
         now = timezone.now()

@@ -100,3 +100,19 @@ def test_the_people_list_needs_a_fixed_number_of_queries(
     client.force_login(administrator)
     with django_assert_max_num_queries(20):
         assert client.get("/admin/auth/user/").status_code == 200
+
+
+def test_an_administrator_sees_a_privileged_persons_role_and_services_without_changing_them(
+    client, administrator, comms, service
+):
+    """An administrator may not change a Communications officer's record (issue 11 item 11): the page
+    is shown read-only, with their services listed by name (it was a 500)."""
+    service.officers.add(comms)
+    client.force_login(administrator)
+
+    response = client.get(f"/admin/auth/user/{comms.pk}/change/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Services they work in" in page and service.name in page
+    assert 'name="services_worked_in"' not in page
