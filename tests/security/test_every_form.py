@@ -528,6 +528,8 @@ def _enquiry_json(w, role):
         "author": f"{MARK}_resident",
         "text": "Is the car park open?",
         "channel": "comment",
+        "url": f"https://x.com/resident/status/{MARK}{role}",
+        "conversation_id": f"{MARK}-thread-{role}",
     }
 
 
@@ -1131,7 +1133,9 @@ FORMS: list[FormEntry] = [
         _route("api-enquiries"),
         SERVICE_PEOPLE,
         _enquiry_json,
-        lambda w, role, r: Enquiry.objects.filter(platform_id=f"{MARK}-api-{role}").exists(),
+        lambda w, role, r: Enquiry.objects.filter(
+            platform_id=f"{MARK}-api-{role}", conversation_id=f"{MARK}-thread-{role}"
+        ).exists(),
         json=True,
     ),
     FormEntry(
@@ -1143,16 +1147,28 @@ FORMS: list[FormEntry] = [
             "platform_id": f"{MARK}-post-{role}",
             "posted_at": (timezone.now() - timedelta(hours=1)).isoformat(),
             "kind": "original",
+            "text": f"{MARK} bins are collected as normal",
+            "url": f"https://x.com/council/status/{MARK}{role}",
+            "published_by": f"{MARK}-officer",
         },
-        lambda w, role, r: Post.objects.filter(platform_id=f"{MARK}-post-{role}").exists(),
+        lambda w, role, r: Post.objects.filter(
+            platform_id=f"{MARK}-post-{role}", text=f"{MARK} bins are collected as normal"
+        ).exists(),
         json=True,
     ),
     FormEntry(
         "api-enquiry-responses",
         _route("api-enquiry-responses", pk=lambda w: w["enquiry"].pk),
         ("officer", "manager", "comms"),
-        lambda w, role: {"responded_at": timezone.now().isoformat(), "kind": "holding", "reason": ""},
-        lambda w, role, r: Response.objects.filter(enquiry=w["enquiry"]).exists(),
+        lambda w, role: {
+            "responded_at": timezone.now().isoformat(),
+            "kind": "holding",
+            "reason": "",
+            "text": f"{MARK} we are looking into it",
+        },
+        lambda w, role, r: Response.objects.filter(
+            enquiry=w["enquiry"], text=f"{MARK} we are looking into it"
+        ).exists(),
         json=True,
     ),
     FormEntry(

@@ -117,6 +117,9 @@ FREE_TEXT_INPUTS = {
     "author",
     "text",
     "platform_id",
+    # What the platform says (issue 14): its id of the thread, and who published a post.
+    "conversation_id",
+    "published_by",
     "document_reference",
     "reference",
     "title",
