@@ -61,6 +61,23 @@ class SenderAccountField(serializers.IntegerField):
         return value
 
 
+def _optional_text(max_length: int, help_text: str) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, allow_blank=True, required=False, default="", help_text=help_text
+    )
+
+
+def _platform_link() -> serializers.URLField:
+    """A link to the item on the platform: a web address only (the services keep nothing else)."""
+    return serializers.URLField(
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="A link to it on the platform.",
+    )
+
+
 class EnquiryInSerializer(serializers.Serializer):
     account = SenderAccountField(min_value=1, help_text="The account's id on the register.")
     platform_id = serializers.CharField(max_length=200, help_text="The platform's own id for the enquiry.")
@@ -68,20 +85,8 @@ class EnquiryInSerializer(serializers.Serializer):
     author = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     text = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
     channel = serializers.ChoiceField(choices=Channel.choices)
-    url = serializers.URLField(
-        max_length=500,
-        allow_blank=True,
-        required=False,
-        default="",
-        help_text="A link to it on the platform.",
-    )
-    conversation_id = serializers.CharField(
-        max_length=200,
-        allow_blank=True,
-        required=False,
-        default="",
-        help_text="The platform's id of the thread.",
-    )
+    url = _platform_link()
+    conversation_id = _optional_text(200, "The platform's id of the thread.")
 
 
 class LeanRepresentation:
@@ -136,20 +141,8 @@ class PostInSerializer(serializers.Serializer):
     posted_at = AwareDateTimeField(help_text="ISO 8601 with offset.")
     kind = serializers.ChoiceField(choices=PostKind.choices, required=False, default=PostKind.ORIGINAL)
     text = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
-    url = serializers.URLField(
-        max_length=500,
-        allow_blank=True,
-        required=False,
-        default="",
-        help_text="A link to it on the platform.",
-    )
-    published_by = serializers.CharField(
-        max_length=200,
-        allow_blank=True,
-        required=False,
-        default="",
-        help_text="Which authorised user published it, where the platform says.",
-    )
+    url = _platform_link()
+    published_by = _optional_text(200, "Which authorised user published it, where the platform says.")
 
 
 class PostSerializer(LeanRepresentation, serializers.ModelSerializer):

@@ -19,6 +19,7 @@ Graph API returns carry it, so they are stripped of it before being kept in a cu
 from __future__ import annotations
 
 import json
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -236,8 +237,10 @@ class MetaOAuthClient(OAuthClientBase):
                 return credentials
         raise CredentialsRejected("No Page was shared with the app")
 
+    @abstractmethod
     def credentials_for_page(self, page: dict, user_token: str) -> Credentials | None:
-        raise NotImplementedError
+        """The credentials for one Page of ``me/accounts``, or None if it is not one this platform
+        reads: Facebook takes the Page itself, Instagram the professional account linked to it."""
 
     def refresh(self, credentials: Credentials) -> Credentials:
         """A new Page token from the long-lived user token (see the module docstring)."""

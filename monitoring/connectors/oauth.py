@@ -9,6 +9,7 @@ HTTP Basic where the platform asks for it) and never into a URL, a log line or a
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from .base import Credentials, CredentialsRejected
 from .http import TimeoutSession, TokenExpired, send
 
 
-class OAuthClientBase:
+class OAuthClientBase(ABC):
     """Subclasses set the class attributes and implement ``identify``."""
 
     platform: str = ""
@@ -130,9 +131,10 @@ class OAuthClientBase:
     def extra_authorise_params(self) -> dict:
         return {}
 
+    @abstractmethod
     def identify(self, token: dict) -> Credentials:
-        """The account this token acts for (one call to the platform), as ``Credentials``."""
-        raise NotImplementedError
+        """The account this token acts for (one call to the platform), as ``Credentials``: each
+        platform's client says how (X's ``users/me``, YouTube's ``channels?mine=true``, …)."""
 
 
 T = TypeVar("T")

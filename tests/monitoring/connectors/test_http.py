@@ -12,6 +12,8 @@ import responses
 
 from monitoring.connectors import http
 from monitoring.connectors.base import ConnectorError, Credentials, PlatformUnavailable, RateLimited
+from monitoring.connectors.meta import MetaOAuthClient
+from monitoring.connectors.oauth import OAuthClientBase
 
 URL = "https://platform.test/api"
 
@@ -112,3 +114,18 @@ def test_each_module_builds_as_the_sync_builds_it(platform, settings):
     assert connector.refreshed_credentials() is None
     assert oauth.client_id == f"{platform}-client"
     assert oauth.scopes and all(isinstance(scope, str) for scope in oauth.scopes)
+
+
+def test_a_platform_client_that_cannot_say_whose_token_it_is_cannot_be_built():
+    """``identify`` and Meta's ``credentials_for_page`` are each platform's own: a client missing one
+    is refused when it is built, not when a council first connects."""
+
+    class NoIdentify(OAuthClientBase):
+        platform = "nowhere"
+
+    class NoPage(MetaOAuthClient):
+        platform = "nowhere"
+
+    for incomplete in (NoIdentify, NoPage):
+        with pytest.raises(TypeError, match="abstract"):
+            incomplete(client_id="id", client_secret="secret")
