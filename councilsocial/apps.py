@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from . import system_checks  # noqa: F401 - registers the deployment checks
+
 
 class CouncilSocialConfig(AppConfig):
     name = "councilsocial"

@@ -100,3 +100,24 @@ def test_a_connection_key_that_is_not_a_fernet_key_is_refused_without_showing_it
     assert result.returncode != 0
     assert "Key 1 of CONNECTION_KEYS is not a Fernet key" in result.stderr
     assert "hunter2" not in result.stderr
+
+
+def test_check_deploy_refuses_the_published_development_connection_key():
+    from councilsocial.settings import DEVELOPMENT_CONNECTION_KEY
+
+    result = manage(
+        "check",
+        "--deploy",
+        env={**PRODUCTION, "CONNECTION_KEYS": f"{PRODUCTION['CONNECTION_KEYS']},{DEVELOPMENT_CONNECTION_KEY}"},
+    )
+    assert result.returncode != 0
+    assert "councilsocial.E001" in result.stderr
+    assert "Key 2 of CONNECTION_KEYS is the published development key" in result.stderr
+    assert DEVELOPMENT_CONNECTION_KEY not in result.stderr + result.stdout
+
+
+def test_plain_check_still_starts_with_the_development_key_for_the_test_suite():
+    from councilsocial.settings import DEVELOPMENT_CONNECTION_KEY
+
+    result = manage("check", env={**PRODUCTION, "CONNECTION_KEYS": DEVELOPMENT_CONNECTION_KEY})
+    assert result.returncode == 0, result.stderr
