@@ -105,11 +105,8 @@ def test_a_connection_key_that_is_not_a_fernet_key_is_refused_without_showing_it
 def test_check_deploy_refuses_the_published_development_connection_key():
     from councilsocial.settings import DEVELOPMENT_CONNECTION_KEY
 
-    result = manage(
-        "check",
-        "--deploy",
-        env={**PRODUCTION, "CONNECTION_KEYS": f"{PRODUCTION['CONNECTION_KEYS']},{DEVELOPMENT_CONNECTION_KEY}"},
-    )
+    keys = f"{PRODUCTION['CONNECTION_KEYS']},{DEVELOPMENT_CONNECTION_KEY}"
+    result = manage("check", "--deploy", env={**PRODUCTION, "CONNECTION_KEYS": keys})
     assert result.returncode != 0
     assert "councilsocial.E001" in result.stderr
     assert "Key 2 of CONNECTION_KEYS is the published development key" in result.stderr
