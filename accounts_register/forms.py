@@ -81,8 +81,6 @@ class AccountForm(GovukFormMixin, forms.ModelForm):
             "password_changed_on",
             "internal_notes",
         ]
-        # Words first, the policy paragraph after them (the model's own help text leads with it).
-        help_texts = {"admin_mailbox_is_shared": "A generic mailbox more than one person can open (000 §11)."}
         error_messages = {
             "platform": {"required": "Choose the platform"},
             "handle": {"required": "Enter the account's handle"},

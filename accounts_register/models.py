@@ -317,7 +317,9 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
         help_text="The generic council mailbox the account is registered to, never a person's (000 §11).",
     )
     admin_mailbox_is_shared = models.BooleanField(
-        "the mailbox is a shared mailbox", default=False, help_text="000 §11: a generic, shared mailbox."
+        "the mailbox is a shared mailbox",
+        default=False,
+        help_text="A generic mailbox more than one person can open (000 §11).",
     )
     comms_has_admin_access = models.BooleanField(
         "Communications holds admin access",
