@@ -284,6 +284,18 @@ class SocialMediaAccountQuerySet(models.QuerySet):
         """The official accounts the public register lists (000 §24): the live ones."""
         return self.live()
 
+    def counts_by_platform_and_status(self) -> list[tuple[str, str, int]]:
+        """``(platform, status, number)`` for these accounts, by platform then status, none of zero.
+
+        For the whole register it reads the database's own tally (``AccountTally``): a few rows,
+        whatever the number of accounts; for part of it (one service's), it counts them.
+        """
+        if not self.query.where:
+            rows = AccountTally.objects.filter(count__gt=0).values_list("platform", "status", "count")
+            return sorted(rows)
+        grouped = self.values_list("platform", "status").annotate(n=models.Count("pk"))
+        return sorted(grouped.order_by())
+
 
 class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
     """One official account on the council's register (001 §28, 000 §24, 003 D2).
@@ -502,6 +514,27 @@ class SocialMediaAccount(ConcurrentTransitionMixin, models.Model):
 
 
 # --- Who may use an account (003 D2.3, D2.9; 002 §2.6, §5.1, §5.2) ------------------------------
+class AccountTally(models.Model):
+    """How many accounts the register holds on each platform in each status, kept by the database
+    itself: triggers on the account table (migration 0008) add and take away in the same
+    transaction as the change, whether it comes through the ORM, a bulk import or SQL. So the
+    council's dashboard reads a handful of rows whatever the size of the register (issue 16).
+    Read through ``SocialMediaAccount.objects.counts_by_platform_and_status``."""
+
+    platform = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "status"], name="account_tally_unique"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="account_tally_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.status}: {self.count}"
+
+
 class DirectorPermissionQuerySet(models.QuerySet):
     def in_force(self, *, today) -> DirectorPermissionQuerySet:
         """Given on or before ``today`` and not withdrawn by then (002 §2.6)."""

@@ -24,6 +24,11 @@ def _best(function, runs: int = RUNS) -> float:
     return min(times)
 
 
+def _p95(timings: list[float]) -> float:
+    ordered = sorted(timings)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
 def _once(function) -> float:
     start = time.perf_counter()
     function()
@@ -75,10 +80,10 @@ def page(client, path: str) -> dict:
         timings.append((time.perf_counter() - start) * 1000)
     with CaptureQueriesContext(connection) as captured:
         get()
-    timings.sort()
     return {
         "median": statistics.median(timings),
-        "p95": timings[max(0, int(len(timings) * 0.95) - 1)],
+        "p95": _p95(timings),
+        "timings": timings,
         "queries": len(captured.captured_queries),
         "bytes": len(body),
         "rss_growth_mb": max(0.0, _rss_mb() - before),
@@ -100,31 +105,31 @@ def download(client, path: str) -> dict:
     }
 
 
-def pages_for(client) -> dict:
+PAGES = {
+    "council dashboard": "/dashboard/",
+    "directorate page": "/dashboard/directorates/{directorate}/",
+    "service dashboard": "/services/{service}/dashboard/",
+    "register list": "/accounts/",
+    "register list, by service": "/accounts/?sort=-service",
+    "register list, one directorate": "/accounts/?directorate={directorate}",
+    "inbox": "/inbox/",
+}
+DOWNLOADS = {
+    "dashboard download, response times": "/dashboard/?export=performance",
+    "dashboard download, inactive accounts": "/dashboard/?export=inactive",
+    "register download (CSV)": "/accounts/export.csv",
+}
+
+
+def pages_for(client, table: dict, measure) -> dict:
+    """Each page (or download) of ``table``, for the first directorate and service."""
     from accounts_register.models import Directorate, Service
 
     directorate = Directorate.objects.order_by("pk").first()
     service = Service.objects.order_by("pk").first()
-    paths = {
-        "council dashboard": "/dashboard/",
-        "directorate page": f"/dashboard/directorates/{directorate.pk}/",
-        "service dashboard": f"/services/{service.pk}/dashboard/",
-        "register list": "/accounts/",
-        "register list, by service": "/accounts/?sort=-service",
-        "register list, one directorate": f"/accounts/?directorate={directorate.pk}",
-        "inbox": "/inbox/",
-    }
     results = {}
-    for label, path in paths.items():
-        results[label] = page(client, path)
-        print(f"  {label}: p95 {results[label]['p95']:,.0f} ms", flush=True)
-    for label, path in {
-        "dashboard download, response times": "/dashboard/?export=performance",
-        "dashboard download, inactive accounts": "/dashboard/?export=inactive",
-        "register download (CSV)": "/accounts/export.csv",
-    }.items():
-        results[label] = download(client, path)
-        print(f"  {label}: {results[label]['time']:,.0f} ms", flush=True)
+    for label, path in table.items():
+        results[label] = measure(client, path.format(directorate=directorate.pk, service=service.pk))
     return results
 
 
@@ -300,7 +305,6 @@ def measure_history(size_name: str) -> dict:
     results["inactivity check"] = _best(lambda: checks.check_inactive_accounts(now=now))
     results["posting-guideline check"] = _best(lambda: checks.check_posting_guideline(now=now))
     print(f"  overdue check {results['overdue check']:,.0f} ms", flush=True)
-    results["pages"] = pages_for(client)
     return results
 
 
@@ -310,7 +314,6 @@ def measure_org() -> dict:
     from accounts_register.models import Service, SocialMediaAccount
     from monitoring import checks
 
-    client = _comms_client()
     results = {
         "accounts": SocialMediaAccount.objects.count(),
         "services": Service.objects.count(),
@@ -319,16 +322,57 @@ def measure_org() -> dict:
     now = timezone.now()
     results["inactivity check"] = _best(lambda: checks.check_inactive_accounts(now=now))
     results["posting-guideline check"] = _best(lambda: checks.check_posting_guideline(now=now))
-    results["pages"] = pages_for(client)
     return results
 
 
-def measure(size_name: str, size: dict) -> dict:
-    results = measure_history(size_name) if size["kind"] == "history" else measure_org()
+def measure(size_name: str, size: dict, part: str) -> dict:
+    """One round of ``part`` at one size: "jobs" (the periodic jobs and ingest), "pages" (every
+    page, ``PAGE_REQUESTS`` times) or "downloads" (each streamed download once)."""
+    if part == "jobs":
+        results = measure_history(size_name) if size["kind"] == "history" else measure_org()
+    elif part == "pages":
+        results = {"pages": pages_for(_comms_client(), PAGES, page)}
+    else:
+        results = {"pages": pages_for(_comms_client(), DOWNLOADS, download)}
     results["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results["load_average"] = os.getloadavg()
     results["peak_rss_mb_before_exit"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
+
+
+# --- Rounds ------------------------------------------------------------------------------------
+def combine(rounds: list[dict]) -> dict:
+    """One size's figures from its rounds, which ran interleaved with the other sizes' so that a
+    busy moment of the machine falls on every size alike: a job's fastest run over every round (an
+    ingest's fastest rate), a page's median of its rounds' medians and its p95 over every request."""
+    combined: dict = {"pages": {}, "measured_at": [], "load_average": []}
+    for result in rounds:
+        for key, value in result.items():
+            if key == "pages":
+                for label, figures in value.items():
+                    combined["pages"].setdefault(label, []).append(figures)
+            elif key in ("measured_at", "load_average"):
+                combined[key].append(value)
+            elif key.startswith("peak_rss"):
+                combined[key] = max(combined.get(key, 0), value)
+            elif isinstance(value, dict):  # an ingest: its fastest round
+                if key not in combined or value["rate"] > combined[key]["rate"]:
+                    combined[key] = value
+            elif isinstance(value, float):
+                combined[key] = min(combined.get(key, value), value)
+            else:
+                combined[key] = value
+    for label, runs in combined["pages"].items():
+        if "timings" in runs[0]:
+            combined["pages"][label] = {
+                **runs[-1],
+                "median": statistics.median(r["median"] for r in runs),
+                "p95": _p95([t for r in runs for t in r["timings"]]),
+                "rounds": len(runs),
+            }
+        else:
+            combined["pages"][label] = runs[-1]
+    return combined
 
 
 # --- Report ------------------------------------------------------------------------------------
@@ -343,7 +387,10 @@ def _ratio(a: float, b: float) -> str:
 def report(results: dict) -> None:
     small, large, org = results.get("1m"), results.get("10m"), results.get("org")
     if small and large:
-        print("\nJobs at 1M and 10M enquiries (fastest of 3 unless said; ratio = 10M / 1M)\n")
+        print(
+            "\nJobs at 1M and 10M enquiries (fastest of 3 runs in each round, over every round, unless "
+            "said; ratio = 10M / 1M)\n"
+        )
         print("| job | 1M | 10M | ratio | floor at 10M | 10M / floor |")
         print("|---|---|---|---|---|---|")
         for label in [
@@ -381,14 +428,16 @@ def report(results: dict) -> None:
         )
     if small or large:
         base = small or large
+        rounds = base["pages"][next(iter(base["pages"]))].get("rounds", 1)
         print(
-            "\nPages: median / p95 over the requests, queries, page size (ratio of medians = large / small)\n"
+            f"\nPages: median of {rounds} rounds' medians / p95 over every request; queries and page "
+            "size small / large; ratios of the medians\n"
         )
         print(
             "| page | 1M, small org | 10M, small org | 100,000 accounts, 16,000 services "
-            "| queries | size | ratio |"
+            "| queries | size | 10M / 1M | large / small |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|")
         for label, small_page in base["pages"].items():
             if "p95" not in small_page:
                 continue
@@ -402,6 +451,7 @@ def report(results: dict) -> None:
                 f"| {label} | {cell(small_page)} | {cell(mid)} | {cell(big)} | "
                 f"{small_page['queries']} / {big['queries'] if big else '–'} | "
                 f"{small_page['bytes'] / 1024:,.0f} kB / {big['bytes'] / 1024 if big else 0:,.0f} kB | "
+                f"{_ratio(small_page['median'], mid['median']) if mid else '–'} | "
                 f"{_ratio(small_page['median'], big['median']) if big else '–'} |"
             )
         print("\nDownloads (streamed; one request, whole)\n")
@@ -424,5 +474,5 @@ def report(results: dict) -> None:
             f"peak memory of the measuring process {org['peak_rss_mb_before_exit']:,.0f} MB"
         )
     for name, r in results.items():
-        load = ", ".join(f"{x:.1f}" for x in r["load_average"])
-        print(f"{name}: measured {r['measured_at']}, load average {load}")
+        loads = ", ".join(f"{load[0]:.1f}" for load in r["load_average"])
+        print(f"{name}: measured {r['measured_at'][0]} to {r['measured_at'][-1]}, load average {loads}")

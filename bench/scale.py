@@ -62,6 +62,7 @@ ORG_ACCOUNTS = 100_000
 ORG_POSTS = 1_000_000
 API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", 10))
 PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", 20))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 
 
 # --- Loading -------------------------------------------------------------------------------------
@@ -405,11 +406,11 @@ def child_load(size_name: str, reload: bool) -> None:
 
 
 # --- Measuring ---------------------------------------------------------------------------------
-def child_measure(size_name: str, out: str) -> None:
+def child_measure(size_name: str, part: str, out: str) -> None:
     from measure_scale import measure
 
     size = child_setup(size_name)
-    results = measure(size_name, size)
+    results = measure(size_name, size, part)
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     Path(out).write_text(json.dumps(results, indent=1))
 
@@ -427,13 +428,17 @@ def main() -> None:
     parser.add_argument("--load-only", action="store_true", help="load what is missing and stop")
     parser.add_argument("--report-only", action="store_true", help="print the last run's figures again")
     parser.add_argument("--child-load", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help="rounds of jobs and pages, the sizes taking turns"
+    )
     parser.add_argument("--child-measure", help=argparse.SUPPRESS)
+    parser.add_argument("--part", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_load:
         return child_load(args.child_load, args.reload)
     if args.child_measure:
-        return child_measure(args.child_measure, args.out)
+        return child_measure(args.child_measure, args.part, args.out)
     sizes = [s for s in args.only.split(",") if s]
     if args.report_only:
         from measure_scale import report
@@ -446,13 +451,24 @@ def main() -> None:
         )
     if args.load_only:
         return
-    from measure_scale import report
+    from measure_scale import combine, report
 
+    rounds: dict[str, list[dict]] = {size: [] for size in sizes}
+    # The sizes take turns, round after round, so that a busy moment of the machine falls on all
+    # of them alike; the downloads (seconds each at the large size) run once.
+    plan = [(part, number) for part in ("jobs", "pages") for number in range(args.rounds)]
+    for part, _ in [*plan, ("downloads", 0)]:
+        for size in sizes:
+            with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                subprocess.run(  # noqa: S603 - this script, with our own arguments
+                    [sys.executable, __file__, "--child-measure", size, "--part", part, "--out", out.name],
+                    check=True,
+                )
+                rounds[size].append(json.loads(Path(out.name).read_text()))
     results = {}
     for size in sizes:
-        out = str(_result_file(size))
-        subprocess.run([sys.executable, __file__, "--child-measure", size, "--out", out], check=True)  # noqa: S603
-        results[size] = json.loads(Path(out).read_text())
+        results[size] = combine(rounds[size])
+        _result_file(size).write_text(json.dumps(results[size], indent=1))
     report(results)
 
 

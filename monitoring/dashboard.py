@@ -267,6 +267,18 @@ def stored_response_performance(
 SUMMARY_PAGE_SIZE = 50
 # The inactive and posting tables show this many accounts; the CSV downloads hold all of them.
 LIST_LIMIT = 50
+COUNT_LIMIT = 1000
+
+
+def count_up_to(queryset) -> int:
+    """How many rows ``queryset`` has, counting no further than ``COUNT_LIMIT + 1``: a page says
+    "more than 1,000" without counting 100,000 rows (the download lists them all)."""
+    return queryset.values("pk")[: COUNT_LIMIT + 1].count()
+
+
+def count_text(number: int) -> str:
+    """``count_up_to``'s answer in words: "more than 1,000" past the limit."""
+    return f"more than {COUNT_LIMIT:,}" if number > COUNT_LIMIT else f"{number:,}"
 
 
 def figures_computed_at() -> datetime | None:
@@ -369,18 +381,17 @@ def performance_by_month(rows: list[dict]) -> list[dict]:
 
 
 def accounts_by_platform_and_status(service=None) -> list[dict]:
+    """Accounts by platform and status: the council's from the register's own tally (a few rows at
+    any size), a service's counted."""
     platform_names = dict(Platform.choices)
     status_names = dict(AccountStatus.choices)
-    rows = (
-        _accounts(service).values("platform", "status").annotate(n=Count("pk")).order_by("platform", "status")
-    )
     return [
         {
-            "platform": platform_names.get(row["platform"], row["platform"]),
-            "status": status_names.get(row["status"], row["status"]),
-            "count": row["n"],
+            "platform": platform_names.get(platform, platform),
+            "status": status_names.get(status, status),
+            "count": number,
         }
-        for row in rows
+        for platform, status, number in _accounts(service).counts_by_platform_and_status()
     ]
 
 

@@ -217,6 +217,8 @@ def _dashboard(request, *, service=None, title: str):
         platform_totals[row["platform"]] = platform_totals.get(row["platform"], 0) + row["count"]
     limit = dashboard.LIST_LIMIT
     inactive = dashboard.inactive_accounts_queryset(now=now, service=service)
+    inactive_total = dashboard.count_up_to(inactive)
+    posting_total = dashboard.count_up_to(dashboard.posting_guideline_accounts(now=now, service=service))
     return render(
         request,
         "monitoring/dashboard.html",
@@ -240,10 +242,12 @@ def _dashboard(request, *, service=None, title: str):
                 sorted(platform_totals.items()),
             ),
             "inactive": list(inactive[:limit]),
-            "inactive_total": inactive.count(),
+            "inactive_total": inactive_total,
+            "inactive_total_text": dashboard.count_text(inactive_total),
             "inactive_days": settings.MONITORING_INACTIVE_DAYS,
             "posting": dashboard.posting_against_guideline(now=now, service=service, limit=limit),
-            "posting_total": dashboard.posting_guideline_accounts(now=now, service=service).count(),
+            "posting_total": posting_total,
+            "posting_total_text": dashboard.count_text(posting_total),
             "window_days": settings.MONITORING_POSTING_WINDOW_DAYS,
         },
     )
