@@ -284,6 +284,15 @@ class SocialMediaAccountQuerySet(models.QuerySet):
         """The official accounts the public register lists (000 §24): the live ones."""
         return self.live()
 
+    def count(self) -> int:
+        """How many accounts: for the whole register (no filter), the sum of the database's own
+        tally (``AccountTally``), a few rows at any size; otherwise counted as usual. So the
+        register list's paginator does not count 100,000 accounts for every page (issue 16)."""
+        query = self.query
+        if query.where or query.is_sliced or query.distinct or query.combinator or query.group_by is not None:
+            return super().count()
+        return AccountTally.objects.aggregate(n=models.Sum("count", default=0))["n"]
+
     def counts_by_platform_and_status(self) -> list[tuple[str, str, int]]:
         """``(platform, status, number)`` for these accounts, by platform then status, none of zero.
 

@@ -173,10 +173,10 @@ def register_filter_choices(user, filters: RegisterFilters) -> tuple[list, list,
         .values_list("pk", "name")
     ]
     services = visible.filter(directorate_id=filters.directorate) if filters.directorate else visible
-    chosen_first = Case(When(pk=int(filters.service or 0), then=0), default=1, output_field=IntegerField())
-    rows = list(
-        services.order_by(chosen_first, "name", "pk").values_list("pk", "name")[: SERVICE_CHOICES_LIMIT + 1]
-    )
+    order = ["name", "pk"]  # read from ``service_name_idx``: the first hundred, not a sort of them all
+    if filters.service:
+        order.insert(0, Case(When(pk=int(filters.service), then=0), default=1, output_field=IntegerField()))
+    rows = list(services.order_by(*order).values_list("pk", "name")[: SERVICE_CHOICES_LIMIT + 1])
     truncated = len(rows) > SERVICE_CHOICES_LIMIT
     if truncated:  # only the chosen service, if any; the hint asks for a directorate first
         rows = [row for row in rows[:1] if str(row[0]) == filters.service]

@@ -161,3 +161,20 @@ def test_make_runs_sqlite_database_keeps_the_tally_too(tmp_path):
         )
         assert result.returncode == 0, result.stderr[-2000:]
     assert "tally right" in result.stdout
+
+
+def test_counting_the_whole_register_reads_the_tally_and_a_filtered_count_counts():
+    service = ServiceFactory()
+    AccountFactory.create_batch(3, service=service)
+    AccountFactory(status=AccountStatus.CLOSED)
+    table = SocialMediaAccount._meta.db_table
+
+    with CaptureQueriesContext(connection) as whole:
+        assert SocialMediaAccount.objects.count() == 4
+    with CaptureQueriesContext(connection) as part:
+        assert SocialMediaAccount.objects.filter(service=service).count() == 3
+        assert SocialMediaAccount.objects.none().count() == 0
+        assert SocialMediaAccount.objects.all()[:2].count() == 2
+
+    assert table not in whole.captured_queries[0]["sql"]
+    assert table in part.captured_queries[0]["sql"]
