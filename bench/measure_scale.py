@@ -12,6 +12,8 @@ from datetime import timedelta
 API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", 10))
 PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", 20))
 RUNS = 3
+# The large organisation's directorate the size of the small organisation's first (8 services).
+LIKE_FOR_LIKE_DIRECTORATE = "Directorate of eight services"
 
 
 def _best(function, runs: int = RUNS) -> float:
@@ -107,7 +109,8 @@ def download(client, path: str) -> dict:
 
 PAGES = {
     "council dashboard": "/dashboard/",
-    "directorate page": "/dashboard/directorates/{directorate}/",
+    "directorate page (8 services)": "/dashboard/directorates/{directorate}/",
+    "directorate page, the largest directorate": "/dashboard/directorates/{largest}/",
     "service dashboard": "/services/{service}/dashboard/",
     "register list": "/accounts/",
     "register list, by service": "/accounts/?sort=-service",
@@ -125,11 +128,14 @@ def pages_for(client, table: dict, measure) -> dict:
     """Each page (or download) of ``table``, for the first directorate and service."""
     from accounts_register.models import Directorate, Service
 
-    directorate = Directorate.objects.order_by("pk").first()
+    largest = Directorate.objects.order_by("pk").first()
+    # The large organisation's directorate of 8 services, as the small organisation's first one.
+    directorate = Directorate.objects.filter(name=LIKE_FOR_LIKE_DIRECTORATE).first() or largest
     service = Service.objects.order_by("pk").first()
     results = {}
     for label, path in table.items():
-        results[label] = measure(client, path.format(directorate=directorate.pk, service=service.pk))
+        url = path.format(directorate=directorate.pk, largest=largest.pk, service=service.pk)
+        results[label] = measure(client, url)
     return results
 
 
