@@ -330,7 +330,7 @@ def load_org(now) -> None:
         # One more directorate the size of the small organisation's (8 services), so that its page
         # is compared like for like; "Directorate 1", with 80 services, is measured as well.
         smaller = Directorate.objects.create(name=LIKE_FOR_LIKE_DIRECTORATE)
-        last_eight = Service.objects.order_by("-pk").values("pk")[:8]
+        last_eight = Service.objects.order_by("-pk").values_list("pk", flat=True)[:8]
         Service.objects.filter(pk__in=list(last_eight)).update(directorate=smaller)
         say("stored response-time figures")
         c.execute(
