@@ -6,13 +6,15 @@ from django.utils import timezone
 
 from accounts_register.models import AccessRole, AccessStatus, AuthorisedUser
 from accounts_register.platforms import Platform
-from tests.browser.conftest import sign_in_page
+from tests.browser.conftest import describe, sign_in_page
 from tests.factories import AccountFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_communications_suspends_and_restores_someones_access(live_server, page, screenshot, comms, service):
+def test_communications_suspends_and_restores_someones_access(
+    live_server, page, screenshot, axe, comms, service
+):
     account = AccountFactory(
         platform=Platform.X,
         handle="CCDCCountryside",
@@ -31,6 +33,8 @@ def test_communications_suspends_and_restores_someones_access(live_server, page,
     page.get_by_role("link", name="Suspend access for Ali Khan").click()
     page.get_by_role("button", name="Suspend access").click()  # no reason yet: the form says so
     assert "Enter why the access is being suspended" in page.locator(".govuk-error-summary").inner_text()
+    violations = axe()
+    assert not violations, describe(violations)
     page.get_by_label("Why is access being suspended?").fill("Laptop reported stolen")
     page.get_by_role("button", name="Suspend access").click()
 
@@ -39,10 +43,14 @@ def test_communications_suspends_and_restores_someones_access(live_server, page,
     assert "Suspended" in row.locator(".govuk-tag").inner_text()
     assert "Laptop reported stolen" in row.inner_text()
     screenshot("access-suspended")
+    violations = axe()
+    assert not violations, describe(violations)
     assert AuthorisedUser.objects.get(pk=access.pk).status == AccessStatus.SUSPENDED
 
     row.get_by_role("link", name="Restore access for Ali Khan").click()
     assert "Laptop reported stolen" in page.locator("main").inner_text()
+    violations = axe()
+    assert not violations, describe(violations)
     page.get_by_role("button", name="Restore access").click()
 
     assert "Ali Khan's access has been restored" in page.locator(".govuk-notification-banner").inner_text()
