@@ -12,7 +12,7 @@ from councilsocial.forms import GovukDateField, InputLimitsMixin
 from councilsocial.permissions import CORPORATE_DIRECTORS, is_communications
 
 from . import platforms
-from .models import AccessEndReason, AccessRole, Service, SocialMediaAccount
+from .models import AccessEndReason, AccessRole, AuthorisedUser, Service, SocialMediaAccount
 from .services import STATUS_TRANSITIONS, account_with_handle, duplicate_handle_message
 from .validators import refuse_pasted_password, validate_shared_mailbox
 
@@ -303,6 +303,42 @@ class EndAccessForm(GovukFormMixin, forms.Form):
         note = self.cleaned_data["note"]
         refuse_pasted_password(note)
         return note
+
+
+SUSPENSION_REASON_MAX_LENGTH = AuthorisedUser._meta.get_field("suspension_reason").max_length
+
+
+class SuspendAccessForm(GovukFormMixin, forms.Form):
+    """Why one person's access is suspended (003 D2.3): kept with the record and shown beside it."""
+
+    reason = forms.CharField(
+        label="Why is access being suspended?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SUSPENSION_REASON_MAX_LENGTH,
+        help_text="This is shown beside the person's access and kept in its history.",
+        error_messages={
+            "required": "Enter why the access is being suspended",
+            "max_length": f"The reason must be {SUSPENSION_REASON_MAX_LENGTH} characters or fewer",
+            "null_characters_not_allowed": "The reason must only contain characters you can type",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.make_helper(Field.textarea("reason"), Button("submit", "Suspend access"))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        refuse_pasted_password(reason)
+        return reason
+
+
+class RestoreAccessForm(GovukFormMixin, forms.Form):
+    """The confirmation that a suspended person's access is to be restored (003 D2.3)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.make_helper(Button("submit", "Restore access"))
 
 
 class DirectorPermissionForm(GovukFormMixin, forms.Form):

@@ -804,6 +804,10 @@ class AuthorisedUser(ConcurrentTransitionMixin, models.Model):
         )
 
     @property
+    def is_suspended(self) -> bool:
+        return self.status == AccessStatus.SUSPENDED
+
+    @property
     def is_ended(self) -> bool:
         return self.status == AccessStatus.ENDED
 

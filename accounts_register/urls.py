@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("accounts/<int:pk>/access/new/", views.access_grant, name="access-grant"),
     path("accounts/<int:pk>/access/<int:access_pk>/end/", views.access_end, name="access-end"),
+    path("accounts/<int:pk>/access/<int:access_pk>/suspend/", views.access_suspend, name="access-suspend"),
+    path("accounts/<int:pk>/access/<int:access_pk>/restore/", views.access_restore, name="access-restore"),
     path("accounts/<int:pk>/usage-statement/", views.statement_accept, name="statement-accept"),
     path("access/", views.who_may_use_what_view, name="who-may-use-what"),
     path("access/director-permission/", views.director_permission_record, name="director-permission"),

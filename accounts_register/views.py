@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 
 from councilsocial.flags.models import GovernanceFlag
@@ -21,7 +22,7 @@ from councilsocial.permissions import is_administrator, is_communications, is_co
 
 from . import services
 from .exports import export_accounts_csv, export_accounts_xlsx
-from .extensions import account_connection, account_risk
+from .extensions import access_grant_refusals, account_connection, account_risk
 from .forms import (
     AcceptStatementForm,
     AccountForm,
@@ -29,7 +30,9 @@ from .forms import (
     EndAccessForm,
     ExistingApprovalForm,
     GrantAccessForm,
+    RestoreAccessForm,
     StatusChangeForm,
+    SuspendAccessForm,
     services_for_proposal,
 )
 from .models import (
@@ -366,11 +369,7 @@ def access_grant(request, pk):
                 expires_on=form.cleaned_data["expires_on"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(None if field == "__all__" else field, errors)
-            else:
-                form.add_error(None, exc)
+            _add_service_errors(form, exc)
         else:
             messages.success(request, f"{access.person.get_full_name() or access.person} now has access.")
             return redirect("account-detail", pk=account.pk)
@@ -384,9 +383,7 @@ def access_grant(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def access_end(request, pk, access_pk):
-    access = get_access_for_user(request.user, access_pk, write=True)
-    if access.account_id != pk:
-        raise Http404("No such access")
+    access = _access_to_change(request.user, pk, access_pk)
     account = access.account
     if access.is_ended:
         if request.method == "POST":  # two people ended it at once: the second is told plainly
@@ -416,6 +413,107 @@ def access_end(request, pk, access_pk):
         request,
         "accounts_register/access_end.html",
         {"form": form, "account": account, "access": access, "title": "End access", **_about(account)},
+    )
+
+
+def _access_to_change(user, pk, access_pk) -> AuthorisedUser:
+    """The access record ``access_pk`` of account ``pk``, for Communications and the service's
+    managers to change (403 for others who may see it, 404 for the rest or another account's)."""
+    access = get_access_for_user(user, access_pk, write=True)
+    if access.account_id != pk:
+        raise Http404("No such access")
+    return access
+
+
+def _access_not_as_expected(request, access: AuthorisedUser, message: str):
+    """The page's change does not apply to the access as it now stands: back to the account with
+    ``message``. Ended access is gone from the page (404), unless someone posted to it (it ended
+    while their page was open), when they are told plainly, as on the end-access page."""
+    if access.is_ended:
+        if request.method != "POST":
+            raise Http404("No such access")
+        message = services.STALE_ACCESS_MESSAGE
+    messages.info(request, message)
+    return redirect("account-detail", pk=access.account_id)
+
+
+def _name(person) -> str:
+    return person.get_full_name() or person.get_username()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_suspend(request, pk, access_pk):
+    """Suspend one person's access for now, with the reason, keeping it to restore later (003 D2.3).
+    Communications and the service's managers only; current access only."""
+    access = _access_to_change(request.user, pk, access_pk)
+    account = access.account
+    if not can_proceed(access.suspend):
+        return _access_not_as_expected(
+            request, access, f"{_name(access.person)}'s access is already suspended."
+        )
+    form = SuspendAccessForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authorised_user_suspend(
+                access=access, by=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
+            )
+        except services.StaleAccess as exc:
+            messages.info(request, exc.message)
+            return redirect("account-detail", pk=account.pk)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{_name(access.person)}'s access has been suspended. The record is kept, and the access "
+                "can be restored from the list of authorised users.",
+            )
+            return redirect("account-detail", pk=account.pk)
+    return render(
+        request,
+        "accounts_register/access_suspend.html",
+        {"form": form, "account": account, "access": access, "title": "Suspend access", **_about(account)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_restore(request, pk, access_pk):
+    """Restore one person's suspended access (003 D2.3); refused while an emergency is in force
+    (003 D9), when lifting the emergency restores it. Communications and the service's managers only."""
+    access = _access_to_change(request.user, pk, access_pk)
+    account = access.account
+    if not can_proceed(access.restore):
+        return _access_not_as_expected(
+            request,
+            access,
+            f"{_name(access.person)}'s access is not suspended, so there is nothing to restore.",
+        )
+    form = RestoreAccessForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authorised_user_restore(access=access, by=request.user, now=timezone.now())
+        except services.StaleAccess as exc:
+            messages.info(request, exc.message)
+            return redirect("account-detail", pk=account.pk)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{_name(access.person)}'s access has been restored.")
+            return redirect("account-detail", pk=account.pk)
+    return render(
+        request,
+        "accounts_register/access_restore.html",
+        {
+            "form": form,
+            "account": account,
+            "access": access,
+            # Said before the button is pressed: while an emergency is in force it will be refused.
+            "refusals": [] if form.errors else access_grant_refusals(),
+            "title": "Restore access",
+            **_about(account),
+        },
     )
 
 

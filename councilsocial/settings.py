@@ -133,6 +133,11 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# The reason beside each change in the audit trail is the person's own words (a suspension's reason,
+# an end-of-access note, a status change's reason: up to 1,000 characters), kept whole: the
+# package's default is 100 characters, and a longer reason was a database error (a 500).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 ROOT_URLCONF = "councilsocial.urls"
 WSGI_APPLICATION = "councilsocial.wsgi.application"
 ASGI_APPLICATION = "councilsocial.asgi.application"

@@ -7,6 +7,7 @@ import importlib
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -17,6 +18,7 @@ from django_fsm_log.models import StateLog
 from accounts_register import services
 from accounts_register.models import AccessEndReason, AccessRole, AccessStatus, AuthorisedUser
 from councilsocial.flags.models import FlagKind, GovernanceFlag
+from operations.services import emergency_declare
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +165,251 @@ def test_ended_access_cannot_be_suspended_or_restored(comms, access, now):
 def test_a_suspension_needs_a_reason(comms, access, now):
     with pytest.raises(ValidationError, match="Enter why"):
         services.authorised_user_suspend(access=access, by=comms, reason="  ", now=now)
+
+
+# --- The suspend and restore pages --------------------------------------------------------------------
+def suspend_url(access, account_id=None):
+    return reverse("access-suspend", kwargs={"pk": account_id or access.account_id, "access_pk": access.pk})
+
+
+def restore_url(access, account_id=None):
+    return reverse("access-restore", kwargs={"pk": account_id or access.account_id, "access_pk": access.pk})
+
+
+def saved(access):
+    """What a page may change about the access: the row's status and suspension, its history and log."""
+    row = AuthorisedUser.objects.get(pk=access.pk)
+    return (
+        row.status,
+        row.suspended_at,
+        row.suspension_reason,
+        row.history.count(),
+        len(log_of(access)),
+    )
+
+
+def page_of(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def suspended(access, comms, now):
+    """The officer's access, suspended by Communications an hour ago."""
+    return services.authorised_user_suspend(
+        access=access, by=comms, reason="Investigation under way", now=now - timedelta(hours=1)
+    )
+
+
+@pytest.fixture
+def other_user_of_another_service(other_service, other_account, comms, now):
+    """An officer of another service, with access to that service's account (not this one)."""
+    person = other_service.officers.get()
+    AuthorisedUser.objects.create(
+        account=other_account, person=person, role=AccessRole.EDITOR, granted_by=comms, granted_at=now
+    )
+    return person
+
+
+@pytest.mark.parametrize("persona", ["comms", "manager"])
+def test_communications_and_the_manager_suspend_access_from_the_page(client, request, persona, access):
+    by = request.getfixturevalue(persona)
+    client.force_login(by)
+    at = timezone.now().replace(microsecond=0)
+    with time_machine.travel(at, tick=False):
+        response = client.post(suspend_url(access), {"reason": "  Laptop reported stolen  "})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account-detail", kwargs={"pk": access.account_id})
+    access.refresh_from_db()
+    assert (access.status, access.suspended_at, access.suspension_reason) == (
+        AccessStatus.SUSPENDED,
+        at,
+        "Laptop reported stolen",
+    )
+    [log] = log_of(access)
+    assert (log.by, log.transition, log.source_state, log.state, log.description) == (
+        by,
+        "suspend",
+        AccessStatus.CURRENT,
+        AccessStatus.SUSPENDED,
+        "Laptop reported stolen",
+    )
+    latest = access.history.latest("history_id")
+    assert (latest.history_user, latest.history_change_reason) == (by, "Laptop reported stolen")
+    page = page_of(client.get(response["Location"]))
+    assert "access has been suspended" in page
+
+
+@pytest.mark.parametrize("persona", ["comms", "manager"])
+def test_communications_and_the_manager_restore_access_from_the_page(client, request, persona, suspended):
+    by = request.getfixturevalue(persona)
+    client.force_login(by)
+    page = page_of(client.get(restore_url(suspended)))
+    assert "Investigation under way" in page and "Restore access" in page
+    response = client.post(restore_url(suspended))
+    assert response.status_code == 302
+    suspended.refresh_from_db()
+    assert (suspended.status, suspended.suspended_at, suspended.suspension_reason) == (
+        AccessStatus.CURRENT,
+        None,
+        "",
+    )
+    assert [(log.by, log.transition) for log in log_of(suspended)][-1] == (by, "restore")
+    latest = suspended.history.latest("history_id")
+    assert (latest.history_user, latest.history_change_reason) == (by, "Suspension over: access restored")
+    assert "access has been restored" in page_of(client.get(response["Location"]))
+
+
+def test_restoring_while_an_emergency_is_in_force_is_refused_on_the_form(client, comms, suspended, now):
+    emergency_declare(
+        by=comms,
+        title="Flooding",
+        reason="Major incident",
+        holding_message="Please hold.",
+        named_officers=[comms],
+        now=now,
+    )
+    before = saved(suspended)
+    client.force_login(comms)
+    assert "An emergency is in force" in page_of(client.get(restore_url(suspended)))  # said beforehand
+    response = client.post(restore_url(suspended))
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page_of(response)
+    assert "An emergency is in force" in page_of(response)
+    assert saved(suspended) == before
+
+
+@pytest.mark.parametrize("reason", ["a\x00b", "x" * 10_000, "     ", "", "x" * 301])
+def test_a_hostile_or_empty_reason_is_a_form_error_and_nothing_is_written(client, comms, access, reason):
+    before = saved(access)
+    client.force_login(comms)
+    response = client.post(suspend_url(access), {"reason": reason})
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "govuk-error-summary" in page
+    assert saved(access) == before
+
+
+def test_a_reason_of_300_characters_is_kept_whole(client, comms, access):
+    client.force_login(comms)
+    assert client.post(suspend_url(access), {"reason": "x" * 300}).status_code == 302
+    assert AuthorisedUser.objects.get(pk=access.pk).suspension_reason == "x" * 300
+
+
+def test_a_reason_with_no_reason_field_at_all_is_a_form_error(client, comms, access):
+    before = saved(access)
+    client.force_login(comms)
+    response = client.post(suspend_url(access), {})
+    assert "Enter why the access is being suspended" in page_of(response)
+    assert saved(access) == before
+
+
+REFUSED = [
+    ("director", 403),  # reads the account (000 §6b) but does not manage its people
+    ("officer", 403),  # the person whose access it is
+    ("other_user_of_another_service", 404),
+    ("outsider", 404),
+]
+
+
+@pytest.mark.parametrize(("persona", "status"), REFUSED)
+def test_others_cannot_suspend_access_and_nothing_is_written(client, request, persona, status, access):
+    before = saved(access)
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(suspend_url(access)).status_code == status
+    assert client.post(suspend_url(access), {"reason": "Taking over"}).status_code == status
+    assert saved(access) == before
+
+
+@pytest.mark.parametrize(("persona", "status"), REFUSED)
+def test_others_cannot_restore_access_and_nothing_is_written(client, request, persona, status, suspended):
+    before = saved(suspended)
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(restore_url(suspended)).status_code == status
+    assert client.post(restore_url(suspended)).status_code == status
+    assert saved(suspended) == before
+
+
+@pytest.mark.parametrize("url", [suspend_url, restore_url])
+def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in_and_nothing_is_written(client, suspended, url):
+    before = saved(suspended)
+    response = client.post(url(suspended), {"reason": "Anonymous"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert saved(suspended) == before
+
+
+@pytest.mark.parametrize("url", [suspend_url, restore_url])
+def test_access_of_another_account_is_not_found(client, comms, account, other_account, officer, now, url):
+    elsewhere = AuthorisedUser.objects.create(
+        account=other_account, person=officer, role=AccessRole.EDITOR, granted_by=comms, granted_at=now
+    )
+    if url is restore_url:
+        services.authorised_user_suspend(access=elsewhere, by=comms, reason="Investigation", now=now)
+    before = saved(elsewhere)
+    client.force_login(comms)
+    assert client.get(url(elsewhere, account_id=account.pk)).status_code == 404
+    assert client.post(url(elsewhere, account_id=account.pk), {"reason": "Wrong account"}).status_code == 404
+    assert saved(elsewhere) == before
+
+
+def test_suspending_access_that_is_already_suspended_says_so_plainly(client, manager, suspended):
+    before = saved(suspended)
+    client.force_login(manager)
+    response = client.post(suspend_url(suspended), {"reason": "Again"}, follow=True)
+    assert response.status_code == 200
+    assert "access is already suspended" in page_of(response)
+    assert saved(suspended) == before
+    assert AuthorisedUser.objects.get(pk=suspended.pk).suspension_reason == "Investigation under way"
+
+
+def test_restoring_access_that_is_not_suspended_says_so_plainly(client, manager, access):
+    before = saved(access)
+    client.force_login(manager)
+    for response in (
+        client.get(restore_url(access), follow=True),
+        client.post(restore_url(access), follow=True),
+    ):
+        assert response.status_code == 200
+        assert "access is not suspended, so there is nothing to restore" in page_of(response)
+    assert saved(access) == before
+
+
+@pytest.mark.parametrize("url", [suspend_url, restore_url])
+def test_ended_access_cannot_be_suspended_or_restored_from_the_pages(client, comms, access, now, url):
+    end(access, comms, now)
+    before = saved(access)
+    client.force_login(comms)
+    assert client.get(url(access)).status_code == 404
+    response = client.post(url(access), {"reason": "Too late"}, follow=True)
+    assert response.status_code == 200
+    assert services.STALE_ACCESS_MESSAGE in page_of(response)
+    assert saved(access) == before
+
+
+def test_the_account_page_shows_the_suspension_with_its_reason_and_date(client, comms, suspended):
+    client.force_login(comms)
+    page = page_of(client.get(reverse("account-detail", kwargs={"pk": suspended.account_id})))
+    assert '<strong class="govuk-tag govuk-tag--orange">Suspended</strong>' in page
+    assert f"Since {timezone.localtime(suspended.suspended_at):%-d %b %Y}: Investigation under way" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "links"), [("comms", True), ("manager", True), ("director", False), ("officer", False)]
+)
+def test_the_suspend_and_restore_links_show_only_where_they_apply_and_to_who_may_use_them(
+    client, request, persona, links, access, manager, comms, now
+):
+    """Current access has Suspend, suspended access has Restore, each for those who may use it."""
+    other = AuthorisedUser.objects.create(
+        account=access.account, person=manager, role=AccessRole.EDITOR, granted_by=comms, granted_at=now
+    )
+    services.authorised_user_suspend(access=other, by=comms, reason="Investigation", now=now)
+    client.force_login(request.getfixturevalue(persona))
+    page = page_of(client.get(reverse("account-detail", kwargs={"pk": access.account_id})))
+    assert (f'href="{suspend_url(access)}"' in page) is links
+    assert (f'href="{restore_url(other)}"' in page) is links
+    assert f'href="{restore_url(access)}"' not in page
+    assert f'href="{suspend_url(other)}"' not in page
 
 
 # --- Many at once: the leavers' sweep and the temporary-access check --------------------------------

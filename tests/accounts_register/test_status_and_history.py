@@ -2,9 +2,17 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts_register import services
-from accounts_register.models import AccountStatus, SocialMediaAccount
+from accounts_register.models import (
+    AccessEndReason,
+    AccessRole,
+    AccountStatus,
+    AuthorisedUser,
+    SocialMediaAccount,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +93,31 @@ def test_the_admin_cannot_delete_an_account_or_revert_its_history(admin_client, 
     )
     assert response.status_code == 403
     assert SocialMediaAccount.objects.filter(pk=account.pk).exists()
+
+
+# --- A long reason is kept whole in the history (it was a 500 past 100 characters) ----------------
+def test_a_status_change_with_the_longest_reason_is_saved_with_it_whole(client, account, comms):
+    reason = "The password may have been seen by a contractor. " * 20  # 1,000 characters, the form's limit
+    client.force_login(comms)
+    response = client.post(
+        reverse("account-status", args=[account.pk]), {"transition": "suspend", "reason": reason.strip()}
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.status == AccountStatus.SUSPENDED
+    assert account.history.latest("history_id").history_change_reason == f"Suspend: {reason.strip()}"
+
+
+def test_ending_access_with_the_longest_note_keeps_the_note_whole_in_the_history(
+    client, account, officer, comms
+):
+    access = AuthorisedUser.objects.create(
+        account=account, person=officer, role=AccessRole.EDITOR, granted_by=comms, granted_at=timezone.now()
+    )
+    note = "n" * 300  # the form's limit
+    client.force_login(comms)
+    response = client.post(
+        reverse("access-end", args=[account.pk, access.pk]), {"reason": AccessEndReason.REVOKED, "note": note}
+    )
+    assert response.status_code == 302
+    assert access.history.latest("history_id").history_change_reason == f"Revoked. {note}"

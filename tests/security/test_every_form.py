@@ -652,6 +652,22 @@ FORMS: list[FormEntry] = [
         lambda w, role, r: fresh(w["access"]).ended_at is not None,
     ),
     FormEntry(
+        "access-suspend",
+        _route("access-suspend", pk=lambda w: w["account"].pk, access_pk=lambda w: w["access"].pk),
+        ("manager", "comms"),
+        lambda w, role: {"reason": f"{MARK} laptop reported stolen"},
+        lambda w, role, r: fresh(w["access"]).suspension_reason == f"{MARK} laptop reported stolen",
+        note="Suspend one person's access for now, with the reason (003 D2.3).",
+    ),
+    FormEntry(
+        "access-restore",
+        _route("access-restore", pk=lambda w: w["account"].pk, access_pk=lambda w: w["suspended_access"].pk),
+        ("manager", "comms"),
+        lambda w, role: {},
+        lambda w, role, r: fresh(w["suspended_access"]).suspended_at is None,
+        note="Restore a suspended person's access (003 D2.3); the confirmation is a button alone.",
+    ),
+    FormEntry(
         "statement-accept",
         _route("statement-accept", pk=lambda w: w["account"].pk),
         ("officer", "manager", "director", "comms"),

@@ -126,6 +126,7 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
     )
     from rest_framework.authtoken.models import Token
 
+    from accounts_register import services as register_services
     from accounts_register.models import (
         AccessRole,
         AuthorisedUser,
@@ -176,6 +177,19 @@ def build_world(*, officer, manager, director, service, other_service, comms, ad
         role=AccessRole.EDITOR,
         granted_by=comms,
         granted_at=now - timedelta(days=10),
+    )
+    # Someone whose access to the account is suspended, for the page that restores it.
+    w["suspended_access"] = register_services.authorised_user_suspend(
+        access=AuthorisedUser.objects.create(
+            account=account,
+            person=UserFactory(username="walk-suspended"),
+            role=AccessRole.EDITOR,
+            granted_by=comms,
+            granted_at=now - timedelta(days=10),
+        ),
+        by=comms,
+        reason="Investigation under way",
+        now=now - timedelta(days=1),
     )
     w["import_batch"] = ImportBatch.objects.create(
         id=uuid.uuid4(),
@@ -330,6 +344,8 @@ def url_for(route: Route, w: dict) -> str:
         "account-existing-approval": {"pk": a.pk},
         "access-grant": {"pk": a.pk},
         "access-end": {"pk": a.pk, "access_pk": w["access"].pk},
+        "access-suspend": {"pk": a.pk, "access_pk": w["access"].pk},
+        "access-restore": {"pk": a.pk, "access_pk": w["suspended_access"].pk},
         "statement-accept": {"pk": a.pk},
         "account-import-preview": {"batch_id": w["import_batch"].pk},
         "api-account-detail": {"pk": a.pk},
@@ -439,6 +455,9 @@ EXPECTED: dict[str, tuple] = {
     # Access is granted and ended by the service's manager or Comms (002 §5).
     "access-grant": (A, 403, 200, 403, 200, 404, 404, 404),
     "access-end": (A, 403, 200, 403, 200, 404, 404, 404),
+    # Suspending and restoring one person's access (003 D2.3): the same people as ending it.
+    "access-suspend": (A, 403, 200, 403, 200, 404, 404, 404),
+    "access-restore": (A, 403, 200, 403, 200, 404, 404, 404),
     "statement-accept": OWN_SERVICE_OBJECT,
     "who-may-use-what": (A, 403, 403, 403, 200, 200, 403, 403),  # 002 §5.2: Comms and administrators
     "director-permission": (A, 403, 403, 200, 200, 403, 403, 403),
