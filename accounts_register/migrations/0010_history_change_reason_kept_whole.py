@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts_register', '0007_access_status_current_suspended_ended'),
+        ('accounts_register', '0009_account_tally'),
     ]
 
     operations = [
