@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.http import Http404
 
 from councilsocial.flags.models import FlagKind, GovernanceFlag
@@ -108,6 +109,15 @@ def open_flags_exist():
     return Exists(GovernanceFlag.objects.filter(account=OuterRef("pk"), resolved_at__isnull=True))
 
 
+def has_open_flag():
+    """Whether the account has an open flag, as a column of a page of rows: a scalar subquery
+    (``LIMIT 1``) is probed once per row shown, where PostgreSQL would build an ``EXISTS`` in the
+    select list as a hash of every open flag in the council (issue 16)."""
+    open_flags = GovernanceFlag.objects.filter(account=OuterRef("pk"), resolved_at__isnull=True)
+    first = open_flags.order_by().values("pk")[:1]
+    return IsNull(Subquery(first), False)
+
+
 def register_accounts(user, filters: RegisterFilters, *, now: datetime) -> QuerySet[SocialMediaAccount]:
     """The register list: accounts the person may see, filtered, searched and sorted (the risk filters
     judge review dates at ``now``).
@@ -129,7 +139,7 @@ def register_accounts(user, filters: RegisterFilters, *, now: datetime) -> Query
         SocialMediaAccount.objects.visible_to(user)
         .select_related("service__directorate")
         .annotate(
-            has_open_flags=open_flags_exist(),
+            has_open_flags=has_open_flag(),
             current_users=Coalesce(Subquery(current_users, output_field=IntegerField()), 0),
         )
     )

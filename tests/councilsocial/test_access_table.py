@@ -279,6 +279,23 @@ def test_each_objects_page_answers_as_the_table_says(client, people, objects, th
     assert response.status_code == expected
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_suspending_access_answers_as_the_table_says_for_changing_an_access_record(
+    client, people, objects, role
+):
+    """Suspending someone's access is a change to the access record, as ending it is."""
+    access = objects["access record"]
+    if role != "anonymous":
+        client.force_login(people[role])
+
+    response = client.get(reverse("access-suspend", args=[access.account_id, access.pk]))
+
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        return
+    assert response.status_code == STATUS[OUTCOMES[cell("access record", role)][1]]
+
+
 @pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
 def test_the_photo_consent_page_lists_what_the_table_says(client, people, objects, role):
     """Photo consents have no page each: their list shows each form to whoever may read it, and its
