@@ -12,10 +12,9 @@ class AccountsRegisterConfig(AppConfig):
         from . import rules  # noqa: F401  (registers the register's object permissions)
         from .checks import CHECKS
         from .models import AccessStatus, AccountStatus, AuthorisedUser, SocialMediaAccount
-        from .services import check_accounts_without_owner, check_temporary_access
+        from .services import check_temporary_access
 
         registry.register("temporary_access", check_temporary_access)
-        registry.register("accounts_without_owner", check_accounts_without_owner)
         for name, check in CHECKS.items():
             registry.register(name, check)
         status_tags.register(

@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from councilsocial.calendar.rules import LONDON
 from councilsocial.flags.models import FlagKind
 from councilsocial.flags.services import FlagChanges, flags_reconcile
 
-from .models import SocialMediaAccount
+from .models import AccessRole, AccountStatus, AuthorisedUser, SocialMediaAccount
 
 
 def _today(now: datetime):
@@ -49,6 +49,14 @@ def account_review_overdue(*, today) -> QuerySet[SocialMediaAccount]:
     return SocialMediaAccount.objects.live().filter(review_date__lt=today)
 
 
+def accounts_without_owner() -> QuerySet[SocialMediaAccount]:
+    """Live accounts (active or suspended) with no current owner (003 D2.3)."""
+    owners = AuthorisedUser.objects.not_ended().filter(account=OuterRef("pk"), role=AccessRole.OWNER)
+    return SocialMediaAccount.objects.filter(
+        status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED]
+    ).exclude(Exists(owners))
+
+
 def check_credentials_not_rotated(*, now: datetime, only=None) -> FlagChanges:
     subjects = credentials_not_rotated(today=_today(now))
     return _account_flags(FlagKind.CREDENTIALS_NOT_ROTATED, subjects, now, only)
@@ -57,6 +65,12 @@ def check_credentials_not_rotated(*, now: datetime, only=None) -> FlagChanges:
 def check_account_review_overdue(*, now: datetime, only=None) -> FlagChanges:
     subjects = account_review_overdue(today=_today(now))
     return _account_flags(FlagKind.ACCOUNT_REVIEW_OVERDUE, subjects, now, only)
+
+
+def check_accounts_without_owner(*, now: datetime, only=None) -> FlagChanges:
+    """003 D2.3: every live account has an owner. Its open flags are the home page's list, so every
+    change of access or of an account's status settles it for that account (``only``) as it is made."""
+    return _account_flags(FlagKind.ACCOUNT_WITHOUT_OWNER, accounts_without_owner(), now, only)
 
 
 # The checks on an account's own details: what a write to those details may clear (or cause).
@@ -82,6 +96,7 @@ def account_checks_reconcile_on_commit(account_id: int, *, now: datetime) -> Non
 
 # Registered, in this order, by AccountsRegisterConfig.ready.
 CHECKS = {
+    "accounts_without_owner": check_accounts_without_owner,
     "credentials_not_rotated": check_credentials_not_rotated,
     "account_review_overdue": check_account_review_overdue,
 }

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
@@ -19,7 +19,11 @@ from councilsocial.flags.services import flags_reconcile
 from councilsocial.lib.transitions import StaleTransition, run_transition
 from councilsocial.permissions import is_communications, is_corporate_director
 
-from .checks import account_checks_reconcile_on_commit
+from .checks import (  # the no-owner query is also the services' public name
+    account_checks_reconcile_on_commit,
+    accounts_without_owner,  # noqa: F401
+    check_accounts_without_owner,
+)
 from .extensions import access_grant_refusals, account_risk
 from .models import (
     AccessEndReason,
@@ -97,7 +101,7 @@ def account_change_status(
     def before_save(locked: SocialMediaAccount) -> None:
         locked._change_reason = f"{STATUS_TRANSITIONS[transition]}: {reason}"
 
-    return run_transition(
+    changed = run_transition(
         queryset=SocialMediaAccount,
         pk=account.pk,
         name=transition,
@@ -113,6 +117,8 @@ def account_change_status(
         stale=StaleAccount,
         stale_message=STALE_ACCOUNT_MESSAGE,
     )
+    check_accounts_without_owner(now=timezone.now(), only=[account.pk])
+    return changed
 
 
 def account_create(
@@ -302,7 +308,7 @@ def authorised_user_grant(
             raise ValidationError(
                 "This person already has access to this account. End it before granting again."
             )
-        return AuthorisedUser.objects.create(
+        access = AuthorisedUser.objects.create(
             account=account,
             person=person,
             role=role,
@@ -314,6 +320,8 @@ def authorised_user_grant(
             if role == AccessRole.TEMPORARY
             else None,
         )
+        check_accounts_without_owner(now=now, only=[account.pk])
+    return access
 
 
 def usage_statement_accept(*, person, account: SocialMediaAccount, now: datetime) -> UsageStatementAcceptance:
@@ -341,8 +349,9 @@ def _access_transition(
     *, access: AuthorisedUser, name: str, by, description: str, before_save, prepare=None
 ) -> AuthorisedUser:
     """One access record's change from a page, through the shared runner (STYLE 5): Communications
-    or the service's managers (``models.may_change_access``), from the status the person saw."""
-    return run_transition(
+    or the service's managers (``models.may_change_access``), from the status the person saw; then
+    whether the account is left without an owner (003 D2.3) is settled for it."""
+    changed = run_transition(
         queryset=AuthorisedUser,
         pk=access.pk,
         name=name,
@@ -357,6 +366,8 @@ def _access_transition(
         stale=StaleAccess,
         stale_message=STALE_ACCESS_MESSAGE,
     )
+    check_accounts_without_owner(now=timezone.now(), only=[access.account_id])
+    return changed
 
 
 def authorised_user_end(
@@ -474,6 +485,7 @@ def _access_transition_many(
         )
         for row in changed
     )
+    check_accounts_without_owner(now=timezone.now(), only={row.account_id for row in changed})
     return changed
 
 
@@ -499,29 +511,10 @@ def person_leaves(*, person, by, now: datetime) -> int:
             end_reason=AccessEndReason.LEFT,
             end_note="User switched off",
         )
-        check_accounts_without_owner(now=now)
     return len(ended)
 
 
 # --- Checks the periodic jobs run (flags through monitoring) --------------------------------------
-def accounts_without_owner():
-    """Live accounts (active or suspended) with no current owner (003 D2.3)."""
-    owners = AuthorisedUser.objects.not_ended().filter(account=OuterRef("pk"), role=AccessRole.OWNER)
-    return SocialMediaAccount.objects.filter(
-        status__in=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED]
-    ).exclude(Exists(owners))
-
-
-def check_accounts_without_owner(*, now: datetime):
-    return flags_reconcile(
-        kind=FlagKind.ACCOUNT_WITHOUT_OWNER,
-        subjects=accounts_without_owner(),
-        now=now,
-        account_field="pk",
-        service_field="service_id",
-    )
-
-
 def temporary_access_overdue(*, today: date):
     """Open access past its end date, or past its review date (003 D2.9)."""
     return AuthorisedUser.objects.not_ended().filter(Q(expires_on__lt=today) | Q(review_date__lt=today))

@@ -405,8 +405,6 @@ def access_end(request, pk, access_pk):
             return redirect("account-detail", pk=account.pk)
         if form.cleaned_data["reason"] == AccessEndReason.LEFT:
             services.person_leaves(person=access.person, by=request.user, now=timezone.now())
-        else:
-            services.check_accounts_without_owner(now=timezone.now())
         messages.success(request, "Access has ended. The record is kept.")
         return redirect("account-detail", pk=account.pk)
     return render(

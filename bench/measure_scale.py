@@ -108,6 +108,7 @@ def download(client, path: str) -> dict:
 
 
 PAGES = {
+    "home page": "/",
     "council dashboard": "/dashboard/",
     "directorate page (8 services)": "/dashboard/directorates/{directorate}/",
     "directorate page, the largest directorate": "/dashboard/directorates/{largest}/",

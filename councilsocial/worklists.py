@@ -17,12 +17,12 @@ from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from accounts_register.models import AuthorisedUser, Service
-from accounts_register.services import accounts_without_owner, has_completed_elearning
+from accounts_register.services import has_completed_elearning
 from business_cases.models import EDITABLE_STATES, BusinessCase, CaseStatus
 from business_cases.selectors import working_days_between
 from councilsocial.calendar.rules import deadline_in_words
 from councilsocial.calendar.selectors import calendar_current
-from councilsocial.flags.models import GovernanceFlag
+from councilsocial.flags.models import FlagKind, GovernanceFlag
 from councilsocial.notifications.models import Notification
 from monitoring.dashboard import flags_by_kind
 from monitoring.flag_guidance import flag_row
@@ -355,16 +355,25 @@ def flags_by_kind_list() -> WorkList:
 
 
 def accounts_with_no_owner() -> WorkList:
-    """Live accounts with no current owner (003 D2.3): give someone owner access."""
-    rows, total = _bounded(accounts_without_owner().select_related("service").order_by("display_name", "pk"))
+    """Live accounts with no current owner (003 D2.3): give someone owner access. Read from the
+    open flags of ``check_accounts_without_owner``, which every change of access or of an account's
+    status keeps current: the council's open flags of one kind, not an anti-join over every account
+    and every access record (issue 16)."""
+    flags = (
+        GovernanceFlag.objects.open()
+        .filter(kind=FlagKind.ACCOUNT_WITHOUT_OWNER, account__isnull=False)
+        .select_related("account__service")
+        .order_by("raised_at", "pk")
+    )
+    rows, total = _bounded(flags)
     items = [
         WorkItem(
-            text=f"{account.display_name} ({account.service.name})",
-            url=reverse("access-grant", kwargs={"pk": account.pk}),
+            text=f"{flag.account.display_name} ({flag.account.service.name})",
+            url=reverse("access-grant", kwargs={"pk": flag.account_id}),
             detail="Give someone owner access",
             late=True,
         )
-        for account in rows
+        for flag in rows
     ]
     return WorkList(
         "Accounts with no owner",

@@ -4,12 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts_register import services
 from accounts_register.models import (
     AccessEndReason,
     AccessRole,
+    AccountStatus,
     AuthorisedUser,
     DirectorPermission,
     TrainingRecord,
@@ -17,7 +19,7 @@ from accounts_register.models import (
 )
 from accounts_register.platforms import Platform
 from councilsocial.flags.models import FlagKind, GovernanceFlag
-from tests.factories import UserFactory
+from tests.factories import AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +282,42 @@ def test_no_access_is_given_while_an_emergency_is_in_force(account, qualified, c
     with pytest.raises(ValidationError, match="An emergency is in force"):
         grant(account, qualified, comms, now)
     assert not AuthorisedUser.objects.filter(person=qualified).exists()
+
+
+def no_owner_flagged() -> set[int]:
+    return set(
+        GovernanceFlag.objects.open()
+        .filter(kind=FlagKind.ACCOUNT_WITHOUT_OWNER)
+        .values_list("account", flat=True)
+    )
+
+
+def test_giving_an_owner_clears_the_no_owner_flag_at_once_and_ending_theirs_raises_it(
+    client, account, qualified, comms, now
+):
+    """The home page lists the open no-owner flags, so each change of access settles its account's
+    at once, not at the next scheduled check (003 D2.3)."""
+    services.check_accounts_without_owner(now=now)
+    assert account.pk in no_owner_flagged()
+
+    owner = grant(account, qualified, comms, now, role=AccessRole.OWNER)
+    assert account.pk not in no_owner_flagged()
+    client.force_login(comms)
+    give_owner_link = reverse("access-grant", kwargs={"pk": account.pk})
+    assert give_owner_link not in client.get(reverse("home")).content.decode()
+
+    services.authorised_user_end(access=owner, by=comms, reason=AccessEndReason.REVOKED, note="", now=now)
+    assert account.pk in no_owner_flagged()
+    assert give_owner_link in client.get(reverse("home")).content.decode()
+
+
+def test_an_account_going_live_without_an_owner_is_flagged_when_it_does(service, comms):
+    account = AccountFactory(service=service, status=AccountStatus.SUSPENDED)
+    assert account.pk not in no_owner_flagged()  # made directly, as an import would, before any check
+
+    services.account_change_status(account=account, transition="close", by=comms, reason="No longer needed")
+    assert account.pk not in no_owner_flagged()
+
+    other = AccountFactory(service=service, status=AccountStatus.SUSPENDED)
+    services.account_change_status(account=other, transition="reinstate", by=comms, reason="Back in use")
+    assert other.pk in no_owner_flagged()
