@@ -21,6 +21,7 @@ from django.urls import reverse
 from accounts_register.models import AccountKind, Directorate, Service, SocialMediaAccount
 from monitoring.dashboard import CHART_SERIES_LIMIT, LIST_LIMIT, SUMMARY_PAGE_SIZE, first_month
 from monitoring.models import ResponseTimeMonth, ResponseTimeRefresh
+from monitoring.views import _summary_row
 from tests.factories import AccountFactory, DirectorateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,16 @@ def test_past_the_count_limit_the_dashboard_says_more_than_without_counting_ever
         q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")
     ]
     assert len(counts) == 2 and all("LIMIT 101" in sql for sql in counts)
+
+
+def test_a_summary_row_is_worded_once_with_its_link():
+    service = grow(directorates=1, services_each=1, accounts_each=1, tag="row")[0]
+    figures = {"received": 12345, "judged": 1200, "within": 1140, "percent": 95.0}
+
+    row = _summary_row(service, figures, reverse("service-dashboard", args=[service.pk]))
+
+    assert row["received_text"] == "12,345"
+    assert row["within_text"] == "95.0% (1,140 of 1,200)"
+    assert row["url"] == f"/services/{service.pk}/dashboard/"
+    assert _summary_row(service, {}, "/x/")["within_text"] == "–"
+    assert _summary_row(service, {}, "/x/")["received_text"] == "0"
