@@ -21,7 +21,7 @@ from django.urls import reverse
 from accounts_register.models import AccountKind, Directorate, Service, SocialMediaAccount
 from monitoring.dashboard import CHART_SERIES_LIMIT, LIST_LIMIT, SUMMARY_PAGE_SIZE, first_month
 from monitoring.models import ResponseTimeMonth, ResponseTimeRefresh
-from monitoring.views import _summary_row
+from monitoring.views import _address_of, _summary_row
 from tests.factories import AccountFactory, DirectorateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,10 @@ def test_a_summary_row_is_worded_once_with_its_link():
     assert row["url"] == f"/services/{service.pk}/dashboard/"
     assert _summary_row(service, {}, "/x/")["within_text"] == "–"
     assert _summary_row(service, {}, "/x/")["received_text"] == "0"
+
+
+def test_a_pages_addresses_are_those_reverse_gives():
+    for name in ("service-dashboard", "directorate-dashboard"):
+        assert [_address_of(name)(pk) for pk in (1, 42, 987654321)] == [
+            reverse(name, args=[pk]) for pk in (1, 42, 987654321)
+        ]
