@@ -29,6 +29,7 @@ from .connections import (
     connection_oauth_finish,
     connection_oauth_start,
     enquiry_reply_on_platform,
+    reply_limit_for,
     reply_refusal,
 )
 from .connectors.registry import how_to_connect
@@ -157,7 +158,11 @@ def enquiry_reply(request, pk: int):
     Refused during an emergency except for the Communications officers named for it (003 D9.1)."""
     enquiry = get_enquiry_for_user(request.user, pk, write=True)
     refusal = reply_refusal(enquiry=enquiry, by=request.user)
-    form = PlatformReplyForm(request.POST or None)
+    form = PlatformReplyForm(
+        request.POST or None,
+        platform_name=enquiry.account.get_platform_display(),
+        limit=reply_limit_for(enquiry),
+    )
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             enquiry_reply_on_platform(

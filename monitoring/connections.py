@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
@@ -39,6 +39,7 @@ from .connectors.registry import (
     connector_for,
     how_to_connect,
     oauth_client_for,
+    reply_limit,
 )
 from .models import (
     OAUTH_ATTEMPT_MINUTES,
@@ -109,6 +110,23 @@ def _connection_save(*, account, platform: str, credentials: Credentials, by, no
             f"That account is already connected to {elsewhere.account.display_handle} in the register. "
             "Disconnect it there first."
         )
+    try:
+        connection = _connection_replace(
+            account=account, platform=platform, credentials=credentials, by=by, now=now
+        )
+    except IntegrityError:  # connected to another register entry at this very moment
+        raise ConnectionRefused(
+            "That account was connected to another entry in the register at the same moment. "
+            "Disconnect it there first."
+        ) from None
+    logger.info("Account %s connected to %s by user %s", account.pk, platform, getattr(by, "pk", None))
+    return connection
+
+
+def _connection_replace(*, account, platform: str, credentials: Credentials, by, now: datetime) -> Connection:
+    """The account's connection replaced in one transaction (the database refuses a platform account
+    already connected elsewhere: ``connection_one_per_platform_account``)."""
+    handle = credentials.handle or account.handle
     with transaction.atomic():
         before = Connection.objects.select_for_update().filter(account=account).first()
         if before is not None and (before.platform, before.account_ref) != (
@@ -133,7 +151,6 @@ def _connection_save(*, account, platform: str, credentials: Credentials, by, no
                 "next_sync_after": None,
             },
         )
-    logger.info("Account %s connected to %s by user %s", account.pk, platform, getattr(by, "pk", None))
     return connection
 
 
@@ -340,6 +357,14 @@ def reply_refusal(*, enquiry: Enquiry, by) -> str | None:
     if factory is None or not getattr(factory, "can_reply", False):
         return "This platform does not let the app reply; reply on the platform itself."
     return None
+
+
+def reply_limit_for(enquiry: Enquiry) -> int | None:
+    """The longest reply the platform the enquiry's account is connected through publishes, or None."""
+    platform = (
+        Connection.objects.filter(account_id=enquiry.account_id).values_list("platform", flat=True).first()
+    )
+    return reply_limit(platform) if platform else None
 
 
 def _connection_broken(connection: Connection, *, error: str, now: datetime) -> None:

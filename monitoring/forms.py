@@ -8,6 +8,7 @@ from datetime import datetime, time
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from councilsocial.calendar.rules import LONDON
@@ -258,8 +259,17 @@ class PlatformReplyForm(InputLimitsMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, platform_name: str = "", limit: int | None = None, **kwargs):
+        """``limit``: the longest reply the platform (``platform_name``) publishes, said in the hint
+        and checked before anything is sent."""
         super().__init__(*args, **kwargs)
+        if limit is not None:
+            text = self.fields["text"]
+            text.validators.append(MaxLengthValidator(limit))
+            text.help_text = f"{text.help_text} {platform_name} replies can be at most {limit:,} characters."
+            text.error_messages["max_length"] = (
+                f"Your reply must be {limit:,} characters or fewer to be posted on {platform_name}"
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

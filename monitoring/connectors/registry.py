@@ -58,6 +58,16 @@ APP_PASSWORD_PLATFORMS: dict[str, AppPasswordPlatform] = {
 }
 
 
+# The longest reply each platform publishes, where it has a limit the form can say before sending
+# (the connector refuses a longer one too). Characters as Python counts them.
+REPLY_LIMITS: dict[str, int] = {"bluesky": bluesky.MAX_REPLY_GRAPHEMES}
+
+
+def reply_limit(platform: str) -> int | None:
+    """The longest reply ``platform`` takes, or None where the form's own limit is the only one."""
+    return REPLY_LIMITS.get(platform)
+
+
 class NoConnector(LookupError):
     """No connector is registered for this platform."""
 

@@ -88,6 +88,13 @@ class Connection(models.Model):
 
     class Meta:
         ordering = ["account_id"]
+        constraints = [
+            # One platform account feeds one register entry: its enquiries would otherwise arrive
+            # twice, in two inboxes, and count twice (``_connection_save`` says so in words first).
+            models.UniqueConstraint(
+                fields=["platform", "account_ref"], name="connection_one_per_platform_account"
+            ),
+        ]
         indexes = [
             # Job sync_connections (every 5 minutes): the connected accounts whose sync is due,
             # least recently tried first.

@@ -14,15 +14,18 @@ import pytest
 import time_machine
 from cryptography.fernet import Fernet
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.db import connection as db
 from django.urls import reverse
 
 from accounts_register.platforms import Platform
 from councilsocial.lib.secrets import SecretsError, decrypt
 from councilsocial.permissions import COMMUNICATIONS
+from monitoring import connections
 from monitoring.connections import connection_credentials, credentials_encrypt
 from monitoring.connectors import registry
 from monitoring.connectors.base import Credentials, CredentialsRejected
+from monitoring.connectors.bluesky import MAX_REPLY_GRAPHEMES
 from monitoring.models import Connection, ConnectionStatus, EnquiryStatus, OAuthAttempt, Response
 from monitoring.sync import connection_sync
 from tests.factories import AccountFactory, EnquiryFactory, UserFactory
@@ -633,3 +636,61 @@ def test_an_oauth_platform_the_council_has_not_registered_with_cannot_be_connect
     assert registry.how_to_connect("x") is None
     settings.CONNECTOR_X_CLIENT_ID = "council-app-id"
     assert registry.how_to_connect("x") == "oauth"
+
+
+def test_a_bluesky_reply_over_its_300_characters_is_refused_before_anything_is_sent(
+    client, officer, enquiry, platform
+):
+    """Bluesky publishes at most 300 characters: the page says so, and a longer reply is a form error
+    with nothing posted and nothing recorded, instead of the platform's refusal after pressing send."""
+    assert registry.reply_limit("bluesky") == MAX_REPLY_GRAPHEMES == 300
+    client.force_login(officer)
+    page = client.get(reverse("enquiry-reply", args=[enquiry.pk]))
+    assert "Bluesky replies can be at most 300 characters." in page.text
+
+    refused = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "a" * 301})
+
+    assert refused.status_code == 200
+    assert "Your reply must be 300 characters or fewer to be posted on Bluesky" in refused.text
+    assert platform.published == [] and not Response.objects.exists()
+
+    sent = client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "a" * 300})
+    assert sent.status_code == 302 and len(platform.published) == 1
+
+
+def test_two_register_entries_cannot_hold_connections_to_one_platform_account(bluesky):
+    """The service refuses it with a sentence; the database refuses it too, should two people connect
+    at the same moment."""
+    connect(bluesky, now=NOW, platform="bluesky")
+    first = Connection.objects.get(account=bluesky)
+    other = AccountFactory(service=bluesky.service, platform=Platform.BLUESKY, handle="other.bsky.social")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Connection.objects.create(
+            account=other, platform=first.platform, account_ref=first.account_ref, connected_at=NOW
+        )
+    assert Connection.objects.filter(account_ref=first.account_ref).count() == 1
+
+
+def test_a_connection_made_elsewhere_at_the_same_moment_is_refused_in_words(bluesky, comms, monkeypatch):
+    """The race the service's own check cannot see: another register entry connects the same platform
+    account between the check and the save. The database refuses it; the person gets a sentence."""
+    other = AccountFactory(service=bluesky.service, platform=Platform.BLUESKY, handle="other.bsky.social")
+    credentials = Credentials(
+        account_ref="did:plc:same", handle="cannockchasedc.bsky.social", app_password="x"
+    )
+    real_replace = connections._connection_replace
+
+    def replace_after_someone_else(**kwargs):
+        Connection.objects.create(
+            account=other, platform="bluesky", account_ref="did:plc:same", connected_at=NOW
+        )
+        return real_replace(**kwargs)
+
+    monkeypatch.setattr(connections, "_connection_replace", replace_after_someone_else)
+    with pytest.raises(connections.ConnectionRefused, match="at the same moment"):
+        connections._connection_save(
+            account=bluesky, platform="bluesky", credentials=credentials, by=comms, now=NOW
+        )
+
+    assert list(Connection.objects.values_list("account", flat=True)) == [other.pk]
