@@ -2,7 +2,7 @@ import re
 
 from django import template
 from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 register = template.Library()
 
@@ -39,5 +39,8 @@ def policy_reference_html(text: str) -> SafeString:
 
 @register.filter
 def policy_refs(text) -> SafeString:
-    """Template filter: ``{{ mitigation|policy_refs }}``; see ``policy_reference_html``."""
+    """Template filter: ``{{ mitigation|policy_refs }}``; see ``policy_reference_html``. Text that is
+    already HTML (marked safe, as Django admin's messages with links are) is left as it is."""
+    if isinstance(text, SafeData):
+        return text
     return policy_reference_html("" if text is None else str(text))

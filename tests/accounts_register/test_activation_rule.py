@@ -23,6 +23,7 @@ from business_cases import services as case_services
 from risk_assessments.models import RiskAssessment, RiskAssessmentStatus
 from tests.business_cases.conftest import accept_risk_assessment_for
 from tests.factories import AccountFactory, BusinessCaseFactory
+from tests.security.test_words_before_codes import bare_references
 
 pytestmark = pytest.mark.django_db
 
@@ -352,3 +353,20 @@ def test_imported_accounts_are_proposed_until_the_rule_is_met(comms, service):
     account = SocialMediaAccount.objects.get(handle="CCDCImported")
     assert account.status == AccountStatus.PROPOSED
     assert account not in SocialMediaAccount.objects.public()
+
+
+def test_the_admins_refusal_message_gives_the_words_first_and_the_policy_paragraph_as_a_hint(
+    client, officer, comms, service
+):
+    account = propose(client, officer, service)
+    client.force_login(comms)
+
+    page = client.post(
+        "/admin/accounts_register/socialmediaaccount/",
+        {"action": "status_activate", "_selected_action": [account.pk], "apply": "1", "reason": "Ready"},
+        follow=True,
+    ).content.decode()
+
+    assert "Not changed: " in page
+    assert '<span class="app-policy-ref">(000 §' in page
+    assert bare_references(page) == []
