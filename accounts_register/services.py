@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm_log.models import StateLog
@@ -30,6 +30,7 @@ from .models import (
     AccessRole,
     AccessStatus,
     AccountStatus,
+    AccountTally,
     ApprovalRoute,
     AuthorisedUser,
     Directorate,
@@ -158,6 +159,23 @@ def account_create(
     with transaction.atomic():
         account.save()
     return account
+
+
+def account_tally_rebuild() -> int:
+    """Count the register again into ``AccountTally`` (the triggers keep it; this is the repair, for
+    instance after a data-only restore that replayed inserts into both tables). The accounts are
+    locked against writes meanwhile, so nothing is counted twice or missed. Returns the accounts
+    counted."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        account, tally = SocialMediaAccount._meta.db_table, AccountTally._meta.db_table
+        if connection.vendor == "postgresql":
+            cursor.execute(f'LOCK TABLE "{account}" IN SHARE MODE')  # noqa: S608
+        AccountTally.objects.all().delete()
+        cursor.execute(
+            f'INSERT INTO "{tally}" (platform, status, count) '  # noqa: S608
+            f'SELECT platform, status, count(*) FROM "{account}" GROUP BY platform, status'
+        )
+    return SocialMediaAccount.objects.count()
 
 
 def account_with_handle(platform: str, handle: str, *, exclude_pk=None) -> SocialMediaAccount | None:

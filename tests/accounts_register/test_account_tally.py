@@ -4,12 +4,14 @@ delete, raw SQL — and the council's dashboard reads it instead of counting eve
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
@@ -178,3 +180,20 @@ def test_counting_the_whole_register_reads_the_tally_and_a_filtered_count_counts
 
     assert table not in whole.captured_queries[0]["sql"]
     assert table in part.captured_queries[0]["sql"]
+
+
+def test_a_tally_put_wrong_by_a_restore_is_counted_again_by_the_command():
+    AccountFactory.create_batch(3, platform=Platform.X)
+    with connection.cursor() as cursor:  # as a data-only restore replaying the tally's rows would
+        cursor.execute(f"UPDATE {AccountTally._meta.db_table} SET count = count * 2")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {AccountTally._meta.db_table} (platform, status, count) "  # noqa: S608
+            "VALUES ('youtube', 'closed', 7)"
+        )
+    assert tallied() != counted()
+    out = io.StringIO()
+
+    call_command("rebuild_account_tally", stdout=out)
+
+    assert tallied() == counted() == [("x", "active", 3)]
+    assert out.getvalue().strip() == "Counted 3 accounts into the tally."
