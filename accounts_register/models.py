@@ -808,6 +808,19 @@ class AuthorisedUser(ConcurrentTransitionMixin, models.Model):
         return self.status == AccessStatus.SUSPENDED
 
     @property
+    def role_in_words(self) -> str:
+        """The person's part on the account, to follow "is": "the owner", "an editor", "a temporary user"."""
+        return {
+            AccessRole.OWNER: "the owner",
+            AccessRole.EDITOR: "an editor",
+            AccessRole.TEMPORARY: "a temporary user",
+        }.get(self.role, self.get_role_display().lower())
+
+    def may_be_restored_by(self, user) -> bool:
+        """Nobody lifts the suspension of their own access: someone else decides it is over."""
+        return self.person_id != getattr(user, "pk", None)
+
+    @property
     def is_ended(self) -> bool:
         return self.status == AccessStatus.ENDED
 

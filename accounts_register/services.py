@@ -436,13 +436,16 @@ def authorised_user_suspend(*, access: AuthorisedUser, by, reason: str, now: dat
 
 
 def authorised_user_restore(*, access: AuthorisedUser, by, now: datetime) -> AuthorisedUser:
-    """Restore one person's suspended access (003 D2.3). Not while an emergency is in force, when no
-    access may be given (003 D9; ``access_grant_refusals``): lifting the emergency restores it.
+    """Restore one person's suspended access (003 D2.3), by someone else: nobody lifts a suspension
+    of their own access. Not while an emergency is in force, when no access may be given (003 D9;
+    ``access_grant_refusals``): lifting the emergency restores it.
 
     Raises PermissionDenied for anyone but Communications and the service's managers, ValidationError
     for access that is not suspended or while access may not be given, and StaleAccess when someone
     else changed it first.
     """
+    if not access.may_be_restored_by(by):
+        raise PermissionDenied("Nobody lifts the suspension of their own access")
     refusals = access_grant_refusals()
     if refusals:
         raise ValidationError(refusals)

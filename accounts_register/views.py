@@ -482,6 +482,8 @@ def access_restore(request, pk, access_pk):
     (003 D9), when lifting the emergency restores it. Communications and the service's managers only."""
     access = _access_to_change(request.user, pk, access_pk)
     account = access.account
+    if not access.may_be_restored_by(request.user):
+        raise PermissionDenied("Nobody lifts the suspension of their own access")
     if not can_proceed(access.restore):
         return _access_not_as_expected(
             request,

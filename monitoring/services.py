@@ -481,7 +481,8 @@ def enquiry_assign(*, enquiry: Enquiry, to, by, now: datetime) -> Enquiry:
 
 
 def response_undo(*, response: Response, by, now: datetime) -> Enquiry:
-    """Undo a response recorded by mistake: its author, within UNDO_MINUTES, the latest one only.
+    """Undo a response recorded by mistake: its author, within UNDO_MINUTES, the latest one only;
+    never a reply posted on the platform (it is public whatever the record says).
 
     The response is kept, marked undone (the log); the enquiry goes back to where the responses
     left standing put it, and its clock figures are worked out again from them. The move back is
@@ -495,6 +496,11 @@ def response_undo(*, response: Response, by, now: datetime) -> Enquiry:
             raise DutyRefused("Only the person who recorded a response can undo it.")
         if response.undone_at is not None:
             raise DutyRefused("This response has already been undone.")
+        if response.platform_id:  # public: undoing the record would not take it down
+            raise DutyRefused(
+                f"This reply is posted on {enquiry.account.get_platform_display()}, so it cannot be undone "
+                "here. If it was a mistake, delete it there; the record of it stays."
+            )
         if now - response.recorded_at > timedelta(minutes=UNDO_MINUTES):
             raise DutyRefused(f"A response can only be undone within {UNDO_MINUTES} minutes of recording it.")
         standing = list(

@@ -75,6 +75,7 @@ def inbox(request):
             recorded_by=request.user,
             undone_at__isnull=True,
             recorded_at__gte=now - timedelta(minutes=UNDO_MINUTES),
+            platform_id="",  # a reply posted on the platform is public: services.response_undo refuses it
         )
         .select_related("enquiry__account")
         .order_by("-recorded_at")[:10]

@@ -399,9 +399,10 @@ def test_the_account_page_shows_the_suspension_with_its_reason_and_date(client, 
 def test_the_suspend_and_restore_links_show_only_where_they_apply_and_to_who_may_use_them(
     client, request, persona, links, access, manager, comms, now
 ):
-    """Current access has Suspend, suspended access has Restore, each for those who may use it."""
+    """Current access has Suspend, suspended access has Restore, each for those who may use it
+    (never their own: ``test_nobody_lifts_the_suspension_of_their_own_access``)."""
     other = AuthorisedUser.objects.create(
-        account=access.account, person=manager, role=AccessRole.EDITOR, granted_by=comms, granted_at=now
+        account=access.account, person=UserFactory(), role=AccessRole.EDITOR, granted_by=comms, granted_at=now
     )
     services.authorised_user_suspend(access=other, by=comms, reason="Investigation", now=now)
     client.force_login(request.getfixturevalue(persona))
@@ -490,3 +491,34 @@ def test_the_migration_sets_each_status_from_the_fields_that_recorded_it(account
         migration.status_from_fields(apps, editor)
     statuses = [AuthorisedUser.objects.get(pk=row.pk).status for row in rows]
     assert statuses == [AccessStatus.CURRENT, AccessStatus.SUSPENDED, AccessStatus.ENDED]
+
+
+def test_nobody_lifts_the_suspension_of_their_own_access(client, account, manager, comms, now):
+    """A service manager suspended from the service's account by Communications may manage others'
+    access, but not restore their own: someone else decides the suspension is over."""
+    own = AuthorisedUser.objects.create(
+        account=account, person=manager, role=AccessRole.OWNER, granted_by=comms, granted_at=now
+    )
+    services.authorised_user_suspend(access=own, by=comms, reason="Under investigation by HR", now=now)
+    before = saved(own)
+    client.force_login(manager)
+
+    assert client.get(restore_url(own)).status_code == 403
+    assert client.post(restore_url(own)).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.authorised_user_restore(access=AuthorisedUser.objects.get(pk=own.pk), by=manager, now=now)
+
+    assert saved(own) == before
+    assert restore_url(own) not in page_of(client.get(reverse("account-detail", args=[account.pk])))
+    client.force_login(comms)
+    assert client.post(restore_url(own)).status_code == 302
+    assert AuthorisedUser.objects.get(pk=own.pk).status == AccessStatus.CURRENT
+
+
+def test_the_pages_say_what_the_person_is_on_the_account_in_words(client, comms, suspended):
+    client.force_login(comms)
+
+    page = " ".join(page_of(client.get(restore_url(suspended))).split())
+
+    assert "is an editor of" in page
+    assert '<div class="govuk-inset-text">Investigation under way</div>' in page

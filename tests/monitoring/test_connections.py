@@ -694,3 +694,21 @@ def test_a_connection_made_elsewhere_at_the_same_moment_is_refused_in_words(blue
         )
 
     assert list(Connection.objects.values_list("account", flat=True)) == [other.pk]
+
+
+def test_a_reply_posted_on_the_platform_cannot_be_undone(client, officer, enquiry, platform):
+    """It is public whatever the record says: the inbox does not offer to undo it, and the service
+    refuses, leaving the enquiry answered and its clock stopped."""
+    client.force_login(officer)
+    client.post(reverse("enquiry-reply", args=[enquiry.pk]), {"text": "Open 8am to 4pm."})
+    posted = Response.objects.get(enquiry=enquiry)
+
+    inbox = client.get(reverse("inbox")).text
+    assert reverse("response-undo", args=[posted.pk]) not in inbox
+    refused = client.post(reverse("response-undo", args=[posted.pk]), follow=True)
+
+    assert "This reply is posted on Bluesky, so it cannot be undone here" in refused.text
+    posted.refresh_from_db()
+    enquiry.refresh_from_db()
+    assert posted.undone_at is None
+    assert enquiry.status == EnquiryStatus.ANSWERED and enquiry.first_response_at is not None
