@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -122,9 +123,35 @@ class GovukDateField(DateInputField):
         return value
 
 
+# What changes how the text around it is shown, or is not text at all: the bidirectional embeddings,
+# overrides and isolates (an unclosed one turns what follows it round on every page that shows it)
+# and control characters other than tab and line breaks (NUL has Django's own check).
+_HIDDEN_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def refuse_hidden_characters(value) -> None:
+    """Free text holds what people can see: no hidden control or direction characters, and not only
+    invisible ones (zero-width spaces pass Django's stripping of white space)."""
+    if not isinstance(value, str) or not value:
+        return
+    if _HIDDEN_CHARACTERS.search(value):
+        raise ValidationError(
+            "Remove the hidden characters, such as direction marks or control codes, from this answer",
+            code="hidden_characters",
+        )
+    if all(
+        character.isspace() or unicodedata.category(character) in {"Cf", "Zs", "Zl", "Zp"}
+        for character in value
+    ):
+        raise ValidationError("Enter some text that can be seen", code="invisible")
+
+
 def limit_field(field: forms.Field) -> None:
-    """Give one form field the site's limits, unless it has its own (issue 11 item 25)."""
+    """Give one form field the site's limits, unless it has its own (issue 11 item 25), and refuse
+    hidden characters in free text."""
     label = field.label or "This"
+    if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+        field.validators.append(refuse_hidden_characters)
     if isinstance(field, forms.CharField) and field.max_length is None:
         limit = LONG_TEXT_MAX_LENGTH if isinstance(field.widget, forms.Textarea) else SHORT_TEXT_MAX_LENGTH
         field.max_length = limit

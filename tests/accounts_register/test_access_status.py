@@ -522,3 +522,33 @@ def test_the_pages_say_what_the_person_is_on_the_account_in_words(client, comms,
 
     assert "is an editor of" in page
     assert '<div class="govuk-inset-text">Investigation under way</div>' in page
+
+
+@pytest.mark.parametrize(
+    ("reason", "error"),
+    [
+        ("See ticket \u202eINC-42 and Password reference", "Remove the hidden characters"),
+        ("Under investigation\x1b[31m", "Remove the hidden characters"),
+        ("\u200b\u200d\ufeff", "Enter some text that can be seen"),
+    ],
+)
+def test_a_reason_with_hidden_or_only_invisible_characters_is_a_form_error(
+    client, comms, access, reason, error
+):
+    """A right-to-left override turned the rest of the account page round; control codes showed as
+    boxes; zero-width characters passed as a reason and showed as nothing."""
+    client.force_login(comms)
+    before = saved(access)
+
+    response = client.post(suspend_url(access), {"reason": reason})
+
+    assert response.status_code == 200 and error in page_of(response)
+    assert saved(access) == before
+
+
+def test_a_reason_in_any_language_with_emoji_is_kept(client, comms, access):
+    client.force_login(comms)
+    reason = "Enquête en cours — مراجعة 👩\u200d💻"
+
+    assert client.post(suspend_url(access), {"reason": reason}).status_code == 302
+    assert AuthorisedUser.objects.get(pk=access.pk).suspension_reason == reason
