@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -94,8 +96,17 @@ def service_list(request):
 def register_list(request):
     """The register (001 §28): every account the person may see, filtered and sorted."""
     filters = _filters_from(request)
-    accounts = register_accounts(request.user, filters, now=timezone.now())
     directorate_choices, service_choices, services_truncated = register_filter_choices(request.user, filters)
+    # A directorate or service the person cannot choose (gone, not theirs, or a service outside the
+    # chosen directorate) is no filter at all: the boxes show what is applied, never a hidden one.
+    if filters.directorate and filters.directorate not in {pk for pk, _ in directorate_choices}:
+        filters = dataclasses.replace(filters, directorate="")
+        directorate_choices, service_choices, services_truncated = register_filter_choices(
+            request.user, filters
+        )
+    if filters.service and filters.service not in {pk for pk, _ in service_choices}:
+        filters = dataclasses.replace(filters, service="")
+    accounts = register_accounts(request.user, filters, now=timezone.now())
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     summaries = account_risk.summaries(a.pk for a in page.object_list)
     for account in page.object_list:

@@ -147,3 +147,28 @@ def test_the_open_flag_column_is_probed_for_the_rows_shown_not_hashed_from_every
 
     assert flag_rows(plan) <= PAGE_SIZE, plan
     assert all(account.has_open_flags for account in response.context["page"].object_list)
+
+
+@pytest.mark.parametrize(
+    "case", ["service outside the directorate", "no such directorate", "no such service"]
+)
+def test_a_filter_the_person_cannot_choose_is_no_filter_never_a_hidden_one(client, comms, case):
+    """Choosing a service, then another directorate, used to list nothing under "All services"."""
+    services = grow(directorates=2, services_each=2, accounts=8, tag="filters")
+    first, other = services[0], services[-1]  # in different directorates
+    query = {
+        "service outside the directorate": {"directorate": first.directorate_id, "service": other.pk},
+        "no such directorate": {"directorate": "99999999999999999999"},
+        "no such service": {"service": "987654"},
+    }[case]
+    client.force_login(comms)
+
+    response = client.get("/accounts/", query)
+
+    filters = response.context["filters"]
+    assert filters.service == ""
+    shown = response.context["page"].paginator.count
+    if case == "service outside the directorate":
+        assert filters.directorate == str(first.directorate_id) and shown == 4
+    else:
+        assert filters.directorate == "" and shown == 8
