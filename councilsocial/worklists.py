@@ -366,15 +366,7 @@ def accounts_with_no_owner() -> WorkList:
         .order_by("raised_at", "pk")
     )
     rows, total = _bounded(flags)
-    items = [
-        WorkItem(
-            text=f"{flag.account.display_name} ({flag.account.service.name})",
-            url=reverse("access-grant", kwargs={"pk": flag.account_id}),
-            detail="Give someone owner access",
-            late=True,
-        )
-        for flag in rows
-    ]
+    items = [_give_an_owner(flag.account) for flag in rows]
     return WorkList(
         "Accounts with no owner",
         "Every live account has an owner.",
@@ -382,6 +374,17 @@ def accounts_with_no_owner() -> WorkList:
         total,
         f"{reverse('flag-list')}?kind=account_without_owner",
         "All accounts with no owner",
+    )
+
+
+def _give_an_owner(account) -> WorkItem:
+    """An account with no owner, named with its platform (a council often has accounts of the same
+    name on several) and its service."""
+    return WorkItem(
+        text=f"{account.display_name} on {account.get_platform_display()} ({account.service.name})",
+        url=reverse("access-grant", kwargs={"pk": account.pk}),
+        detail="Give someone owner access",
+        late=True,
     )
 
 
