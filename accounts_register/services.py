@@ -172,7 +172,7 @@ def account_tally_rebuild() -> int:
             cursor.execute(f'LOCK TABLE "{account}" IN SHARE MODE')  # noqa: S608
         AccountTally.objects.all().delete()
         cursor.execute(
-            f'INSERT INTO "{tally}" (platform, status, count) '  # noqa: S608
+            f'INSERT INTO "{tally}" (platform, status, count) '  # noqa: S608  # nosec B608
             f'SELECT platform, status, count(*) FROM "{account}" GROUP BY platform, status'
         )
     return SocialMediaAccount.objects.count()
