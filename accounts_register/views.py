@@ -446,6 +446,22 @@ def _access_not_as_expected(request, access: AuthorisedUser, message: str):
     return redirect("account-detail", pk=access.account_id)
 
 
+def _change_access(request, form, access: AuthorisedUser, change, done: str):
+    """Make ``change`` (one of the register's access services) from a submitted ``form``: back to the
+    account saying ``done``, or plainly that someone else changed it first; the service's refusals
+    become the form's errors (None: show the form again)."""
+    try:
+        change()
+    except services.StaleAccess as exc:
+        messages.info(request, exc.message)
+    except ValidationError as exc:
+        _add_service_errors(form, exc)
+        return None
+    else:
+        messages.success(request, done)
+    return redirect("account-detail", pk=access.account_id)
+
+
 def _name(person) -> str:
     return person.get_full_name() or person.get_username()
 
@@ -463,22 +479,18 @@ def access_suspend(request, pk, access_pk):
         )
     form = SuspendAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.authorised_user_suspend(
+        done = _change_access(
+            request,
+            form,
+            access,
+            lambda: services.authorised_user_suspend(
                 access=access, by=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
-            )
-        except services.StaleAccess as exc:
-            messages.info(request, exc.message)
-            return redirect("account-detail", pk=account.pk)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{_name(access.person)}'s access has been suspended. The record is kept, and the access "
-                "can be restored from the list of authorised users.",
-            )
-            return redirect("account-detail", pk=account.pk)
+            ),
+            f"{_name(access.person)}'s access has been suspended. The record is kept, and the access "
+            "can be restored from the list of authorised users.",
+        )
+        if done:
+            return done
     return render(
         request,
         "accounts_register/access_suspend.html",
@@ -503,16 +515,15 @@ def access_restore(request, pk, access_pk):
         )
     form = RestoreAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.authorised_user_restore(access=access, by=request.user, now=timezone.now())
-        except services.StaleAccess as exc:
-            messages.info(request, exc.message)
-            return redirect("account-detail", pk=account.pk)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{_name(access.person)}'s access has been restored.")
-            return redirect("account-detail", pk=account.pk)
+        done = _change_access(
+            request,
+            form,
+            access,
+            lambda: services.authorised_user_restore(access=access, by=request.user, now=timezone.now()),
+            f"{_name(access.person)}'s access has been restored.",
+        )
+        if done:
+            return done
     return render(
         request,
         "accounts_register/access_restore.html",
